@@ -1,0 +1,43 @@
+# Krangkeng Portal: the two commands of the README, and a few helpers.
+#   make run    set up .venv, migrate, seed demo data, serve http://127.0.0.1:8000
+#   make test   lint, migration check and the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= demo-krangkeng-110
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: install run test lint messages bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-build.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required (set PYTHON=python3.x)") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --build-constraint requirements-build.txt -r requirements-dev.txt
+	@touch $@
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh the translation catalogues after changing strings (needs GNU gettext).
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py update_translations
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

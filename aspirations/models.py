@@ -1,0 +1,1 @@
+"""Residents' aspirations: filled in by the aspirations issue."""

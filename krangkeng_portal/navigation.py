@@ -1,0 +1,57 @@
+"""The navigation bar: one vocabulary, each role sees its own links.
+
+Items are declared once here; the context processor picks those the user may
+see. A later feature adds its entry here instead of editing base.html.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    visible: Callable[[object], bool]
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+def _anonymous(user) -> bool:
+    return not user.is_authenticated
+
+
+def _signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+def _staff_admin(user) -> bool:
+    return user.is_active and user.is_staff
+
+
+PUBLIC_ITEMS = [
+    NavItem(_("Home"), "home", _anyone),
+    NavItem(_("Bhabinkamtibmas Directory"), "directory", _anyone),
+]
+STAFF_ITEMS: list[NavItem] = [
+    NavItem(_("Administration"), "admin:index", _staff_admin),
+]
+ACCOUNT_ITEMS = [
+    NavItem(_("Sign in"), "login", _anonymous),
+]
+
+
+def items_for(user, group: list[NavItem]) -> list[dict]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+        for item in group
+        if item.visible(user)
+    ]

@@ -1,0 +1,64 @@
+import datetime
+
+import pytest
+from django.test import Client
+
+from patrols import roles
+from patrols.models import Position
+from patrols.services import assignment_start
+from tests.factories import OfficerFactory, village
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """The manifest storage needs collectstatic; tests use the finders instead."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def bhabin(db):
+    """The Bhabinkamtibmas of Krangkeng (role: officer)."""
+    officer = OfficerFactory(
+        username="bhabin.test", first_name="Ahmad", last_name="Fauzi", position=Position.BHABINKAMTIBMAS,
+        role=roles.OFFICER,
+    )
+    assignment_start(officer=officer, village=village("Krangkeng"), start_date=datetime.date(2024, 1, 1))
+    return officer
+
+
+@pytest.fixture
+def other_bhabin(db):
+    """The Bhabinkamtibmas of Tanjakan: an outsider to Krangkeng's records."""
+    officer = OfficerFactory(
+        username="bhabin.other", first_name="Dwi", last_name="Prasetyo", position=Position.BHABINKAMTIBMAS,
+        role=roles.OFFICER,
+    )
+    assignment_start(officer=officer, village=village("Tanjakan"), start_date=datetime.date(2024, 1, 1))
+    return officer
+
+
+@pytest.fixture
+def operator(db):
+    return OfficerFactory(username="operator.test", position=Position.OPERATOR, role=roles.OPERATOR)
+
+
+@pytest.fixture
+def commander(db):
+    return OfficerFactory(username="pimpinan.test", position=Position.KAPOLSEK, role=roles.COMMAND)
+
+
+@pytest.fixture
+def site_admin(db):
+    return OfficerFactory(username="admin.test", position=Position.OPERATOR, role=roles.ADMIN, is_staff=True)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

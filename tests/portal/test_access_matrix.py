@@ -1,0 +1,91 @@
+"""Every URL of the project crossed with every role (pretix style).
+
+A URL added without an entry in ROUTES fails `test_every_url_has_an_expectation`,
+so access rules are decided when a page is written, not discovered later.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import client_for
+
+PERSONAS = ("anonymous", "officer", "operator", "command", "admin")
+SIGNED_IN = PERSONAS[1:]
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+def staff(code: int = 200, **overrides: int) -> dict[str, int]:
+    """Any signed-in role gets `code`; anonymous users are sent to sign in."""
+    return expect(code, anonymous=302, **overrides)
+
+
+@dataclass
+class Route:
+    expected: dict[str, int]
+    kwargs: Callable[[dict], dict] = field(default=lambda world: {})
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route(expect(200)),
+    "directory": Route(expect(200)),
+    "healthz": Route(expect(200)),
+    "login": Route(expect(302, anonymous=200)),
+    "logout": Route(expect(405)),
+    "password_change": Route(staff()),
+    "password_change_done": Route(staff()),
+    "set_language": Route(expect(302)),  # GET only redirects; switching needs POST
+    # The admin site is checked through its index; its own views share its guard.
+    "admin:index": Route(expect(302, admin=200)),
+}
+
+SKIPPED_NAMESPACES = {"admin", "djdt"}
+
+
+def _url_names(patterns, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace in SKIPPED_NAMESPACES:
+                continue
+            names |= _url_names(pattern.url_patterns, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{prefix}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>")
+    return names
+
+
+@pytest.fixture
+def world(bhabin, other_bhabin, operator, commander, site_admin):
+    return {
+        "officer": bhabin,
+        "other_officer": other_bhabin,
+        "operator": operator,
+        "command": commander,
+        "admin": site_admin,
+    }
+
+
+def test_every_url_has_an_expectation():
+    names = _url_names(get_resolver().url_patterns)
+    missing = sorted(names - ROUTES.keys())
+    assert not missing, f"URLs without an access expectation in ROUTES: {missing}"
+    stale = sorted(name for name in ROUTES.keys() - names if not name.startswith("admin:"))
+    assert not stale, f"ROUTES names URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(ROUTES))
+def test_role_gets_expected_status(url_name, world):
+    route = ROUTES[url_name]
+    url = reverse(url_name, kwargs=route.kwargs(world))
+    results = {}
+    for persona in PERSONAS:
+        response = client_for(world.get(persona)).get(url)
+        results[persona] = response.status_code
+    assert results == route.expected

@@ -1,0 +1,80 @@
+"""The Indonesian catalogues are complete, compiled and current with the source."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(
+    path for path in ROOT.glob("**/locale/id/LC_MESSAGES/django.po") if ".venv" not in path.parts
+)
+
+
+def test_there_is_a_catalogue_per_app_and_the_project():
+    found = {path.relative_to(ROOT).parts[0] for path in CATALOGUES}
+    assert {"locale", "patrols", "aspirations"} <= found
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+class TestCatalogue:
+    def test_complete_and_not_fuzzy(self, po_path):
+        po = polib.pofile(str(po_path))
+        untranslated = [entry.msgid for entry in po.untranslated_entries()]
+        fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
+        assert not untranslated, f"untranslated in {po_path}: {untranslated}"
+        assert not fuzzy, f"fuzzy in {po_path}: {fuzzy}"
+        assert po.metadata.get("Language") == "id"
+
+    def test_compiled_catalogue_matches(self, po_path):
+        mo_path = po_path.with_suffix(".mo")
+        assert mo_path.exists(), f"{mo_path} missing: run `make messages`"
+        po = polib.pofile(str(po_path))
+        mo = polib.mofile(str(mo_path))
+        expected = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in po.translated_entries()}
+        compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in mo}
+        assert compiled == expected, f"{mo_path} is stale: run `make messages`"
+
+
+def test_indonesian_is_the_default(client, db):
+    response = client.get("/")
+    assert response.headers["Content-Language"] == "id"
+    assert "Beranda" in response.content.decode()
+
+
+def test_english_is_available(client, db):
+    client.post("/bahasa/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert response.headers["Content-Language"] == "en"
+    assert "Home" in response.content.decode()
+    translation.activate("id")
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")
+def test_catalogues_are_current_with_the_source(tmp_path):
+    """Extract strings from a copy of the source: nothing may be missing from the .po files."""
+    copy = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "node_modules", "media", "staticfiles", "*.sqlite3", "__pycache__"),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "update_translations", "--no-compile"],
+        cwd=copy,
+        env={"DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for fresh in copy.glob("**/locale/id/LC_MESSAGES/django.po"):
+        committed = ROOT / fresh.relative_to(copy)
+        fresh_ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(fresh))}
+        committed_ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(committed))} if committed.exists() else set()
+        new = sorted(fresh_ids - committed_ids, key=str)
+        assert not new, f"strings missing from {committed.relative_to(ROOT)} (run `make messages`): {new}"
