@@ -1,0 +1,64 @@
+"""Real-browser journeys: Playwright drives the system Chromium against the live server.
+
+Tests skip, saying why, where no Chromium is installed; CI sets KRK_REQUIRE_BROWSER=1
+so that there they fail instead of skipping.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium_path()
+    if path is None:
+        if os.environ.get("KRK_REQUIRE_BROWSER"):
+            pytest.fail("KRK_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)")
+        pytest.skip("no Chromium installed: apt-get install chromium, or set CHROMIUM_PATH")
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=args)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page (360 px wide) whose relative URLs go to the live server."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID", timezone_id="Asia/Jakarta")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/masuk/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def open_menu(page) -> None:
+    """On a phone the navigation is collapsed behind the menu button."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        page.locator("#mainnav.show").wait_for()

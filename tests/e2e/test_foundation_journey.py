@@ -1,0 +1,25 @@
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_resident_finds_the_village_officer_and_staff_signs_in(page, bhabin):
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.get_by_text("110").first.is_visible()
+    page.get_by_role("link", name="Buka direktori").click()
+    row = page.get_by_role("row", name="Krangkeng")
+    assert "Ahmad Fauzi" in row.inner_text()
+    assert page.get_by_role("row").count() == 12  # header + 11 villages
+    # Nothing overflows a 360 px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    sign_in(page, bhabin.username, PASSWORD)
+    open_menu(page)
+    assert page.get_by_role("button", name="Keluar").is_visible()
+    page.get_by_role("button", name="Keluar").click()
+    open_menu(page)
+    assert page.get_by_role("link", name="Masuk").first.is_visible()
