@@ -68,8 +68,6 @@ def seed_accounts(*, password: str) -> list[tuple[str, str]]:
     villages = {v.name: v for v in Village.objects.all()}
     for name, risk in DEMO_RISK.items():
         Village.objects.filter(name=name).update(risk_level=risk, visit_target_days=DEFAULT_VISIT_TARGET_DAYS[risk])
-            risk_level=risk, visit_target_days={"rawan": 7, "sangat_rawan": 3}[risk]
-        )
     start = timezone.localdate() - datetime.timedelta(days=365)
     for index, (village_name, first, last, rank, phone) in enumerate(BHABINS):
         village = villages[village_name]

@@ -24,7 +24,10 @@ def _plain_static_storage(settings):
 def bhabin(db):
     """The Bhabinkamtibmas of Krangkeng (role: officer)."""
     officer = OfficerFactory(
-        username="bhabin.test", first_name="Ahmad", last_name="Fauzi", position=Position.BHABINKAMTIBMAS,
+        username="bhabin.test",
+        first_name="Ahmad",
+        last_name="Fauzi",
+        position=Position.BHABINKAMTIBMAS,
         role=roles.OFFICER,
     )
     assignment_start(officer=officer, village=village("Krangkeng"), start_date=datetime.date(2024, 1, 1))
@@ -35,7 +38,10 @@ def bhabin(db):
 def other_bhabin(db):
     """The Bhabinkamtibmas of Tanjakan: an outsider to Krangkeng's records."""
     officer = OfficerFactory(
-        username="bhabin.other", first_name="Dwi", last_name="Prasetyo", position=Position.BHABINKAMTIBMAS,
+        username="bhabin.other",
+        first_name="Dwi",
+        last_name="Prasetyo",
+        position=Position.BHABINKAMTIBMAS,
         role=roles.OFFICER,
     )
     assignment_start(officer=officer, village=village("Tanjakan"), start_date=datetime.date(2024, 1, 1))

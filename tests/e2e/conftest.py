@@ -29,8 +29,15 @@ def browser():
         pytest.skip("no Chromium installed: apt-get install chromium, or set CHROMIUM_PATH")
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"]
+    args = [
+        "--headless",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
     if os.geteuid() == 0:
         args.append("--no-sandbox")
     with sync_playwright() as playwright:

@@ -79,7 +79,10 @@ class TestDatabaseFromUrl:
 class TestCacheFromUrl:
     def test_redis(self):
         config = portal_settings.cache_from_url("redis://127.0.0.1:6379/1")
-        assert config == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}
+        assert config == {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+        }
 
     def test_locmem(self):
         assert portal_settings.cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
@@ -90,7 +93,9 @@ class TestCacheFromUrl:
 
 
 def _import_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL"))
+    }
     return subprocess.run(
         [sys.executable, "-c", "import krangkeng_portal.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE)"],
         cwd=ROOT,

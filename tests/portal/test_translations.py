@@ -10,9 +10,7 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUES = sorted(
-    path for path in ROOT.glob("**/locale/id/LC_MESSAGES/django.po") if ".venv" not in path.parts
-)
+CATALOGUES = sorted(path for path in ROOT.glob("**/locale/id/LC_MESSAGES/django.po") if ".venv" not in path.parts)
 
 
 def test_there_is_a_catalogue_per_app_and_the_project():
@@ -61,7 +59,9 @@ def test_catalogues_are_current_with_the_source(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "node_modules", "media", "staticfiles", "*.sqlite3", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "node_modules", "media", "staticfiles", "*.sqlite3", "__pycache__"
+        ),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "update_translations", "--no-compile"],
