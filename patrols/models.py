@@ -96,9 +96,10 @@ class Officer(AbstractUser):
             return name
         return f"{self.get_rank_display()} {name}"
 
-    def clean(self) -> None:
-        super().clean()
-        self.nrp = "".join(self.nrp.split())
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before the validators run: "7805 0101" is typed as often as "78050101".
+        self.nrp = "".join((self.nrp or "").split())
+        super().clean_fields(exclude=exclude)
 
 
 class RiskLevel(models.TextChoices):
@@ -235,3 +236,16 @@ class Assignment(models.Model):
                 raise ValidationError(
                     _("This village already has a Bhabinkamtibmas for these dates. End that assignment first.")
                 )
+
+
+# Patrol reports live in their own module to keep this one short; importing them
+# here registers them with the app (they import Officer, Village, Assignment above).
+from .patrol_models import (  # noqa: E402, F401
+    ImbauanTopic,
+    Patrol,
+    PatrolEdit,
+    PatrolMode,
+    PatrolPhoto,
+    PatrolType,
+    Situation,
+)

@@ -1,12 +1,20 @@
-"""Writes for officers, villages and assignments (HackSoft style: keyword-only)."""
+"""Writes for officers, villages, assignments and patrols (HackSoft style: keyword-only)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 
-from .models import Assignment, Officer, Village
+from .access import patrol_can_edit
+from .images import ProcessedPhoto
+from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
+from .patrol_models import MAX_PHOTOS
 
 
 @transaction.atomic
@@ -28,3 +36,197 @@ def assignment_start(*, officer: Officer, village: Village, start_date: datetime
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+# The report fields a patrol form sets, in the order the edit history lists them.
+PATROL_FIELDS = (
+    "patrol_type",
+    "mode",
+    "started_at",
+    "ended_at",
+    "village",
+    "place",
+    "latitude",
+    "longitude",
+    "leader",
+    "partners",
+    "residents_met",
+    "situation",
+    "summary",
+    "findings",
+    "actions",
+)
+TOO_MANY_PHOTOS = ngettext_lazy(
+    "A patrol has at most %(max)d photo.",
+    "A patrol has at most %(max)d photos.",
+    "max",
+)
+
+
+@transaction.atomic
+def patrol_log(
+    *,
+    author: Officer,
+    patrol_type: str,
+    mode: str,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    village: Village,
+    place: str,
+    leader: Officer,
+    summary: str,
+    members: Iterable[Officer] = (),
+    partners: str = "",
+    residents_met: int = 0,
+    topics: Iterable[ImbauanTopic] = (),
+    situation: str = "aman",
+    findings: str = "",
+    actions: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    photos: Sequence[ProcessedPhoto] = (),
+) -> Patrol:
+    """Record a patrol with its members, topics and (already re-encoded) photos.
+
+    The leader is never also listed as a member. Photo files are written to storage
+    inside the transaction; if anything fails afterwards they are deleted again, so
+    a failed log leaves neither rows nor files.
+    """
+    if not author.has_perm("patrols.log_patrol"):
+        raise PermissionDenied
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": TOO_MANY_PHOTOS % {"max": MAX_PHOTOS}}, code="too_many_files")
+    patrol = Patrol(
+        patrol_type=patrol_type,
+        mode=mode,
+        started_at=started_at,
+        ended_at=ended_at,
+        village=village,
+        place=place.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        leader=leader,
+        partners=partners.strip(),
+        residents_met=residents_met or 0,
+        situation=situation,
+        summary=summary.strip(),
+        findings=findings.strip(),
+        actions=actions.strip(),
+        created_by=author,
+    )
+    patrol.full_clean()
+    patrol.save()
+    patrol.members.set([officer for officer in members if officer.pk != leader.pk])
+    patrol.topics.set(topics)
+    _store_photos(patrol, photos)
+    return patrol
+
+
+@transaction.atomic
+def patrol_update(
+    *,
+    patrol: Patrol,
+    editor: Officer,
+    patrol_type: str,
+    mode: str,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    village: Village,
+    place: str,
+    leader: Officer,
+    summary: str,
+    members: Iterable[Officer] = (),
+    partners: str = "",
+    residents_met: int = 0,
+    topics: Iterable[ImbauanTopic] = (),
+    situation: str = "aman",
+    findings: str = "",
+    actions: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    photos: Sequence[ProcessedPhoto] = (),
+    remove_photos: Iterable[PatrolPhoto] = (),
+) -> PatrolEdit | None:
+    """Change a patrol report and record who changed which fields (PatrolEdit).
+
+    Checks the edit rules itself (leader or author within the window; command and
+    admin any time) against the row as stored, locked so two editors cannot both
+    pass the photo limit. Returns the edit record, or None when nothing changed.
+    Removed photo files are deleted only once the transaction has committed.
+    """
+    current = Patrol.objects.select_for_update().get(pk=patrol.pk)
+    if not patrol_can_edit(editor, current):
+        raise PermissionDenied
+    new_values = {
+        "patrol_type": patrol_type,
+        "mode": mode,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "village": village,
+        "place": place.strip(),
+        "latitude": latitude,
+        "longitude": longitude,
+        "leader": leader,
+        "partners": partners.strip(),
+        "residents_met": residents_met or 0,
+        "situation": situation,
+        "summary": summary.strip(),
+        "findings": findings.strip(),
+        "actions": actions.strip(),
+    }
+    changed = [name for name in PATROL_FIELDS if getattr(current, name) != new_values[name]]
+    for name in changed:
+        setattr(current, name, new_values[name])
+
+    member_ids = {officer.pk for officer in members} - {leader.pk}
+    if member_ids != set(current.members.values_list("pk", flat=True)):
+        changed.append("members")
+    topic_ids = {topic.pk for topic in topics}
+    if topic_ids != set(current.topics.values_list("pk", flat=True)):
+        changed.append("topics")
+
+    removed = list(current.photos.filter(pk__in=[photo.pk for photo in remove_photos]))
+    if current.photos.count() - len(removed) + len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": TOO_MANY_PHOTOS % {"max": MAX_PHOTOS}}, code="too_many_files")
+    if removed or photos:
+        changed.append("photos")
+    if not changed:
+        return None
+
+    current.full_clean()
+    current.save()
+    current.members.set(member_ids)
+    current.topics.set(topic_ids)
+    for photo in removed:
+        names = [photo.image.name, photo.thumbnail.name]
+        storage = photo.image.storage
+        photo.delete()
+        transaction.on_commit(lambda names=names, storage=storage: [storage.delete(name) for name in names])
+    edit = PatrolEdit.objects.create(patrol=current, editor=editor, edited_at=timezone.now(), changed_fields=changed)
+    _store_photos(current, photos)  # last: nothing after it can fail and strand the files
+    return edit
+
+
+def _store_photos(patrol: Patrol, photos: Sequence[ProcessedPhoto]) -> list[PatrolPhoto]:
+    """Save the files and rows; on failure delete the files written so far and re-raise.
+
+    Called last in a service, so the only failures that could leave files behind
+    are a rollback by an outer transaction of the caller's (Django has no
+    on-rollback hook); the services are not called inside one.
+    """
+    stored: list[PatrolPhoto] = []
+    try:
+        for photo in photos:
+            row = PatrolPhoto(patrol=patrol, width=photo.width, height=photo.height)
+            row.image.save(photo.image.name, photo.image, save=False)
+            stored.append(row)
+            row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+            row.full_clean()
+            row.save()
+    except BaseException:
+        for row in stored:
+            row.image.delete(save=False)
+            if row.thumbnail:
+                row.thumbnail.delete(save=False)
+        raise
+    return stored

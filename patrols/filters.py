@@ -1,0 +1,107 @@
+"""The patrol list's filters. They only ever receive querysets already scoped by visible_to()."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .forms import OfficerChoiceField
+from .models import Patrol, PatrolType, Situation, Village
+from .selectors import patrol_officers
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight WIB (the current time zone) as an aware datetime, so the bounds use the index."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class OfficerFilter(django_filters.ModelChoiceFilter):
+    field_class = OfficerChoiceField
+
+
+class PatrolFilterForm(forms.Form):
+    """Two dates side by side, the choices two to a row on a phone, the search box last."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        width = {"date_from": "col-6 col-lg-3", "date_to": "col-6 col-lg-3", "q": "col-12 col-lg-6"}
+        self.helper.layout = Layout(
+            Row(*[Column(name, css_class=width.get(name, "col-12 col-sm-6 col-lg-3")) for name in self.fields])
+        )
+
+
+class PatrolFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    village = django_filters.ModelChoiceFilter(
+        label=_("Village"), queryset=Village.objects.all(), empty_label=_("All villages")
+    )
+    patrol_type = django_filters.ChoiceFilter(label=_("Type"), choices=PatrolType.choices, empty_label=_("All types"))
+    officer = OfficerFilter(
+        label=_("Officer"),
+        queryset=patrol_officers(include_inactive=True),
+        method="filter_officer",
+        empty_label=_("All officers"),
+    )
+    situation = django_filters.ChoiceFilter(
+        label=_("Situation"), choices=Situation.choices, empty_label=_("Any situation")
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("place, activity, findings…")}),
+    )
+
+    class Meta:
+        model = Patrol
+        fields: list[str] = []
+        form = PatrolFilterForm
+
+    def __init__(self, *args, mine: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if mine:  # Patroli Saya: the officer is always the user
+            del self.filters["officer"]
+
+    def filter_date_from(self, queryset, name, value: datetime.date):
+        return queryset.filter(started_at__gte=_day_start(value))
+
+    def filter_date_to(self, queryset, name, value: datetime.date):
+        return queryset.filter(started_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_officer(self, queryset, name, value):
+        membership = Patrol.members.through.objects.filter(patrol_id=OuterRef("pk"), officer_id=value.pk)
+        return queryset.filter(Q(leader=value) | Exists(membership))
+
+    def filter_text(self, queryset, name, value: str):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(place__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(findings__icontains=word)
+                | Q(actions__icontains=word)
+                | Q(partners__icontains=word)
+            )
+        return queryset
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when the user asked for any filter (or typed one that is invalid): the form opens."""
+        if not self.is_bound:
+            return False
+        if not self.form.is_valid():
+            return True
+        return any(value not in (None, "") for value in self.form.cleaned_data.values())

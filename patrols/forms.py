@@ -1,0 +1,233 @@
+"""The patrol form (Catat Patroli / edit): short, phone-first, validated in the user's language."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .images import MAX_UPLOAD_BYTES, MultiplePhotoField
+from .models import Officer, Patrol, PatrolPhoto
+from .patrol_models import MAX_PHOTOS
+from .selectors import home_village, offered_topics, patrol_officers
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class OfficerChoiceMixin:
+    def label_from_instance(self, obj: Officer) -> str:
+        return obj.display_name
+
+
+class OfficerChoiceField(OfficerChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class OfficerMultipleChoiceField(OfficerChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class PhotoChoiceField(forms.ModelMultipleChoiceField):
+    """Existing photos as ticks, each labelled with its thumbnail."""
+
+    def label_from_instance(self, obj: PatrolPhoto):
+        return format_html(
+            '<img src="{}" alt="{}" class="krk-photo-choice rounded" width="96" height="96" loading="lazy">',
+            obj.get_thumbnail_url(),
+            obj.caption or gettext("Photo %(number)s") % {"number": obj.pk},
+        )
+
+
+def datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+
+
+class PatrolForm(forms.ModelForm):
+    """Validates a patrol report; the view hands `cleaned_data` to patrol_log / patrol_update.
+
+    Model validation (end after start, nothing in the future, both coordinates or
+    neither) runs through ModelForm's instance check, so the admin and the page
+    report the same errors.
+    """
+
+    leader = OfficerChoiceField(queryset=Officer.objects.none(), label=_("Team leader"))
+    members = OfficerMultipleChoiceField(
+        queryset=Officer.objects.none(),
+        required=False,
+        label=_("Other officers"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the officers who came along. The team leader is counted already."),
+    )
+    photos = MultiplePhotoField(
+        max_files=MAX_PHOTOS,
+        required=False,
+        label=_("Photos (documentation)"),
+        help_text=_("Up to 5 photos, JPEG, PNG or WebP, at most 10 MB each. Location data is removed."),
+    )
+
+    class Meta:
+        model = Patrol
+        fields = [
+            "patrol_type",
+            "mode",
+            "village",
+            "place",
+            "started_at",
+            "ended_at",
+            "leader",
+            "members",
+            "partners",
+            "residents_met",
+            "topics",
+            "situation",
+            "summary",
+            "findings",
+            "actions",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {
+            "started_at": datetime_widget(),
+            "ended_at": datetime_widget(),
+            "topics": forms.CheckboxSelectMultiple,
+            "situation": forms.RadioSelect,
+            "residents_met": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.Textarea(attrs={"rows": 2}),
+            "actions": forms.Textarea(attrs={"rows": 2}),
+            "latitude": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            "longitude": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        }
+        labels = {"topics": _("Imbauan kamtibmas delivered")}
+
+    def __init__(self, *args, user: Officer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        officers = patrol_officers()
+        if self.instance.pk:
+            # Keep people who have since left the unit selectable on their old reports.
+            officers = patrol_officers(include_inactive=True)
+        self.fields["leader"].queryset = officers
+        self.fields["members"].queryset = officers
+        self.fields["topics"].queryset = offered_topics(keep=self.instance.topics.all() if self.instance.pk else None)
+        self.fields["photos"].widget.attrs.update(
+            {
+                "data-krk-max-files": MAX_PHOTOS,
+                "data-krk-max-bytes": MAX_UPLOAD_BYTES,
+                "data-krk-too-many": gettext("Choose at most %(max)d photos.") % {"max": MAX_PHOTOS},
+                "data-krk-too-large": gettext("this photo is larger than 10 MB."),
+            }
+        )
+        for name in ("started_at", "ended_at"):
+            self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        if not self.instance.pk:
+            self.initial.setdefault("leader", user.pk)
+            self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
+            village = home_village(user)
+            if village is not None:
+                self.initial.setdefault("village", village.pk)
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        gps_button = format_html(
+            '<p><button type="button" class="btn btn-outline-secondary btn-sm d-none" data-krk-gps '
+            'data-krk-gps-busy="{}" data-krk-gps-failed="{}">{}</button> '
+            '<span class="small text-body-secondary" data-krk-gps-status aria-live="polite"></span></p>',
+            gettext("Finding your location…"),
+            gettext("Location not available. Type it in or leave it empty."),
+            gettext("Use my location"),
+        )
+        helper.layout = Layout(
+            Fieldset(
+                gettext("Patrol"),
+                Row(Column("patrol_type", css_class="col-12 col-sm-6"), Column("mode", css_class="col-12 col-sm-6")),
+                Row(Column("village", css_class="col-12 col-sm-6"), Column("place", css_class="col-12 col-sm-6")),
+                Row(
+                    Column("started_at", css_class="col-12 col-sm-6"),
+                    Column("ended_at", css_class="col-12 col-sm-6"),
+                ),
+            ),
+            Fieldset(
+                gettext("Personnel and people met"),
+                "leader",
+                Div("members", css_class="krk-choice-list"),
+                "partners",
+                "residents_met",
+            ),
+            Fieldset(
+                gettext("Result"),
+                "topics",
+                "situation",
+                "summary",
+                "findings",
+                "actions",
+            ),
+            Fieldset(
+                gettext("Location (optional)"),
+                HTML(gps_button),
+                Row(Column("latitude", css_class="col-6"), Column("longitude", css_class="col-6")),
+            ),
+            Fieldset(gettext("Documentation"), *self._photo_fields()),
+        )
+        return helper
+
+    def _photo_fields(self) -> list[str]:
+        return ["photos"]
+
+    def clean_leader(self) -> Officer:
+        leader = self.cleaned_data["leader"]
+        if not leader.is_active and (not self.instance.pk or leader.pk != self.instance.leader_id):
+            raise forms.ValidationError(_("This officer's account is disabled."), code="inactive")
+        return leader
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        leader = cleaned.get("leader")
+        members = cleaned.get("members")
+        if leader is not None and members is not None:
+            cleaned["members"] = [officer for officer in members if officer.pk != leader.pk]
+        return cleaned
+
+
+class PatrolEditForm(PatrolForm):
+    remove_photos = PhotoChoiceField(
+        queryset=PatrolPhoto.objects.none(),
+        required=False,
+        label=_("Remove photos"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the photos to delete."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing_photos = list(self.instance.photos.all())
+        if self.existing_photos:
+            self.fields["remove_photos"].queryset = self.instance.photos.all()
+        else:
+            del self.fields["remove_photos"]
+            self.helper = self._helper()
+
+    def _photo_fields(self) -> list[str]:
+        return ["remove_photos", "photos"] if "remove_photos" in self.fields else ["photos"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        removed = cleaned.get("remove_photos") or []
+        added = cleaned.get("photos") or []
+        if len(self.existing_photos) - len(removed) + len(added) > MAX_PHOTOS:
+            self.add_error(
+                "photos",
+                forms.ValidationError(
+                    _("A patrol has at most %(max)d photos: remove some before adding more."),
+                    code="too_many_files",
+                    params={"max": MAX_PHOTOS},
+                ),
+            )
+        return cleaned

@@ -1,0 +1,333 @@
+"""Patrol reports (patroli sambang and the other kinds), their photos and edit history.
+
+Kept apart from models.py (officers, villages, assignments) to keep both short;
+models.py imports this module so Django registers the models with the app.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import Assignment, Village
+
+# An officer may correct a report for this long after logging it; command and admin any time.
+EDIT_WINDOW = datetime.timedelta(days=7)
+# Phones' clocks drift: a start or end a few minutes ahead of the server is still "now".
+FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
+MAX_DURATION = datetime.timedelta(hours=24)
+MAX_PHOTOS = 5
+
+
+class PatrolType(models.TextChoices):
+    SAMBANG = "sambang", _("Patroli Sambang (visits)")
+    DIALOGIS = "dialogis", _("Patroli Dialogis (dialogue)")
+    DDS = "dds", _("DDS (door to door)")
+    KRYD = "kryd", _("KRYD (intensified patrol)")
+    BLUE_LIGHT = "blue_light", _("Blue Light patrol")
+    STRONG_POINT = "strong_point", _("Strong Point (posted at a vulnerable spot)")
+    POLISI_RW = "polisi_rw", _("Polisi RW visit")
+    JUMAT_CURHAT = "jumat_curhat", _("Jumat Curhat")
+    OTHER = "lainnya", _("Other")
+
+
+class PatrolMode(models.TextChoices):
+    FOOT = "jalan_kaki", _("On foot")
+    BICYCLE = "sepeda", _("Bicycle")
+    MOTORBIKE = "r2", _("Motorbike (R2)")
+    CAR = "r4", _("Car (R4)")
+
+
+class Situation(models.TextChoices):
+    SAFE = "aman", _("Safe and conducive")
+    INCIDENT = "kejadian", _("Incident occurred")
+
+
+class ImbauanTopic(models.Model):
+    """A kind of security advice (imbauan kamtibmas) officers deliver; admins edit the list."""
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(
+        _("offered on the form"), default=True, help_text=_("Retired topics stay on old reports.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("imbauan topic")
+        verbose_name_plural = _("imbauan topics")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatrolQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PatrolQuerySet:
+        """The patrols `user` may read, in one query.
+
+        Unit-wide readers (operator, command, admin) see everything; an officer sees
+        the villages of their assignments in force today, plus every patrol they led,
+        joined or logged. Anonymous and inactive users see nothing.
+        """
+        if not (user.is_authenticated and user.is_active and user.has_perm("patrols.view_patrol")):
+            return self.none()
+        if user.has_perm("patrols.view_all_patrols"):
+            return self
+        villages = Assignment.objects.in_force().filter(officer=user).values("village_id")
+        return self.filter(Q(village__in=villages) | self._involving_q(user))
+
+    def involving(self, user) -> PatrolQuerySet:
+        """Patrols `user` led, took part in or logged ("Patroli Saya")."""
+        return self.filter(self._involving_q(user))
+
+    @staticmethod
+    def _involving_q(user) -> Q:
+        # EXISTS, not a join on members: a join would repeat a patrol once per member.
+        membership = Patrol.members.through.objects.filter(patrol_id=OuterRef("pk"), officer_id=user.pk)
+        return Q(leader=user) | Q(created_by=user) | Exists(membership)
+
+    def for_list(self) -> PatrolQuerySet:
+        """What a list row shows: village, leader and photo count, without N+1."""
+        photo_count = (
+            PatrolPhoto.objects.filter(patrol_id=OuterRef("pk"))
+            .order_by()
+            .values("patrol_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return (
+            self.select_related("village", "leader")
+            .annotate(photo_count=Coalesce(Subquery(photo_count), 0))
+            .order_by("-started_at", "-pk")
+        )
+
+    def for_detail(self) -> PatrolQuerySet:
+        return self.select_related("village", "leader", "created_by").prefetch_related(
+            "members",
+            "topics",
+            "photos",
+            models.Prefetch("edits", queryset=PatrolEdit.objects.select_related("editor").order_by("-edited_at")),
+        )
+
+
+class Patrol(models.Model):
+    """One patrol report: what was done, where, when, by whom, and what was found."""
+
+    patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices, default=PatrolType.SAMBANG)
+    mode = models.CharField(_("mode"), max_length=12, choices=PatrolMode.choices, default=PatrolMode.MOTORBIKE)
+    started_at = models.DateTimeField(_("start"))
+    ended_at = models.DateTimeField(_("end"))
+    # The composite indexes below start with village and leader, so no separate FK index.
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("village"), db_index=False
+    )
+    place = models.CharField(
+        pgettext_lazy("patrol", "place"),
+        max_length=200,
+        help_text=_("Landmark, dusun or RT/RW, e.g. Balai Desa, Blok Pahing RT 03/02."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_patrols",
+        verbose_name=_("team leader"),
+        db_index=False,
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="patrols", blank=True, verbose_name=_("other officers")
+    )
+    partners = models.CharField(
+        _("tiga pilar and others"),
+        max_length=300,
+        blank=True,
+        help_text=_("Babinsa, Kuwu or village staff who came along, e.g. Serda Hadi (Babinsa)."),
+    )
+    residents_met = models.PositiveIntegerField(_("residents met"), default=0, validators=[MaxValueValidator(100_000)])
+    topics = models.ManyToManyField(
+        ImbauanTopic, related_name="patrols", blank=True, verbose_name=_("imbauan kamtibmas delivered")
+    )
+    situation = models.CharField(_("situation"), max_length=10, choices=Situation.choices, default=Situation.SAFE)
+    summary = models.TextField(_("activity"), max_length=4000, help_text=_("What the team did and who they met."))
+    findings = models.TextField(_("findings"), max_length=4000, blank=True)
+    actions = models.TextField(_("actions taken"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_patrols", verbose_name=_("logged by")
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PatrolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-started_at", "-pk"]
+        permissions = [
+            ("log_patrol", _("Can log patrols")),
+            ("view_all_patrols", _("Can see every patrol of the unit")),
+            ("change_any_patrol", _("Can edit any patrol at any time")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_at__gt=models.F("started_at")), name="patrol_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="patrol_lat_lon_together",
+            ),
+        ]
+        # The list filters on these and always sorts newest first.
+        indexes = [
+            models.Index(fields=["-started_at", "-id"], name="patrol_started"),
+            models.Index(fields=["village", "-started_at"], name="patrol_village_started"),
+            models.Index(fields=["leader", "-started_at"], name="patrol_leader_started"),
+            models.Index(fields=["patrol_type", "-started_at"], name="patrol_type_started"),
+            models.Index(fields=["situation", "-started_at"], name="patrol_situation_started"),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.started_at).strftime("%d-%m-%Y %H:%M") if self.started_at else "?"
+        return f"{self.get_patrol_type_display()} – {self.village_id and self.village} – {when}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:patrol_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        latest = timezone.now() + FUTURE_TOLERANCE
+        if self.started_at and self.started_at > latest:
+            errors["started_at"] = ValidationError(_("The start cannot be in the future."), code="future")
+        if self.ended_at and self.ended_at > latest:
+            errors["ended_at"] = ValidationError(
+                _("The end cannot be in the future. Log the patrol when it is over."), code="future"
+            )
+        if self.started_at and self.ended_at and "ended_at" not in errors:
+            if self.ended_at <= self.started_at:
+                errors["ended_at"] = ValidationError(_("The end must be after the start."), code="end_before_start")
+            elif self.ended_at - self.started_at > MAX_DURATION:
+                errors["ended_at"] = ValidationError(
+                    _("A patrol report covers at most 24 hours; log longer duties day by day."), code="too_long"
+                )
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = ValidationError(
+                _("Give both latitude and longitude, or neither."), code="half_location"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def duration(self) -> datetime.timedelta:
+        return self.ended_at - self.started_at
+
+    @property
+    def edit_deadline(self) -> datetime.datetime:
+        """Until when the leader or author may still correct the report."""
+        return self.created_at + EDIT_WINDOW
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def has_incident(self) -> bool:
+        return self.situation == Situation.INCIDENT
+
+    @property
+    def ends_same_day(self) -> bool:
+        """False for night patrols that run past midnight (WIB), so the page can say so."""
+        return timezone.localtime(self.started_at).date() == timezone.localtime(self.ended_at).date()
+
+
+def photo_upload_to(instance: PatrolPhoto, filename: str) -> str:
+    # `filename` is already random (patrols.images); fan out by its first two characters.
+    return f"patrols/{filename[:2]}/{filename}"
+
+
+class PatrolPhoto(models.Model):
+    """Documentation photo, re-encoded by patrols.images; served only by the permission-checked view."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="photos", verbose_name=_("patrol"))
+    image = models.FileField(_("photo"), upload_to=photo_upload_to, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_upload_to, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("patrol photo")
+        verbose_name_plural = _("patrol photos")
+        ordering = ["patrol", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or f"{_('Photo')} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:photo", kwargs={"pk": self.pk})
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("patrols:photo_thumbnail", kwargs={"pk": self.pk})
+
+    def download_name(self, *, thumbnail: bool = False) -> str:
+        suffix = "-kecil" if thumbnail else ""
+        return f"patroli-{self.patrol_id}-foto-{self.pk}{suffix}.jpg"
+
+
+class PatrolEdit(models.Model):
+    """Who changed a patrol report, when, and which fields: the report's audit trail."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="edits", verbose_name=_("patrol"))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("edited by")
+    )
+    edited_at = models.DateTimeField(_("edited at"), default=timezone.now)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("patrol edit")
+        verbose_name_plural = _("patrol edits")
+        ordering = ["-edited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.editor} – {self.edited_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def changed_labels(self) -> list[str]:
+        """The changed fields' verbose names, for the report's history."""
+        labels = []
+        for name in self.changed_fields:
+            if name == "photos":
+                labels.append(str(_("photos")))
+                continue
+            try:
+                labels.append(str(Patrol._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:  # a field renamed since the edit was recorded
+                labels.append(name)
+        return labels

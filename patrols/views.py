@@ -1,0 +1,127 @@
+"""Patrol pages: thin views that scope, authorise, call a service and render or redirect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from krangkeng_portal.security import permissions_policy
+
+from .access import get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
+from .filters import PatrolFilter
+from .forms import PatrolEditForm, PatrolForm
+from .images import photo_response
+from .models import Patrol
+from .pagination import page_of
+from .services import patrol_log, patrol_update
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
+    patrol_filter = PatrolFilter(request.GET or None, queryset=queryset.for_list(), request=request, mine=mine)
+    page = page_of(patrol_filter.qs, request.GET.get("page"))
+    return render(
+        request,
+        "patrols/patrol_list.html",
+        {
+            "title": title,
+            "mine": mine,
+            "filter": patrol_filter,
+            "is_filtered": patrol_filter.is_filtered,
+            "page": page,
+            "can_log": request.user.has_perm("patrols.log_patrol"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def patrol_list(request: HttpRequest) -> HttpResponse:
+    """Patroli: every patrol the user may see, newest first, filterable (constant queries)."""
+    _require(request.user, "patrols.view_patrol")
+    return _list(request, Patrol.objects.visible_to(request.user), title=_("Patrols"), mine=False)
+
+
+@login_required
+@require_GET
+def my_patrols(request: HttpRequest) -> HttpResponse:
+    """Patroli Saya: the patrols the user led, joined or logged."""
+    _require(request.user, "patrols.view_patrol")
+    return _list(request, Patrol.objects.involving(request.user), title=_("My Patrols"), mine=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@permissions_policy(geolocation=["self"])  # the "Use my location" button
+def patrol_create(request: HttpRequest) -> HttpResponse:
+    """Catat Patroli."""
+    _require(request.user, "patrols.log_patrol")
+    form = PatrolForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patrol = patrol_log(author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Patrol saved. Thank you."))
+            return redirect(patrol)
+    return render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})
+
+
+@login_required
+@require_GET
+def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patrol = get_patrol_for_user(request.user, pk, detail=True)
+    return render(
+        request,
+        "patrols/patrol_detail.html",
+        {
+            "patrol": patrol,
+            "members": list(patrol.members.all()),
+            "topics": list(patrol.topics.all()),
+            "photos": list(patrol.photos.all()),
+            "edits": list(patrol.edits.all()),
+            "can_edit": patrol_can_edit(request.user, patrol),
+            "edit_deadline": None if request.user.has_perm("patrols.change_any_patrol") else patrol.edit_deadline,
+            "map_tile_url": settings.KRK_MAP_TILE_URL,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@permissions_policy(geolocation=["self"])
+def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patrol = get_patrol_for_user(request.user, pk, write=True)
+    form = PatrolEditForm(request.POST or None, request.FILES or None, instance=patrol, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = patrol_update(patrol=patrol, editor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if edit is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Patrol updated."))
+            return redirect("patrols:patrol_detail", pk=patrol.pk)
+    return render(request, "patrols/patrol_form.html", {"form": form, "patrol": patrol})
+
+
+@login_required
+@require_GET
+def patrol_photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
+    """A patrol photo, only for people who may see the patrol (404 for everyone else)."""
+    photo = get_patrol_photo_for_user(request.user, pk)
+    stored = photo.thumbnail if thumbnail else photo.image
+    return photo_response(stored, download_name=photo.download_name(thumbnail=thumbnail))

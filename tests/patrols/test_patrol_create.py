@@ -1,0 +1,176 @@
+"""Catat Patroli: the form page, its defaults, its validation and its photo handling."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from patrols.models import ImbauanTopic, Patrol, PatrolPhoto
+from tests.conftest import client_for
+from tests.factories import village
+from tests.patrols.conftest import local, stored_files
+from tests.photos import (
+    HTML_PAYLOAD,
+    jpeg_bytes,
+    png_header_only,
+    png_html_polyglot,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("patrols:patrol_create")
+
+
+class TestPatrolCreatePage:
+    def test_defaults_to_me_my_village_and_now(self, bhabin):
+        response = client_for(bhabin).get(URL)
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form["leader"].value() == bhabin.pk
+        assert form["village"].value() == village("Krangkeng").pk
+        started = timezone.make_aware(form["started_at"].value())  # shown as naive WIB
+        assert abs(timezone.now() - started) < datetime.timedelta(minutes=2)
+        assert form["situation"].value() == "aman"
+
+    def test_is_a_phone_form_with_photo_upload_and_optional_gps(self, bhabin):
+        response = client_for(bhabin).get(URL)
+        html = response.content.decode()
+        assert 'enctype="multipart/form-data"' in html
+        assert 'type="datetime-local"' in html
+        assert 'accept="image/jpeg,image/png,image/webp"' in html
+        assert "data-krk-gps" in html and "d-none" in html  # hidden until the script shows it
+        assert "patrols/patrol_form.js" in html
+        assert "geolocation=(self)" in response["Permissions-Policy"]
+        assert "Catat Patroli" in html
+
+    def test_only_roles_that_log_patrols(self, operator, commander):
+        assert client_for(operator).get(URL).status_code == 403
+        assert client_for(commander).get(URL).status_code == 403
+
+    def test_anonymous_is_sent_to_sign_in(self, client):
+        response = client.get(URL)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_retired_topics_are_not_offered(self, bhabin):
+        ImbauanTopic.objects.filter(slug="pemilu").update(is_active=False)
+        html = client_for(bhabin).get(URL).content.decode()
+        assert "Pemilu" not in html
+        assert "Judi online" in html
+
+
+class TestPatrolCreateSubmit:
+    def test_saves_and_redirects_to_the_patrol(self, bhabin, other_bhabin, patrol_post):
+        topic = ImbauanTopic.objects.get(slug="narkoba")
+        data = patrol_post(members=[other_bhabin.pk, bhabin.pk], topics=[topic.pk], latitude="-6.487612")
+        data["longitude"] = "108.503145"
+        response = client_for(bhabin).post(URL, data, follow=True)
+        patrol = Patrol.objects.get()
+        assert response.redirect_chain == [(patrol.get_absolute_url(), 302)]
+        assert "Patroli tersimpan" in response.content.decode()
+        assert patrol.created_by == patrol.leader == bhabin
+        assert list(patrol.members.all()) == [other_bhabin]
+        assert list(patrol.topics.all()) == [topic]
+        assert str(patrol.latitude) == "-6.487612"
+        assert patrol.residents_met == 12
+
+    def test_times_are_read_as_wib(self, bhabin, patrol_post):
+        client_for(bhabin).post(URL, patrol_post(started_at="2024-05-20T08:00", ended_at="2024-05-20T10:30"))
+        patrol = Patrol.objects.get()
+        assert patrol.started_at == datetime.datetime(2024, 5, 20, 1, 0, tzinfo=datetime.UTC)
+        assert patrol.duration == datetime.timedelta(hours=2, minutes=30)
+
+    def test_end_before_start_is_explained_in_indonesian(self, bhabin, patrol_post):
+        now = timezone.now()
+        data = patrol_post(
+            started_at=local(now - datetime.timedelta(hours=1)), ended_at=local(now - datetime.timedelta(hours=2))
+        )
+        response = client_for(bhabin).post(URL, data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["ended_at"] == ["Waktu selesai harus setelah waktu mulai."]
+        assert not Patrol.objects.exists()
+
+    def test_future_is_refused(self, bhabin, patrol_post):
+        now = timezone.now()
+        data = patrol_post(
+            started_at=local(now + datetime.timedelta(hours=1)), ended_at=local(now + datetime.timedelta(hours=2))
+        )
+        response = client_for(bhabin).post(URL, data)
+        assert "Waktu mulai tidak boleh di masa depan." in response.context["form"].errors["started_at"]
+        assert not Patrol.objects.exists()
+
+    def test_at_least_one_officer_leads(self, bhabin, patrol_post):
+        response = client_for(bhabin).post(URL, patrol_post(leader=""))
+        assert response.context["form"].errors["leader"] == ["Bidang ini tidak boleh kosong."]
+        assert not Patrol.objects.exists()
+
+    def test_the_leader_must_be_an_officer_of_the_unit(self, bhabin, operator, patrol_post):
+        response = client_for(bhabin).post(URL, patrol_post(leader=operator.pk))
+        assert "leader" in response.context["form"].errors
+        assert not Patrol.objects.exists()
+
+    def test_english_users_get_english_errors(self, bhabin, patrol_post):
+        client = client_for(bhabin)
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = client.post(URL, patrol_post(summary=""))
+        assert response.context["form"].errors["summary"] == ["This field is required."]
+
+    def test_photo_is_stored_upright_without_exif_or_gps(self, bhabin, patrol_post):
+        photo = upload(jpeg_bytes(200, 100, orientation=6, gps=True), "IMG_2041.jpg")
+        client_for(bhabin).post(URL, patrol_post(photos=[photo]))
+        stored = PatrolPhoto.objects.get()
+        with stored.image.open("rb") as handle:
+            raw = handle.read()
+        image = Image.open(io.BytesIO(raw))
+        assert image.size == (100, 200)
+        assert not image.getexif()
+        assert b"Exif" not in raw and b"Galaxy" not in raw
+        assert "IMG_2041" not in stored.image.name
+
+    def test_polyglot_is_stored_only_as_a_clean_jpeg(self, bhabin, patrol_post):
+        client_for(bhabin).post(URL, patrol_post(photos=[upload(png_html_polyglot(), "foto.png", "image/png")]))
+        stored = PatrolPhoto.objects.get()
+        for field in (stored.image, stored.thumbnail):
+            with field.open("rb") as handle:
+                raw = handle.read()
+            assert raw.startswith(b"\xff\xd8")
+            assert HTML_PAYLOAD not in raw and b"<script" not in raw
+
+
+def six_photos():
+    return [upload(jpeg_bytes(64, 64), f"{n}.jpg") for n in range(6)]
+
+
+BAD_UPLOADS = {
+    "decompression bomb": lambda: [upload(png_header_only(50_000, 50_000), "bom.png", "image/png")],
+    "text file named .jpg": lambda: [upload(b"bukan foto\n" * 50, "foto.jpg")],
+    "oversize file": lambda: [upload(b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), "besar.jpg")],
+    "truncated photo": lambda: [upload(jpeg_bytes(800, 600)[:3000], "putus.jpg")],
+    "sixth photo": six_photos,
+    "one bad among good": lambda: [upload(jpeg_bytes(), "baik.jpg"), upload(b"x" * 100, "jahat.jpg")],
+}
+EXPECTED_ERROR = {
+    "decompression bomb": "terlalu banyak piksel",
+    "text file named .jpg": "bukan foto yang dapat dibaca",
+    "oversize file": "terlalu besar",
+    "truncated photo": "rusak atau tidak lengkap",
+    "sixth photo": "paling banyak 5 foto",
+    "one bad among good": "jahat.jpg: Berkas ini bukan foto",
+}
+
+
+class TestPatrolCreateRefusesBadPhotos:
+    @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+    def test_form_error_and_nothing_stored(self, bhabin, patrol_post, case):
+        response = client_for(bhabin).post(URL, patrol_post(photos=BAD_UPLOADS[case]()))
+        assert response.status_code == 200
+        errors = response.context["form"].errors["photos"]
+        assert any(EXPECTED_ERROR[case] in error for error in errors), errors
+        assert EXPECTED_ERROR[case] in response.content.decode()
+        assert not Patrol.objects.exists()
+        assert not PatrolPhoto.objects.exists()
+        assert stored_files() == []
