@@ -1,0 +1,80 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Aspiration, AspirationEvent, Category
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "slug", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AspirationEventInline(admin.TabularInline):
+    model = AspirationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "from_status", "to_status", "author", "is_public", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Aspiration)
+class AspirationAdmin(admin.ModelAdmin):
+    """Read-only oversight for admins. Workflow changes go through the staff pages.
+
+    The reporter's identity and address hash are left out on purpose: revealing
+    identity is logged, and the admin would bypass that log.
+    """
+
+    list_display = ["code", "submitted_at", "type", "category", "village", "status", "channel", "is_spam_suspected"]
+    list_filter = ["status", "type", "channel", "category", "village", "is_spam_suspected"]
+    search_fields = ["code", "title"]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["category", "village"]
+    fields = [
+        "code",
+        "type",
+        "category",
+        "title",
+        "description",
+        "village",
+        "place",
+        "occurred_at",
+        "channel",
+        "priority",
+        "status",
+        "assigned_to",
+        "created_by",
+        "submitted_at",
+        "verification_due",
+        "followup_due",
+        "verified_at",
+        "first_response_at",
+        "resolved_at",
+        "rejection_reason",
+        "rejection_note",
+        "is_spam_suspected",
+        "spam_signals",
+        "identity_given",
+    ]
+    readonly_fields = fields
+    inlines = [AspirationEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("identity given"), boolean=True)
+    def identity_given(self, obj: Aspiration) -> bool:
+        return not obj.is_anonymous

@@ -1,0 +1,286 @@
+"""The public forms: send an aspiration, look up a ticket code."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patrols.images import MultiplePhotoField
+from patrols.models import Village, phone_validator
+
+from . import tickets
+from .models import AspirationType, Category
+
+MAX_PHOTOS = 3
+OUTSIDE_KRANGKENG = "luar"
+ANONYMOUS = "anonim"
+IDENTIFIED = "kontak"
+STARTED_SALT = "aspirations.form-started"
+# Typing an hour or two ahead of "now" is a wrong clock, not a future event; more is a mistake.
+FUTURE_TOLERANCE = 15 * 60
+
+
+def started_token(at: float | None = None) -> str:
+    """A signed "form shown at" time, so a submit can tell how long filling took."""
+    return signing.dumps(int(time.time() if at is None else at), salt=STARTED_SALT)
+
+
+def _seconds_since(token: str) -> float | None:
+    try:
+        started = signing.loads(token, salt=STARTED_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(started, int):
+        return None
+    return time.time() - started
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.label
+
+
+class AspirationForm(forms.Form):
+    """The public Sampaikan Aspirasi form.
+
+    Anonymous unless the resident chooses to be contacted; then name, phone and
+    consent are required. Two quiet spam signals (a honeypot field and a fill
+    time under KRK_MIN_FILL_SECONDS) never block a submission: they end up in
+    `spam_signals`, and the aspiration is stored flagged for the operator.
+    """
+
+    type = forms.ChoiceField(
+        label=_("What do you want to tell us?"),
+        choices=AspirationType.choices,
+        initial=AspirationType.ASPIRASI,
+        widget=forms.RadioSelect,
+    )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("— choose a category —"),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        help_text=_("In a few words, e.g. “Motorbike gangs racing at night on the Pantura road”."),
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What, who, how often. Do not write other people's phone numbers or ID numbers."),
+    )
+    village = forms.ChoiceField(label=_("Village"))
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Hamlet (blok/dusun), RT/RW or a landmark, e.g. “near the Al-Ikhlas mosque”."),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When did it happen? (optional)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Date and time, e.g. 20/05/2024 19:30."),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos (optional, up to 3)"),
+        max_files=MAX_PHOTOS,
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 10 MB each. Location data is removed from the photos."),
+    )
+    identity = forms.ChoiceField(
+        label=_("Your identity"),
+        choices=[(ANONYMOUS, _("Keep my identity secret (anonymous)")), (IDENTIFIED, _("I want to be contacted"))],
+        initial=ANONYMOUS,
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    reporter_phone = forms.CharField(
+        label=_("Your phone or WhatsApp number"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    reporter_email = forms.EmailField(
+        label=_("Your email (optional)"),
+        required=False,
+        help_text=_("If you give one, we email you the ticket code."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(required=False)
+    # Spam signals: people never see or fill `website`; `started` is signed.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.villages = {str(village.pk): village for village in Village.objects.only("pk", "name").order_by("name")}
+        self.fields["village"].choices = [
+            ("", _("— choose a village —")),
+            *((pk, village.name) for pk, village in self.villages.items()),
+            (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
+        ]
+        self.fields["consent"].label = _(
+            "I agree that %(unit)s stores my name and phone to contact me about this report."
+        ) % {"unit": settings.KRK_UNIT_NAME}
+        if not self.is_bound:
+            self.initial["started"] = started_token()
+        self.spam_signals: list[str] = []
+        self.photos_lost = False
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_id = "aspiration-form"
+        helper.attrs = {"novalidate": ""}
+        helper.layout = Layout(
+            Fieldset(
+                _("Your report"),
+                "type",
+                "category",
+                "title",
+                "description",
+            ),
+            Fieldset(_("Where and when"), "village", "place", "occurred_at"),
+            Fieldset(_("Photos"), "photos"),
+            Fieldset(
+                _("Your identity"),
+                HTML('{% include "aspirations/_privacy_notice.html" %}'),
+                "identity",
+                "reporter_name",
+                "reporter_phone",
+                "reporter_email",
+                "consent",
+            ),
+            Div(Field("website", autocomplete="off", tabindex="-1"), css_class="krk-hp", aria_hidden="true"),
+            "started",
+            StrictButton(_("Send aspiration"), type="submit", css_class="btn-primary btn-lg w-100 mt-2"),
+        )
+        return helper
+
+    def clean_village(self) -> Village | None:
+        value = self.cleaned_data["village"]
+        if value == OUTSIDE_KRANGKENG:
+            return None
+        return self.villages[value]  # ChoiceField already refused anything else
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value and (value - timezone.now()).total_seconds() > FUTURE_TOLERANCE:
+            raise forms.ValidationError(_("This time is in the future."), code="future")
+        return value
+
+    def clean_reporter_name(self) -> str:
+        return " ".join(self.cleaned_data["reporter_name"].split())
+
+    def clean_reporter_phone(self) -> str:
+        return re.sub(r"[\s\-]", "", self.cleaned_data["reporter_phone"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        given = [name for name in ("reporter_name", "reporter_phone", "reporter_email") if data.get(name)]
+        if data.get("identity") == IDENTIFIED:
+            if "reporter_name" in data and not data["reporter_name"]:
+                self.add_error("reporter_name", _("Write your name so we can contact you."))
+            if "reporter_phone" in data and not data["reporter_phone"]:
+                self.add_error("reporter_phone", _("Write your phone number so we can contact you."))
+            if not data.get("consent"):
+                self.add_error("consent", _("Tick this box to agree, or choose to stay anonymous."))
+        elif data.get("identity") == ANONYMOUS:
+            if given:
+                self.add_error(
+                    "identity",
+                    _(
+                        "You chose to stay anonymous but wrote your name, phone or email. "
+                        "Clear them, or choose “I want to be contacted”."
+                    ),
+                )
+            data["consent"] = False
+        self._collect_spam_signals(data)
+        return data
+
+    def _collect_spam_signals(self, data: dict) -> None:
+        if data.get("website"):
+            self.spam_signals.append("honeypot")
+        elapsed = _seconds_since(data.get("started") or "")
+        if elapsed is None:
+            self.spam_signals.append("bad_token")
+        elif elapsed < settings.KRK_MIN_FILL_SECONDS:
+            self.spam_signals.append("too_fast")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self._errors and any(self.files.getlist("photos")):
+            # Browsers never refill a file input: say so next to it.
+            self.photos_lost = True
+            note = _("Your photos were not kept because of the errors above: please choose them again.")
+            # The bound field copied the help text when validation created it.
+            self.fields["photos"].help_text = self["photos"].help_text = note
+
+    def submission(self) -> dict:
+        """The cleaned values as keyword arguments for `aspiration_submit`."""
+        data = self.cleaned_data
+        return {
+            "type": data["type"],
+            "category": data["category"],
+            "title": data["title"],
+            "description": data["description"],
+            "village": data["village"],
+            "place": data["place"],
+            "occurred_at": data["occurred_at"],
+            "reporter_name": data["reporter_name"],
+            "reporter_phone": data["reporter_phone"],
+            "reporter_email": data["reporter_email"],
+            "consent": data["consent"],
+            "photos": data["photos"],
+            "spam_signals": self.spam_signals,
+        }
+
+
+class StatusLookupForm(forms.Form):
+    """Cek Status: a ticket code, read forgivingly (see `tickets.normalise`)."""
+
+    kode = forms.CharField(
+        label=_("Ticket code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false", "inputmode": "text"}
+        ),
+        error_messages={"required": _("Write your ticket code.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kode"].help_text = _(
+            "For example %(example)s. Capital or small letters, spaces and dashes do not matter."
+        ) % {"example": tickets.EXAMPLE}
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_id = "status-form"
+        self.helper.layout = Layout(
+            "kode", StrictButton(_("Check status"), type="submit", css_class="btn-primary w-100")
+        )
+
+    def clean_kode(self) -> str:
+        try:
+            return tickets.normalise(self.cleaned_data["kode"])
+        except tickets.InvalidTicketCode as error:
+            if error.reason == "check":
+                message = _("This code has a typing error. Please check the code.")
+            else:
+                message = _("A ticket code looks like %(example)s. Please check the code.")
+            raise forms.ValidationError(message, code=error.reason, params={"example": tickets.EXAMPLE}) from None

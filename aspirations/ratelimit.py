@@ -1,0 +1,129 @@
+"""Per-client rate limits counted in the configured cache.
+
+Counters live in Django's cache (`CACHES["default"]`), so on Redis they hold
+across every app server. A limit is a fixed window: at most `limit` hits per
+`window` seconds, counted under a key built from the scope, a keyed hash of the
+client address (the address itself is never stored) and the window number; the
+key expires with its window, so a limited client is let in again when it ends.
+
+`KRK_RATELIMITS` maps scopes to (limit, window seconds); addresses or networks
+in `KRK_RATELIMIT_EXEMPT_IPS` are never limited (the benchmark's load source).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+IP_HASH_SALT = "krangkeng.client-ip"
+logger = logging.getLogger(__name__)
+
+
+def now() -> float:
+    """The clock the windows use (tests move it forward)."""
+    return time.time()
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the last hop of `KRK_CLIENT_IP_HEADER` behind a proxy.
+
+    Only the last entry of a forwarded list is trusted: it is the one our own
+    proxy appended; anything before it was written by the client.
+    """
+    header = getattr(settings, "KRK_CLIENT_IP_HEADER", "")
+    if header:
+        forwarded = request.META.get(header, "").split(",")[-1].strip()
+        if _parse_ip(forwarded) is not None:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def ip_hash(request: HttpRequest) -> str:
+    """A keyed hash of the client address: stable for abuse review, useless without SECRET_KEY."""
+    address = client_ip(request)
+    if not address:
+        return ""
+    return salted_hmac(IP_HASH_SALT, address, algorithm="sha256").hexdigest()
+
+
+def _parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _exempt_networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def is_exempt(request: HttpRequest) -> bool:
+    address = _parse_ip(client_ip(request))
+    entries = tuple(getattr(settings, "KRK_RATELIMIT_EXEMPT_IPS", ()))
+    return address is not None and any(address in network for network in _exempt_networks(entries))
+
+
+def limit_for(scope: str) -> tuple[int, int]:
+    limit, window = settings.KRK_RATELIMITS[scope]
+    return int(limit), int(window)
+
+
+def hit(request: HttpRequest, scope: str, limit: int | None = None, window: int | None = None) -> bool:
+    """Count one hit of `scope` for this client; True while it is within the limit.
+
+    `limit` and `window` default to `KRK_RATELIMITS[scope]`. Costs one or two
+    cache round trips (`add` then the atomic `incr`). If the cache is down or a
+    dummy, it lets the request through: a broken cache must not close the form.
+    """
+    if limit is None or window is None:
+        limit, window = limit_for(scope)
+    if is_exempt(request):
+        return True
+    window_number = math.floor(now() / window)
+    key = f"krk:rl:{scope}:{ip_hash(request)}:{window_number}"
+    try:
+        cache.add(key, 0, timeout=window + 1)
+        count = cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr (or the cache keeps nothing).
+        return True
+    except Exception:
+        logger.warning("rate limit cache unavailable; letting %s through", scope, exc_info=True)
+        return True
+    return count <= limit
+
+
+def retry_after(scope: str) -> int:
+    """Seconds until the current window of `scope` ends."""
+    _limit, window = limit_for(scope)
+    return max(1, math.ceil(window - now() % window))
+
+
+def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
+    """The site's polite 429 page (templates/429.html), with Retry-After.
+
+    Rendered without context processors, so refusing a flood costs no query.
+    """
+    seconds = retry_after(scope)
+    context = {
+        "message": _(
+            "We received many requests from your connection in a short time. "
+            "Please wait a moment and try again. If this is an emergency, call 110 now."
+        ),
+        "retry_minutes": max(1, math.ceil(seconds / 60)),
+    }
+    response = HttpResponse(render_to_string("429.html", context), status=429)
+    response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,57 @@
+import time
+
+import pytest
+from django.core.cache import cache
+
+from aspirations.forms import ANONYMOUS, IDENTIFIED, started_token
+from tests.factories import category, village
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def form_data(**overrides) -> dict:
+    """A valid anonymous submission, filled in a minute ago."""
+    data = {
+        "type": "keluhan",
+        "category": str(category().pk),
+        "title": "Balap liar tiap malam Minggu",
+        "description": "Setiap malam Minggu ada balap liar di jalan Pantura dekat SPBU, sangat berbahaya.",
+        "village": str(village("Krangkeng").pk),
+        "place": "Jalan Pantura dekat SPBU",
+        "occurred_at": "",
+        "identity": ANONYMOUS,
+        "reporter_name": "",
+        "reporter_phone": "",
+        "reporter_email": "",
+        "website": "",
+        "started": started_token(time.time() - 60),
+    }
+    data.update(overrides)
+    return data
+
+
+def identified_data(**overrides) -> dict:
+    identity = {
+        "identity": IDENTIFIED,
+        "reporter_name": "Siti Aminah",
+        "reporter_phone": "0812-3456-7890",
+        "reporter_email": "siti@example.org",
+        "consent": "on",
+    }
+    return form_data(**{**identity, **overrides})

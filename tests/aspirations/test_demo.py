@@ -1,0 +1,80 @@
+"""Demo aspirations: varied, plausible, idempotent."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from aspirations import tickets
+from aspirations.demo import DEMO_DAYS, seed_aspirations
+from aspirations.models import Aspiration, AspirationEvent, EventKind, Status
+from patrols.demo import seed_accounts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    seed_accounts(password="demo-krangkeng-110")
+    added = seed_aspirations()
+    return added
+
+
+class TestSeedAspirations:
+    def test_spreads_over_90_days_statuses_categories_and_villages(self, seeded):
+        assert seeded == Aspiration.objects.count() >= 60
+        statuses = Counter(Aspiration.objects.values_list("status", flat=True))
+        assert set(statuses) == set(Status.values)
+        assert statuses[Status.SELESAI] > statuses[Status.DITOLAK]
+        assert Aspiration.objects.values("category").distinct().count() >= 6
+        assert Aspiration.objects.values("village").distinct().count() >= 9
+        oldest = Aspiration.objects.earliest("submitted_at").submitted_at
+        assert timezone.now() - oldest >= datetime.timedelta(days=DEMO_DAYS - 10)
+        assert Aspiration.objects.filter(submitted_at__gt=timezone.now()).count() == 0
+
+    def test_running_twice_adds_nothing(self, seeded):
+        rows = sorted(Aspiration.objects.values_list("code", "status", "submitted_at"))
+        events = AspirationEvent.objects.count()
+        assert seed_aspirations() == 0
+        assert sorted(Aspiration.objects.values_list("code", "status", "submitted_at")) == rows
+        assert AspirationEvent.objects.count() == events
+
+    def test_a_day_later_adds_only_the_new_day(self, seeded):
+        before = set(Aspiration.objects.values_list("code", flat=True))
+        seed_aspirations(today=timezone.localdate() + datetime.timedelta(days=1))
+        after = set(Aspiration.objects.values_list("code", flat=True))
+        assert before <= after
+
+    def test_codes_are_valid_and_timelines_match_the_status(self, seeded):
+        for aspiration in Aspiration.objects.prefetch_related("events"):
+            assert tickets.is_valid(aspiration.code)
+            events = sorted(aspiration.events.all(), key=lambda e: (e.created_at, e.pk))
+            assert events[0].kind == EventKind.CREATED
+            changes = [e for e in events if e.kind == EventKind.STATUS_CHANGE]
+            assert (changes[-1].to_status if changes else Status.BARU) == aspiration.status
+            assert all(e.created_at <= timezone.now() for e in events)
+            if aspiration.verified_at:
+                assert aspiration.verified_at >= aspiration.submitted_at
+                assert aspiration.followup_due > aspiration.verified_at
+            if aspiration.status == Status.SELESAI:
+                assert aspiration.resolved_at >= aspiration.first_response_at >= aspiration.verified_at
+
+    def test_some_are_late_some_identified_some_entered_by_staff(self, seeded):
+        late = [a for a in Aspiration.objects.exclude(verified_at=None) if a.verified_at > a.verification_due]
+        assert late
+        assert Aspiration.objects.exclude(reporter_name="").exists()
+        assert Aspiration.objects.exclude(created_by=None).exists()
+        assert Aspiration.objects.filter(is_spam_suspected=True).exists()
+
+    def test_the_status_page_has_replies_to_show(self, client, seeded):
+        resolved = Aspiration.objects.filter(status=Status.SELESAI).first()
+        html = client.get(reverse("aspirations:status"), {"kode": resolved.code}).content.decode()
+        assert "Selesai" in html
+        reply = resolved.events.get(kind=EventKind.PUBLIC_REPLY)
+        assert reply.body in html
+        for note in resolved.events.filter(kind=EventKind.INTERNAL_NOTE):
+            assert note.body not in html
+        if resolved.reporter_name:
+            assert resolved.reporter_name not in html

@@ -1,0 +1,145 @@
+"""aspiration_submit: the one way an aspiration is written."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from aspirations import services, tickets
+from aspirations.models import Aspiration, AspirationEvent, Attachment, Channel, EventKind, Status
+from patrols import roles
+from patrols.images import process_photo
+from tests.aspirations.conftest import stored_files
+from tests.factories import AspirationFactory, OfficerFactory, category, village
+from tests.photos import jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(**overrides) -> Aspiration:
+    arguments = {
+        "type": "aspirasi",
+        "category": category("lalu-lintas"),
+        "title": "Lampu jalan mati",
+        "description": "Lampu jalan di tikungan dekat balai desa mati sejak seminggu.",
+        "village": village("Kalianyar"),
+    }
+    arguments.update(overrides)
+    return services.aspiration_submit(**arguments)
+
+
+class TestAspirationSubmit:
+    def test_stores_a_new_aspiration_with_a_valid_code_and_deadline(self):
+        before = timezone.now()
+        aspiration = submit()
+        assert tickets.is_valid(aspiration.code)
+        assert aspiration.status == Status.BARU
+        assert aspiration.channel == Channel.WEB
+        assert before <= aspiration.submitted_at <= timezone.now()
+        assert timezone.localtime(aspiration.verification_due).time().hour == 23
+        assert aspiration.followup_due is None
+
+    def test_arguments_are_keyword_only(self):
+        with pytest.raises(TypeError):
+            services.aspiration_submit("aspirasi")  # type: ignore[misc]
+
+    def test_writes_the_first_timeline_event(self):
+        officer = OfficerFactory(role=roles.OPERATOR)
+        aspiration = submit(channel=Channel.PHONE, created_by=officer)
+        event = AspirationEvent.objects.get(aspiration=aspiration)
+        assert event.kind == EventKind.CREATED
+        assert event.to_status == Status.BARU
+        assert event.is_public
+        assert event.author == officer
+        assert event.created_at == aspiration.submitted_at
+
+    def test_identity_without_consent_is_refused(self):
+        with pytest.raises(ValidationError):
+            submit(reporter_name="Siti Aminah", reporter_phone="081234567890", consent=False)
+        assert Aspiration.objects.count() == 0
+
+    def test_consent_is_stamped_only_with_identity(self):
+        assert submit(consent=True).consent_given_at is None
+        identified = submit(reporter_name="Siti", reporter_phone="081234567890", consent=True)
+        assert identified.consent_given_at == identified.submitted_at
+
+    def test_spam_signals_flag_but_keep_the_aspiration(self):
+        aspiration = submit(spam_signals=["honeypot", "too_fast"])
+        assert aspiration.is_spam_suspected
+        assert aspiration.spam_signals == "honeypot,too_fast"
+        assert Aspiration.objects.filter(is_spam_suspected=True).count() == 1
+
+    def test_stores_photos_with_their_thumbnails(self, media_root):
+        photos = [process_photo(upload(jpeg_bytes(2000, 1000))), process_photo(upload(jpeg_bytes()))]
+        aspiration = submit(photos=photos)
+        attachments = list(aspiration.attachments.all())
+        assert [(a.width, a.height) for a in attachments] == [(1600, 800), (640, 480)]
+        assert len(stored_files(media_root)) == 4
+
+    def test_a_failure_after_saving_photos_leaves_no_files(self, media_root, monkeypatch):
+        def broken(self, *args, **kwargs):
+            raise ValidationError("broken")
+
+        monkeypatch.setattr(AspirationEvent, "full_clean", broken)
+        with pytest.raises(ValidationError):
+            submit(photos=[process_photo(upload(jpeg_bytes()))])
+        assert Attachment.objects.count() == 0
+        assert stored_files(media_root) == []
+
+
+class TestUniqueCode:
+    def test_a_taken_code_is_drawn_again(self, monkeypatch):
+        existing = AspirationFactory()
+        fresh = tickets.format_code("FRESH000".replace("0", "1"))
+        drawn = iter([existing.code, existing.code, fresh])
+        monkeypatch.setattr(tickets, "generate", lambda: next(drawn))
+        assert submit().code == fresh
+
+    def test_a_race_on_the_unique_index_is_retried(self, monkeypatch):
+        existing = AspirationFactory()
+        fresh = tickets.format_code("RACE1234")
+        drawn = iter([existing.code, fresh])
+        monkeypatch.setattr(tickets, "generate", lambda: next(drawn))
+        # The pre-check misses the other insert (it committed in between), then sees it.
+        answers = iter([False, True, False])
+        monkeypatch.setattr(services, "_code_taken", lambda code: next(answers))
+        aspiration = submit()
+        assert aspiration.code == fresh
+        assert Aspiration.objects.count() == 2
+        assert AspirationEvent.objects.filter(aspiration=aspiration).count() == 1
+
+
+class TestConfirmationEmail:
+    def test_sent_only_after_commit(self, mailoutbox, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks() as callbacks:
+            aspiration = submit(
+                reporter_name="Siti", reporter_phone="081234567890", reporter_email="s@example.org", consent=True
+            )
+        assert mailoutbox == []
+        assert len(callbacks) == 1
+        callbacks[0]()
+        assert len(mailoutbox) == 1
+        assert aspiration.code in mailoutbox[0].body
+
+    def test_not_sent_without_an_address(self, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks() as callbacks:
+            submit(reporter_name="Siti", reporter_phone="081234567890", consent=True)
+        assert callbacks == []
+
+    def test_uses_the_site_address_for_the_link(self, mailoutbox, settings):
+        settings.KRK_SITE_URL = "https://portal.polsek-krangkeng.example"
+        services.send_confirmation(
+            code="KRK-7Q4M-9XTP-J", email="s@example.org", verification_due=timezone.now(), language="id"
+        )
+        assert "https://portal.polsek-krangkeng.example/aspirasi/status/?kode=KRK-7Q4M-9XTP-J" in mailoutbox[0].body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_mail_failure_never_undoes_the_submission(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    aspiration = submit(
+        reporter_name="Siti", reporter_phone="081234567890", reporter_email="s@example.org", consent=True
+    )
+    assert Aspiration.objects.filter(pk=aspiration.pk).exists()

@@ -1,0 +1,86 @@
+"""A resident on a cheap phone: sends an aspiration without an account, gets a code, checks it."""
+
+import re
+
+import pytest
+
+from aspirations.models import Aspiration
+from tests.e2e.conftest import PHONE, open_menu
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def fill_the_form(page, *, title: str) -> None:
+    page.get_by_label("Keluhan").check()
+    page.get_by_label("Kategori").select_option(label="Geng motor dan tawuran")
+    page.get_by_label("Judul").fill(title)
+    page.get_by_label("Apa yang terjadi?").fill("Setiap malam Minggu ada balap liar di jalan Pantura dekat SPBU.")
+    page.get_by_label("Desa").select_option(label="Krangkeng")
+    page.get_by_label("Lokasi Kejadian").fill("Jalan Pantura dekat SPBU")
+
+
+def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, settings):
+    settings.KRK_MIN_FILL_SECONDS = 0  # a script types faster than any person
+    page.goto("/")
+    page.get_by_role("link", name="Sampaikan Aspirasi").last.click()
+    assert page.get_by_text("Dumas Presisi").is_visible()
+    assert page.get_by_label("Rahasiakan identitas saya (anonim)").is_checked()
+    assert fits_the_screen(page)
+
+    fill_the_form(page, title="Balap liar tiap malam Minggu")
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+
+    code = page.locator("#ticket-code").inner_text().strip()
+    assert re.fullmatch(r"KRK-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", code)
+    assert page.locator("#ticket-code").is_visible()
+    assert fits_the_screen(page)
+    aspiration = Aspiration.objects.get(code=code)
+    assert aspiration.is_anonymous and not aspiration.is_spam_suspected
+
+    page.get_by_role("link", name="Cek status sekarang").click()
+    assert page.get_by_text("Menunggu Verifikasi").is_visible()
+    assert page.get_by_text("Aspirasi diterima").is_visible()
+
+    # Later, from the menu, typing the code carelessly.
+    page.goto("/")
+    open_menu(page)
+    page.get_by_role("link", name="Cek Status").first.click()
+    page.get_by_label("Kode Tiket").fill(code.lower().replace("-", " "))
+    page.get_by_role("button", name="Cek Status").click()
+    assert page.get_by_text("Menunggu Verifikasi").is_visible()
+    assert page.get_by_text("Geng motor dan tawuran").is_visible()
+    assert "Balap liar" not in page.content()  # what the resident wrote stays private
+    assert fits_the_screen(page)
+
+
+def test_without_javascript_errors_show_by_their_fields_and_nothing_typed_is_lost(browser, live_server, settings):
+    settings.KRK_MIN_FILL_SECONDS = 0
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/aspirasi/kirim/")
+        fill_the_form(page, title="")
+        page.get_by_label("Saya ingin dihubungi").check()
+        page.get_by_label("Nama Anda").fill("Siti Aminah")
+        page.get_by_role("button", name="Kirim Aspirasi").click()
+
+        assert page.locator("#error_1_id_title").is_visible()
+        assert page.locator("#error_1_id_reporter_phone").is_visible()
+        assert page.locator("#error_1_id_consent").is_visible()
+        assert page.get_by_label("Nama Anda").input_value() == "Siti Aminah"
+        assert page.get_by_label("Lokasi Kejadian").input_value() == "Jalan Pantura dekat SPBU"
+        assert Aspiration.objects.count() == 0
+
+        page.get_by_label("Judul").fill("Balap liar tiap malam Minggu")
+        page.get_by_label("Nomor telepon atau WhatsApp Anda").fill("0812 3456 7890")
+        page.get_by_label(re.compile("Saya setuju Polsek Krangkeng")).check()
+        page.get_by_role("button", name="Kirim Aspirasi").click()
+        code = page.locator("#ticket-code").inner_text().strip()
+        assert Aspiration.objects.get(code=code).reporter_phone == "081234567890"
+        assert not page.get_by_role("button", name="Cetak").is_visible()  # needs JavaScript; the menu prints
+    finally:
+        context.close()
