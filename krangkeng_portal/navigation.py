@@ -33,15 +33,33 @@ def _signed_in(user) -> bool:
     return user.is_authenticated
 
 
+def _can_view_audit(user) -> bool:
+    return user.has_perm("audit.view_auditentry")
+
+
 def _staff_admin(user) -> bool:
     return user.is_active and user.is_staff
 
 
+def _can_log_patrols(user) -> bool:
+    return user.has_perm("patrols.log_patrol")
+
+
+def _can_view_patrols(user) -> bool:
+    return user.has_perm("patrols.view_patrol")
+
+
 PUBLIC_ITEMS = [
     NavItem(_("Home"), "home", _anyone),
+    NavItem(_("Send an Aspiration"), "aspirations:submit", _anyone),
+    NavItem(_("Check Status"), "aspirations:status", _anyone),
     NavItem(_("Bhabinkamtibmas Directory"), "directory", _anyone),
 ]
 STAFF_ITEMS: list[NavItem] = [
+    NavItem(_("Log Patrol"), "patrols:patrol_create", _can_log_patrols),
+    NavItem(_("Patrols"), "patrols:patrol_list", _can_view_patrols),
+    NavItem(_("My Patrols"), "patrols:my_patrols", _can_log_patrols),
+    NavItem(_("Audit trail"), "audit:entry_list", _can_view_audit),
     NavItem(_("Administration"), "admin:index", _staff_admin),
 ]
 ACCOUNT_ITEMS = [

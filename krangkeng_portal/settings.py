@@ -6,13 +6,16 @@ Every variable is documented in `.env.example`. The helpers below fail loudly
 stops the process at start-up instead of silently falling back to a default.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.bootstrap
 import xstatic.pkg.leaflet
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +83,18 @@ def cache_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss://, locmem:// or dummy://, got {url!r}")
 
 
+def map_tile_origin(url_template: str) -> str:
+    """The origin a Leaflet tile URL template loads from, for the CSP img-src.
+
+    `https://{s}.tile.example/{z}/{x}/{y}.png` -> `https://*.tile.example`.
+    """
+    parts = urlsplit(url_template.replace("{s}", "x"))
+    if parts.scheme != "https" or not parts.netloc:
+        raise ImproperlyConfigured(f"KRK_MAP_TILE_URL must be an https:// URL template, got {url_template!r}")
+    host = urlsplit(url_template).netloc.replace("{s}", "*")
+    return f"{parts.scheme}://{host}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -103,6 +118,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "csp",
+    "axes",
+    "audit",
     "patrols",
     "aspirations",
     "krangkeng_portal",
@@ -110,14 +128,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "krangkeng_portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "krangkeng_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "krangkeng_portal.session_lifetime.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in into the 429 page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "krangkeng_portal.urls"
@@ -154,6 +177,11 @@ AUTH_USER_MODEL = "patrols.Officer"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# AxesStandaloneBackend refuses locked-out sign-ins before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,7 +222,17 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Where `manage.py backup` writes when given no --output (keep it off the web root).
+KRK_BACKUP_DIR = Path(env_str("KRK_BACKUP_DIR") or BASE_DIR / "backups")
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Request size. Text fields stay small; photos (at most 10 MB each: 3 on an
+# aspiration, 5 on a patrol) stream to temporary files above 2.5 MB. Up to 10
+# files per request, so a photo too many is a form error rather than a 400.
+# The front proxy should also cap the whole body (nginx client_max_body_size 60m).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # HTTPS: on by default in production; DJANGO_HTTPS=false only for plain-HTTP test rigs.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -207,12 +245,56 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The __Host- prefix makes browsers accept these cookies only when Secure, for this
+# exact host and path "/": a sibling subdomain can neither plant nor read them.
+# Browsers drop __Host- cookies over plain HTTP, hence the plain names there.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 SESSION_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "krangkeng_portal.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# Staff sessions end after KRK_SESSION_IDLE_MINUTES without a request and
+# KRK_SESSION_MAX_HOURS after sign-in (krangkeng_portal.session_lifetime).
+KRK_SESSION_IDLE_SECONDS = env_int("KRK_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+KRK_SESSION_MAX_SECONDS = env_int("KRK_SESSION_MAX_HOURS", 12, minimum=1) * 3600
+SESSION_COOKIE_AGE = KRK_SESSION_IDLE_SECONDS
+
+# Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
+# templates carry no inline <script>, <style>, style="" or on*="" handlers.
+# Images may also come from the map tile server (Leaflet on the dashboard).
+KRK_MAP_TILE_URL = env_str("KRK_MAP_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:", map_tile_origin(KRK_MAP_TILE_URL)],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+    },
+}
+
+# Sign-in lockout (django-axes, database handler): after AXES_FAILURE_LIMIT failed
+# sign-ins for one username, or from one address, every sign-in for it is refused
+# with the 429 page (even with the right password) until KRK_LOCKOUT_MINUTES pass
+# without a new failure. Admin unlocks under /admin/axes/accessattempt/ (delete the
+# row) or with `manage.py axes_reset_username <username>`.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("KRK_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KRK_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "krangkeng_portal.errors.axes_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "krangkeng_portal.security.client_ip"
+# Sign-ins are in the audit trail with a hashed address; axes' own access log
+# would keep every address in clear.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
@@ -234,9 +316,42 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every sign-in at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Portal settings.
 KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
 KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
+# Public address of the portal, for links in emails (e.g. https://portal.example).
+KRK_SITE_URL = env_str("KRK_SITE_URL").rstrip("/")
+
+# Aspirations: deadlines in working days (DOMAIN.md). "public" holidays only;
+# add "government" to KRK_HOLIDAY_CATEGORIES to skip the cuti bersama days too.
+KRK_VERIFY_WORKING_DAYS = env_int("KRK_VERIFY_WORKING_DAYS", 3, minimum=1)
+KRK_FOLLOWUP_WORKING_DAYS = env_int("KRK_FOLLOWUP_WORKING_DAYS", 5, minimum=1)
+KRK_HOLIDAY_CATEGORIES = tuple(env_list("KRK_HOLIDAY_CATEGORIES", ["public"]))
+if not set(KRK_HOLIDAY_CATEGORIES) <= {"public", "government"}:
+    raise ImproperlyConfigured(f"KRK_HOLIDAY_CATEGORIES may hold public and government, got {KRK_HOLIDAY_CATEGORIES}")
+
+# Abuse protection on the public forms. Limits are per client address per window:
+# scope -> (requests, seconds). Mobile carriers put many residents behind one
+# address (CGNAT), so they are generous. Exempt addresses/networks (the benchmark's
+# load source) are never limited. Behind a proxy, KRK_CLIENT_IP_HEADER names the
+# META key it appends the client to (e.g. HTTP_X_FORWARDED_FOR).
+KRK_RATELIMITS = {
+    "aspiration_submit": (env_int("KRK_RATELIMIT_SUBMIT_PER_HOUR", 10, minimum=1), 3600),
+    "aspiration_status": (env_int("KRK_RATELIMIT_STATUS_PER_10MIN", 30, minimum=1), 600),
+}
+KRK_RATELIMIT_EXEMPT_IPS = env_list("KRK_RATELIMIT_EXEMPT_IPS")
+for _network in KRK_RATELIMIT_EXEMPT_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"KRK_RATELIMIT_EXEMPT_IPS: {_network!r} is not an address or network") from None
+KRK_CLIENT_IP_HEADER = env_str("KRK_CLIENT_IP_HEADER")
+# A form sent faster than this after it was shown is flagged as suspected spam.
+KRK_MIN_FILL_SECONDS = env_int("KRK_MIN_FILL_SECONDS", 5, minimum=0)

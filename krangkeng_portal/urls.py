@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
@@ -8,11 +8,21 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("direktori/", views.directory, name="directory"),
+    path("aspirasi/", include("aspirations.urls")),
+    path("patroli/", include("patrols.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("akun/sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("bahasa/", set_language, name="set_language"),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages render without context processors (templates/error_base.html); the
+# 500 page shows an incident id that is also written to the log.
+handler400 = "krangkeng_portal.errors.bad_request"
+handler403 = "krangkeng_portal.errors.permission_denied"
+handler404 = "krangkeng_portal.errors.page_not_found"
+handler500 = "krangkeng_portal.errors.server_error"

@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -21,7 +22,7 @@ def _chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     path = _chromium_path()
     if path is None:
         if os.environ.get("KRK_REQUIRE_BROWSER"):
@@ -40,7 +41,20 @@ def browser():
     ]
     if os.geteuid() == 0:
         args.append("--no-sandbox")
+    # Django's connections live in an asgiref Local (context variables). Starting
+    # Playwright's event loop gives this thread a new context, hence new connection
+    # objects without the `_test_serialized_contents` that serialized_rollback
+    # restores after each transactional test: carry them over, or every
+    # transactional test after the first would start on an empty database.
+    with django_db_blocker.unblock():
+        serialized = {
+            conn.alias: conn._test_serialized_contents
+            for conn in connections.all()
+            if hasattr(conn, "_test_serialized_contents")
+        }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=path, args=args)
         yield browser
         browser.close()

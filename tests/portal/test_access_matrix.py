@@ -4,11 +4,13 @@ A URL added without an entry in ROUTES fails `test_every_url_has_an_expectation`
 so access rules are decided when a page is written, not discovered later.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.conftest import client_for
 
@@ -40,6 +42,21 @@ ROUTES: dict[str, Route] = {
     "password_change": Route(staff()),
     "password_change_done": Route(staff()),
     "set_language": Route(expect(302)),  # GET only redirects; switching needs POST
+    "aspirations:submit": Route(expect(200)),
+    # The success page shows only the code this browser's session just created.
+    "aspirations:submitted": Route(expect(302)),
+    "aspirations:status": Route(expect(200)),
+    # The audit trail is for command only.
+    "audit:entry_list": Route(staff(403, command=200)),
+    # Patrols: officers log; everyone signed in reads (scoped); the patrol below is the
+    # officer's own, fresh, so they may still edit it; operator reads but never edits.
+    "patrols:patrol_list": Route(staff()),
+    "patrols:my_patrols": Route(staff()),
+    "patrols:patrol_create": Route(staff(403, officer=200)),
+    "patrols:patrol_detail": Route(staff(), lambda world: {"pk": world["patrol"].pk}),
+    "patrols:patrol_edit": Route(staff(operator=403), lambda world: {"pk": world["patrol"].pk}),
+    "patrols:photo": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),
+    "patrols:photo_thumbnail": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),
     # The admin site is checked through its index; its own views share its guard.
     "admin:index": Route(expect(302, admin=200)),
 }
@@ -60,6 +77,29 @@ def _url_names(patterns, prefix: str = "") -> set[str]:
     return names
 
 
+def patrol_world(bhabin) -> dict:
+    """A patrol the officer logged an hour ago in Krangkeng, with one photo."""
+    from patrols.images import process_photo
+    from patrols.services import patrol_log
+    from tests.factories import village
+    from tests.photos import photo_upload
+
+    now = timezone.now()
+    patrol = patrol_log(
+        author=bhabin,
+        patrol_type="sambang",
+        mode="r2",
+        started_at=now - datetime.timedelta(hours=2),
+        ended_at=now - datetime.timedelta(hours=1),
+        village=village("Krangkeng"),
+        place="Balai Desa",
+        leader=bhabin,
+        summary="Sambang warga.",
+        photos=[process_photo(photo_upload())],
+    )
+    return {"patrol": patrol, "patrol_photo": patrol.photos.get()}
+
+
 @pytest.fixture
 def world(bhabin, other_bhabin, operator, commander, site_admin):
     return {
@@ -68,6 +108,7 @@ def world(bhabin, other_bhabin, operator, commander, site_admin):
         "operator": operator,
         "command": commander,
         "admin": site_admin,
+        **patrol_world(bhabin),
     }
 
 

@@ -132,6 +132,8 @@ def test_check_deploy_is_clean_with_production_environment():
     env = {
         "DJANGO_SECRET_KEY": "k8#Jq2!vLz9@pX4$wR7^tY1&uN6*mB3(cV5)eH0-aS" * 2,
         "DJANGO_ALLOWED_HOSTS": "portal.polsek-krangkeng.example",
+        # Production shares rate limits and lockouts through Redis (krangkeng_portal.W001).
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "PATH": os.environ["PATH"],
     }
     if os.environ.get("DATABASE_URL"):

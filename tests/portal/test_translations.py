@@ -78,3 +78,8 @@ def test_catalogues_are_current_with_the_source(tmp_path):
         committed_ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(committed))} if committed.exists() else set()
         new = sorted(fresh_ids - committed_ids, key=str)
         assert not new, f"strings missing from {committed.relative_to(ROOT)} (run `make messages`): {new}"
+
+
+def test_browser_language_does_not_override_the_indonesian_default(client, db):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert response.headers["Content-Language"] == "id"

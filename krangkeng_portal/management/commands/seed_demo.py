@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from patrols.demo import seed_accounts
+from aspirations.demo import seed_aspirations
+from patrols.demo import seed_accounts, seed_patrols
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         with transaction.atomic():
             accounts = seed_accounts(password=password)
+            seed_patrols()
+            seed_aspirations()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Sign in at /masuk/ with:")))
         for username, description in accounts:
             self.stdout.write(f"  {username:<24} {description}")

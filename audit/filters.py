@@ -1,0 +1,45 @@
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditAction, AuditEntry
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices, empty_label=_("All actions"))
+    actor = django_filters.CharFilter(label=_("User"), field_name="actor_username", lookup_expr="iexact")
+    # Dates are compared in WIB (TIME_ZONE), the day the user sees on the page.
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="created_at", lookup_expr="date__gte", widget=DATE_INPUT
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"), field_name="created_at", lookup_expr="date__lte", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor", "date_from", "date_to"]
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = FormHelper()
+            form.helper.form_method = "get"
+            form.helper.layout = Layout(
+                Row(
+                    Column("action", css_class="col-12 col-md-3"),
+                    Column("actor", css_class="col-12 col-md-3"),
+                    Column("date_from", css_class="col-6 col-md-2"),
+                    Column("date_to", css_class="col-6 col-md-2"),
+                    Column(
+                        Submit("", _("Filter"), css_class="w-100"),
+                        css_class="col-12 col-md-2 d-flex align-items-end mb-3",
+                    ),
+                )
+            )
+        return form

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from krangkeng_portal.security import client_ip_hash
+
+from .models import AuditAction, AuditEntry
+
+USERNAME_MAX = AuditEntry._meta.get_field("actor_username").max_length
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor: AbstractBaseUser | None = None,
+    target: models.Model | None = None,
+    summary: str = "",
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """Write one audit entry and return it.
+
+    `actor` defaults to the signed-in user of `request`; their username is copied so
+    the entry survives the account. `target` is the record acted on (its type and
+    primary key are kept, not a foreign key, so any model can be a target and
+    deleting it keeps the entry). `request` supplies the keyed hash of the client
+    address. `actor_username` is for acts without an account (a failed sign-in's
+    username). Call it inside the service's transaction: the entry is kept only if
+    the act is.
+    """
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if actor is not None:
+        actor_username = actor.get_username()
+    entry = AuditEntry(
+        action=action,
+        actor=actor,
+        actor_username=actor_username[:USERNAME_MAX],
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary,
+        ip_hash=client_ip_hash(request),
+    )
+    entry.full_clean(exclude=["actor"])  # the actor is the object in hand: no lookup needed
+    entry.save()
+    return entry

@@ -1,0 +1,70 @@
+-- The public form POST: the same valid submission again and again, each one a new
+-- aspiration. Sends only for the first WINDOW seconds, then keeps the connections
+-- idle (delay) until wrk's -d ends, so every request sent gets its answer and the
+-- count of 302s can be compared exactly with the rows created.
+-- Usage: wrk ... -d (WINDOW+grace)s -s post.lua URL -- body.txt cookie WINDOW
+
+local req
+local deadline
+local ok = 0
+local other = 0
+local statuses = {}
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local file = assert(io.open(args[1], "r"))
+  local body = file:read("*a")
+  file:close()
+  local headers = {}
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  headers["Cookie"] = args[2]
+  req = wrk.format("POST", nil, headers, body)
+  deadline = os.time() + tonumber(args[3])
+end
+
+function delay()
+  if os.time() >= deadline then
+    return 3600000
+  end
+  return 0
+end
+
+function request()
+  return req
+end
+
+function response(status, headers, body)
+  if status == 302 then
+    ok = ok + 1
+  else
+    other = other + 1
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests_stats)
+  local total_ok, total_other = 0, 0
+  local codes = {}
+  for _, thread in ipairs(threads) do
+    total_ok = total_ok + thread:get("ok")
+    total_other = total_other + thread:get("other")
+    local s = thread:get("statuses")
+    for code, count in pairs(s) do
+      codes[#codes + 1] = string.format('"%d": %d', code, count)
+    end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
+    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, ' ..
+    '"ok_302": %d, "other": %d, "other_statuses": {%s}, ' ..
+    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    total_ok, total_other, table.concat(codes, ", "),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end

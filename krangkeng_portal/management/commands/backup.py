@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from krangkeng_portal.backup import BackupError, backup_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database (pg_dump custom format, or a consistent SQLite copy) and the media folder "
+        "into a new folder with a SHA-256 manifest."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="Folder to create (default: KRK_BACKUP_DIR/krangkeng-<date>-<time>).",
+        )
+
+    def handle(self, *args, output: Path | None, **options):
+        if output is None:
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            output = Path(settings.KRK_BACKUP_DIR) / f"krangkeng-{stamp}"
+        try:
+            result = backup_create(destination=output, media_root=Path(settings.MEDIA_ROOT))
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(f"Backup written to {result.path} ({result.files} files, {result.bytes} bytes).")
+        )

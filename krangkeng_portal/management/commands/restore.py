@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from krangkeng_portal.backup import BackupError, backup_restore
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a folder written by `backup` into the configured database and MEDIA_ROOT, after checking "
+        "its manifest. The database must have no rows and the media folder no files, unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", type=Path, help="The backup folder.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Replace a database that has rows and overwrite files in the media folder.",
+        )
+
+    def handle(self, *args, source: Path, force: bool, **options):
+        connections.close_all()
+        try:
+            result = backup_restore(
+                source=source,
+                database=settings.DATABASES["default"],
+                media_root=Path(settings.MEDIA_ROOT),
+                force=force,
+            )
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {result.tables} tables ({result.rows} rows) and {result.media_files} media files."
+            )
+        )

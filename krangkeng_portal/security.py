@@ -1,0 +1,160 @@
+"""Response headers django-csp and Django's SecurityMiddleware do not set, and the client address.
+
+Content-Security-Policy comes from django-csp (settings.CONTENT_SECURITY_POLICY);
+HSTS, nosniff, Referrer-Policy and Cross-Origin-Opener-Policy from Django's
+SecurityMiddleware. This module adds what neither offers:
+
+- `Permissions-Policy` denying every powerful browser feature, with a per-view
+  decorator to allow one (the patrol form asks for geolocation);
+- `Cross-Origin-Resource-Policy: same-origin`;
+- `referrer_policy(...)` for pages that must not leak their URL (the status page,
+  whose URL may carry a ticket code);
+- `client_ip(request)` and `client_ip_hash(request)`: one definition of "the
+  client's address" for sign-in lockouts, rate limits and the audit trail.
+
+(The `django-permissions-policy` package only sets one site-wide header; the
+patrol form needs a per-view exception, hence this small middleware.)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
+
+# Every feature a page of this portal could ask for, denied unless a view allows it.
+# Only features current browsers know: unknown names make Chromium log warnings.
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "sync-xhr",
+    "usb",
+    "xr-spatial-tracking",
+)
+
+_PERMISSIONS_ATTR = "_krk_permissions_policy"
+# Same salt as aspirations.ratelimit.ip_hash, so an address hashes the same everywhere.
+CLIENT_IP_SALT = "krangkeng.client-ip"
+_ALLOWLIST_KEYWORDS = {"self", "*", "src"}
+
+
+def _allowlist(origins: Iterable[str]) -> str:
+    """`["self", "https://a.example"]` -> `(self "https://a.example")`."""
+    parts = [origin if origin in _ALLOWLIST_KEYWORDS else f'"{origin}"' for origin in origins]
+    return "(" + " ".join(parts) + ")"
+
+
+def permissions_policy_header(allowed: dict[str, list[str]] | None = None) -> str:
+    allowed = allowed or {}
+    unknown = set(allowed) - set(DENIED_FEATURES)
+    if unknown:
+        raise ValueError(f"Unknown Permissions-Policy features: {sorted(unknown)}")
+    return ", ".join(f"{feature}={_allowlist(allowed.get(feature, []))}" for feature in DENIED_FEATURES)
+
+
+def permissions_policy(**allowed: list[str]) -> Callable:
+    """Allow browser features on one view, e.g. `@permissions_policy(geolocation=["self"])`.
+
+    Feature names use underscores for dashes (`screen_wake_lock=["self"]`).
+    Everything not named stays denied.
+    """
+    features = {name.replace("_", "-"): list(origins) for name, origins in allowed.items()}
+    header = permissions_policy_header(features)  # fail at import time on a typo
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            response = view(*args, **kwargs)
+            setattr(response, _PERMISSIONS_ATTR, header)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def referrer_policy(policy: str) -> Callable:
+    """Override the site-wide Referrer-Policy on one view (`@referrer_policy("no-referrer")`).
+
+    SecurityMiddleware only sets the header when the response has none.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            response = view(*args, **kwargs)
+            response.headers["Referrer-Policy"] = policy
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+class SecurityHeadersMiddleware:
+    """Adds Permissions-Policy and Cross-Origin-Resource-Policy to every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.default_permissions = permissions_policy_header()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault(
+            "Permissions-Policy", getattr(response, _PERMISSIONS_ATTR, None) or self.default_permissions
+        )
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the last entry of `KRK_CLIENT_IP_HEADER` behind a proxy.
+
+    Our proxy appends the address it received the request from to that header
+    (e.g. X-Forwarded-For), so only its last entry is trusted: anything before it
+    was written by the client, and trusting it would let anyone dodge per-address
+    lockouts and rate limits with a made-up header.
+    """
+    header = getattr(settings, "KRK_CLIENT_IP_HEADER", "")
+    if header:
+        forwarded = request.META.get(header, "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def client_ip_hash(request: HttpRequest | None) -> str:
+    """A keyed hash (HMAC with SECRET_KEY) of the client address: comparable, not reversible.
+
+    Without the key the 2^32 IPv4 addresses cannot be tried one by one, so the audit
+    trail can tell "the same address" without ever storing an address.
+    """
+    if request is None:
+        return ""
+    ip = client_ip(request)
+    if not ip:
+        return ""
+    return salted_hmac(CLIENT_IP_SALT, ip, algorithm="sha256").hexdigest()

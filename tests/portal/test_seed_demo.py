@@ -1,0 +1,64 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from patrols.models import Assignment, Officer, Village
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "demo-krangkeng-110"
+
+
+def snapshot() -> dict:
+    """Every table the demo fills, as comparable rows."""
+    from django.apps import apps
+
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"patrols", "aspirations"}:
+            fields = [f.attname for f in model._meta.concrete_fields if f.attname not in {"password", "last_login"}]
+            rows[model._meta.label] = sorted(map(repr, model.objects.values_list(*fields)))
+    return rows
+
+
+def test_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo", password=DEMO_PASSWORD)
+
+
+def test_creates_the_demo_accounts(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD)
+    usernames = set(Officer.objects.values_list("username", flat=True))
+    assert {"pimpinan", "operator", "admin"} <= usernames
+    for village in Village.objects.all():
+        officer = Officer.objects.get(username=f"bhabin.{village.name.lower()}")
+        assert officer.check_password(DEMO_PASSWORD)
+        assert Assignment.objects.in_force().get(village=village).officer == officer
+    assert Officer.objects.get(username="pimpinan").groups.get() == Group.objects.get(name="command")
+    assert Officer.objects.get(username="admin").is_staff
+    assert "bhabin.krangkeng" in capsys.readouterr().out
+
+
+def test_running_twice_gives_the_same_rows(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD)
+    first = snapshot()
+    call_command("seed_demo", password=DEMO_PASSWORD)
+    assert snapshot() == first
+
+
+def test_generates_and_prints_a_password_when_none_given(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    password = out.strip().splitlines()[-1].split(": ", 1)[1]
+    assert len(password) >= 12
+    assert Officer.objects.get(username="operator").check_password(password)
+
+
+def test_force_allows_running_without_debug(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", password=DEMO_PASSWORD, force=True)
+    assert Officer.objects.filter(username="pimpinan").exists()
