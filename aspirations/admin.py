@@ -17,7 +17,7 @@ class AspirationEventInline(admin.TabularInline):
     model = AspirationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "from_status", "to_status", "author", "is_public", "body"]
+    fields = ["created_at", "kind", "from_status", "to_status", "author", "assignee", "is_public", "body"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -47,6 +47,7 @@ class AspirationAdmin(admin.ModelAdmin):
         "place",
         "occurred_at",
         "channel",
+        "patrol",
         "priority",
         "status",
         "assigned_to",
@@ -59,6 +60,8 @@ class AspirationAdmin(admin.ModelAdmin):
         "resolved_at",
         "rejection_reason",
         "rejection_note",
+        "referred_to",
+        "duplicate_of",
         "is_spam_suspected",
         "spam_signals",
         "identity_given",

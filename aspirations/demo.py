@@ -1,8 +1,10 @@
 """Demo aspirations for `manage.py seed_demo` (idempotent, deterministic).
 
 About 90 days of residents' aspirations across categories, villages and statuses,
-with plausible timestamps and public replies, so the status page and (later) the
-inbox and dashboard have something to show. Every day draws from its own seeded
+with the timelines the workflow writes: verified (a few late), assigned to the
+village's Bhabinkamtibmas, replied, resolved; some still unanswered and overdue;
+some rejected (spam, not police authority with a referral, duplicates pointing at
+the earlier ticket, outside the sector). Every day draws from its own seeded
 generator and every ticket code comes from it, so running the command twice adds
 nothing and running it a day later adds only the new day. Needs `seed_accounts`.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,9 +29,11 @@ from .models import (
     Channel,
     EventKind,
     Priority,
+    Referral,
     RejectionReason,
     Status,
 )
+from .services import rejection_text
 
 DEMO_DAYS = 90
 PER_DAY = {RiskLevel.AMAN: 0.08, RiskLevel.RAWAN: 0.16, RiskLevel.SANGAT_RAWAN: 0.22}
@@ -176,15 +181,15 @@ PLACES = [
     "lapangan desa",
 ]
 NAMES = ["Siti Aminah", "Darsono", "Nur Hasanah", "Warsidi", "Ratna Sari", "Casmadi", "Eti Rohaeti", "Kusnadi"]
+# reason -> (referral, the unit's own words after the standard text)
 REJECTIONS = [
-    (
-        RejectionReason.NOT_AUTHORITY,
-        "Keluhan tentang jalan rusak adalah wewenang pemerintah daerah. Silakan sampaikan melalui SP4N-LAPOR! "
-        "(www.lapor.go.id).",
-    ),
-    (RejectionReason.SPAM, "Isi laporan tidak berkaitan dengan keamanan dan ketertiban masyarakat."),
-    (RejectionReason.DUPLICATE, "Laporan yang sama sudah kami terima dan sedang ditindaklanjuti."),
+    (RejectionReason.NOT_AUTHORITY, Referral.SP4N_LAPOR, "Jalan rusak adalah wewenang pemerintah daerah."),
+    (RejectionReason.SPAM, "", "Isi laporan tidak berkaitan dengan keamanan dan ketertiban masyarakat."),
+    (RejectionReason.DUPLICATE, "", ""),
 ]
+OUTSIDE_NOTE = "Lokasi kejadian di luar wilayah Polsek Krangkeng; laporan kami teruskan ke Polsek setempat."
+# A share of aspirations in follow-up have had no reply yet (some of them overdue).
+UNANSWERED_CHANCE = 0.35
 
 
 def _pick_status(rng: random.Random, age_days: int) -> Status:
@@ -207,7 +212,18 @@ def _after(
     return min(moment + datetime.timedelta(minutes=rng.randrange(low_hours * 60, high_hours * 60)), now)
 
 
-def _plan(rng, *, day, village, bhabin, operator, categories, now) -> tuple[Aspiration, list[AspirationEvent]]:
+@dataclass
+class Planned:
+    aspiration: Aspiration
+    events: list[AspirationEvent]
+    duplicate_code: str = ""  # the earlier ticket a duplicate points at, resolved when saving
+
+
+def _plan(rng, *, day, village, bhabin, operator, categories, now, earlier) -> Planned:
+    """One aspiration and its timeline, as the workflow services would have written them.
+
+    `earlier` maps (village, category) to the codes planned before, for duplicates.
+    """
     code = tickets.format_code("".join(rng.choice(tickets.ALPHABET) for _ in range(tickets.RANDOM_SYMBOLS)))
     slugs, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     slug = rng.choices(slugs, weights)[0]
@@ -238,7 +254,8 @@ def _plan(rng, *, day, village, bhabin, operator, categories, now) -> tuple[Aspi
         submitted_at=submitted_at,
         verification_due=deadlines.verification_due(submitted_at),
     )
-    events = [
+    planned = Planned(aspiration, [])
+    planned.events.append(
         AspirationEvent(
             kind=EventKind.CREATED,
             to_status=Status.BARU,
@@ -246,18 +263,17 @@ def _plan(rng, *, day, village, bhabin, operator, categories, now) -> tuple[Aspi
             is_public=True,
             created_at=submitted_at,
         )
-    ]
+    )
+    same_matter = earlier.setdefault((village.pk if village else None, slug), [])
     status = _pick_status(rng, age_days)
+    if village is None and status in (Status.DITINDAKLANJUTI, Status.SELESAI):
+        status = Status.DITOLAK  # outside the sector: handed to the neighbouring Polsek
     if status == Status.DITOLAK:
-        reason, note = rng.choice(REJECTIONS)
-        rejected_at = _after(rng, submitted_at, low_hours=2, high_hours=48, now=now)
-        aspiration.status, aspiration.rejection_reason, aspiration.rejection_note = status, reason, note
-        aspiration.is_spam_suspected = reason == RejectionReason.SPAM
-        aspiration.spam_signals = "too_fast" if reason == RejectionReason.SPAM else ""
-        events.append(_status_event(Status.BARU, status, operator, rejected_at, note))
-        return aspiration, events
-    if status == Status.BARU:
-        return aspiration, events
+        _reject(rng, planned, operator=operator, now=now, outside=village is None, same_matter=same_matter)
+    if status != Status.DITOLAK:
+        same_matter.append(code)
+    if status in (Status.BARU, Status.DITOLAK):
+        return planned
 
     # Mostly verified within the deadline; one in eight late.
     late = rng.random() < 0.125
@@ -265,39 +281,33 @@ def _plan(rng, *, day, village, bhabin, operator, categories, now) -> tuple[Aspi
     aspiration.verified_at = verified_at
     aspiration.followup_due = deadlines.followup_due(verified_at)
     aspiration.status = Status.TERVERIFIKASI
-    events.append(
-        _status_event(Status.BARU, Status.TERVERIFIKASI, operator, verified_at, "Laporan Anda sudah kami verifikasi.")
-    )
-    if status == Status.TERVERIFIKASI:
-        return aspiration, events
+    planned.events.append(_status_event(Status.BARU, Status.TERVERIFIKASI, operator, verified_at))
+    if status == Status.TERVERIFIKASI or bhabin is None:
+        return planned
 
     assigned_at = _after(rng, verified_at, low_hours=0, high_hours=8, now=now)
     aspiration.assigned_to = bhabin
     aspiration.status = Status.DITINDAKLANJUTI
-    events.append(
-        _status_event(
-            Status.TERVERIFIKASI,
-            Status.DITINDAKLANJUTI,
-            operator,
-            assigned_at,
-            "Diteruskan kepada Bhabinkamtibmas desa untuk ditindaklanjuti.",
-        )
-    )
-    events.append(
+    planned.events.append(
         AspirationEvent(
             kind=EventKind.ASSIGNMENT,
             author=operator,
-            body=f"Didisposisikan kepada {bhabin.display_name}." if bhabin else "Didisposisikan kepada Kanit Binmas.",
+            assignee=bhabin,
+            body="Mohon dicek ke lokasi dan dikoordinasikan dengan Kuwu.",
             created_at=assigned_at,
         )
     )
+    planned.events.append(_status_event(Status.TERVERIFIKASI, Status.DITINDAKLANJUTI, operator, assigned_at))
+    if status == Status.DITINDAKLANJUTI and rng.random() < UNANSWERED_CHANCE:
+        return planned  # not answered yet: overdue once the follow-up deadline has passed
+
     replied_at = _after(rng, assigned_at, low_hours=2, high_hours=120, now=now)
     aspiration.first_response_at = replied_at
-    events.append(
+    planned.events.append(
         AspirationEvent(kind=EventKind.PUBLIC_REPLY, author=bhabin, body=reply, is_public=True, created_at=replied_at)
     )
     if rng.random() < 0.4:
-        events.append(
+        planned.events.append(
             AspirationEvent(
                 kind=EventKind.INTERNAL_NOTE,
                 author=bhabin,
@@ -309,8 +319,29 @@ def _plan(rng, *, day, village, bhabin, operator, categories, now) -> tuple[Aspi
         resolved_at = _after(rng, replied_at, low_hours=12, high_hours=240, now=now)
         aspiration.status = Status.SELESAI
         aspiration.resolved_at = resolved_at
-        events.append(_status_event(Status.DITINDAKLANJUTI, Status.SELESAI, bhabin, resolved_at, closing))
-    return aspiration, events
+        planned.events.append(_status_event(Status.DITINDAKLANJUTI, Status.SELESAI, bhabin, resolved_at, closing))
+    return planned
+
+
+def _reject(rng, planned: Planned, *, operator, now, outside: bool, same_matter: list[str]) -> None:
+    aspiration = planned.aspiration
+    reason, referral, note = rng.choice(REJECTIONS)
+    if outside:
+        reason, referral, note = RejectionReason.OTHER, "", OUTSIDE_NOTE
+    if reason == RejectionReason.DUPLICATE:
+        if same_matter:
+            planned.duplicate_code = same_matter[-1]
+        else:  # nothing earlier to point at
+            reason, referral, note = REJECTIONS[1]
+    rejected_at = _after(rng, aspiration.submitted_at, low_hours=2, high_hours=48, now=now)
+    aspiration.status = Status.DITOLAK
+    aspiration.rejection_reason = reason
+    aspiration.referred_to = referral
+    aspiration.rejection_note = rejection_text(reason=reason, referred_to=referral, note=note)
+    aspiration.first_response_at = rejected_at
+    aspiration.is_spam_suspected = reason == RejectionReason.SPAM
+    aspiration.spam_signals = "too_fast" if reason == RejectionReason.SPAM else ""
+    planned.events.append(_status_event(Status.BARU, Status.DITOLAK, operator, rejected_at))
 
 
 def _status_event(from_status, to_status, author, at, body="") -> AspirationEvent:
@@ -337,7 +368,8 @@ def seed_aspirations(*, today: datetime.date | None = None) -> int:
         assignment.village_id: assignment.officer
         for assignment in Assignment.objects.in_force().select_related("officer")
     }
-    planned: list[tuple[Aspiration, list[AspirationEvent]]] = []
+    planned: list[Planned] = []
+    earlier: dict = {}
     for days_ago in range(DEMO_DAYS, -1, -1):
         day = today - datetime.timedelta(days=days_ago)
         for village in [*villages, None]:
@@ -356,14 +388,20 @@ def seed_aspirations(*, today: datetime.date | None = None) -> int:
                     operator=operator,
                     categories=categories,
                     now=now,
+                    earlier=earlier,
                 )
             )
-    existing = set(Aspiration.objects.filter(code__in=[a.code for a, _ in planned]).values_list("code", flat=True))
-    added = [(aspiration, events) for aspiration, events in planned if aspiration.code not in existing]
-    for aspiration, events in added:
+    codes = [item.aspiration.code for item in planned] + [item.duplicate_code for item in planned]
+    saved = {a.code: a for a in Aspiration.objects.filter(code__in=[code for code in codes if code])}
+    added = [item for item in planned if item.aspiration.code not in saved]
+    for item in added:
+        aspiration = item.aspiration
+        if item.duplicate_code:
+            aspiration.duplicate_of = saved.get(item.duplicate_code)
         aspiration.full_clean()
         aspiration.save()
-        for event in events:
+        saved[aspiration.code] = aspiration
+        for event in item.events:
             event.aspiration = aspiration
-        AspirationEvent.objects.bulk_create(events)
+        AspirationEvent.objects.bulk_create(item.events)
     return len(added)

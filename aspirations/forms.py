@@ -58,6 +58,9 @@ class AspirationForm(forms.Form):
     `spam_signals`, and the aspiration is stored flagged for the operator.
     """
 
+    # Differs per visitor: {% crispy_cached %} (patrols/templatetags/form_cache.py) swaps it in.
+    render_cache_volatile = ("started",)
+
     type = forms.ChoiceField(
         label=_("What do you want to tell us?"),
         choices=AspirationType.choices,

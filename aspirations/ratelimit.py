@@ -21,39 +21,19 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-IP_HASH_SALT = "krangkeng.client-ip"
+# Leaf helpers of the project package (they import no app): one definition of the
+# client address, its keyed hash and the 429 page for every limit in the portal.
+from krangkeng_portal import errors
+from krangkeng_portal.security import client_ip, client_ip_hash
+
 logger = logging.getLogger(__name__)
 
 
 def now() -> float:
     """The clock the windows use (tests move it forward)."""
     return time.time()
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the last hop of `KRK_CLIENT_IP_HEADER` behind a proxy.
-
-    Only the last entry of a forwarded list is trusted: it is the one our own
-    proxy appended; anything before it was written by the client.
-    """
-    header = getattr(settings, "KRK_CLIENT_IP_HEADER", "")
-    if header:
-        forwarded = request.META.get(header, "").split(",")[-1].strip()
-        if _parse_ip(forwarded) is not None:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def ip_hash(request: HttpRequest) -> str:
-    """A keyed hash of the client address: stable for abuse review, useless without SECRET_KEY."""
-    address = client_ip(request)
-    if not address:
-        return ""
-    return salted_hmac(IP_HASH_SALT, address, algorithm="sha256").hexdigest()
 
 
 def _parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -91,7 +71,7 @@ def hit(request: HttpRequest, scope: str, limit: int | None = None, window: int 
     if is_exempt(request):
         return True
     window_number = math.floor(now() / window)
-    key = f"krk:rl:{scope}:{ip_hash(request)}:{window_number}"
+    key = f"krk:rl:{scope}:{client_ip_hash(request)}:{window_number}"
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
@@ -111,19 +91,11 @@ def retry_after(scope: str) -> int:
 
 
 def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
-    """The site's polite 429 page (templates/429.html), with Retry-After.
-
-    Rendered without context processors, so refusing a flood costs no query.
-    """
-    seconds = retry_after(scope)
-    context = {
-        "message": _(
-            "We received many requests from your connection in a short time. "
-            "Please wait a moment and try again. If this is an emergency, call 110 now."
-        ),
-        "retry_minutes": max(1, math.ceil(seconds / 60)),
-    }
-    response = HttpResponse(render_to_string("429.html", context), status=429)
-    response["Retry-After"] = str(seconds)
+    """The site's polite 429 page with Retry-After (no query: no context processors)."""
+    message = _(
+        "We received many requests from your connection in a short time. "
+        "Please wait a moment and try again. If this is an emergency, call 110 now."
+    )
+    response = errors.too_many_requests(request, message=message, retry_after=retry_after(scope))
     response["Cache-Control"] = "no-store"
     return response

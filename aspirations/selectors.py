@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from patrols.models import Assignment, Officer
 
 from .models import Aspiration, AspirationEvent, EventKind, Status
 
@@ -63,11 +68,11 @@ def public_status(code: str | None) -> PublicStatus:
     if not found:
         return PublicStatus()
     aspiration = found[0]
-    deadline, label = None, ""
-    if aspiration.status == Status.BARU:
-        deadline, label = aspiration.verification_due, _("Verification due")
-    elif aspiration.status in (Status.TERVERIFIKASI, Status.DITINDAKLANJUTI) and aspiration.followup_due:
-        deadline, label = aspiration.followup_due, _("Follow-up due")
+    # The staff pages' rule (Aspiration.current_deadline): the follow-up clock stops at the first reply.
+    deadline = aspiration.current_deadline
+    label = (
+        "" if deadline is None else _("Verification due") if aspiration.status == Status.BARU else _("Follow-up due")
+    )
     return PublicStatus(
         aspiration=aspiration,
         events=[_public_event(event) for event in events],
@@ -75,3 +80,129 @@ def public_status(code: str | None) -> PublicStatus:
         deadline_label=label,
         is_overdue=bool(deadline and deadline < timezone.now()),
     )
+
+
+# --- staff pages -----------------------------------------------------------------------------
+
+# How far back the duplicate check looks, and how many candidates it shows at most.
+DUPLICATE_WINDOW = datetime.timedelta(days=30)
+DUPLICATE_LIMIT = 10
+
+
+def handling_officers(*, include_inactive: bool = False) -> QuerySet[Officer]:
+    """Officers an aspiration can be assigned to: holders of `handle_aspiration` (by role or directly)."""
+    permission = Permission.objects.filter(content_type__app_label="aspirations", codename="handle_aspiration")
+    by_group = Officer.groups.through.objects.filter(group__permissions__in=permission).values("officer_id")
+    by_user = Officer.user_permissions.through.objects.filter(permission__in=permission).values("officer_id")
+    officers = Officer.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user))
+    if not include_inactive:
+        officers = officers.filter(is_active=True)
+    return officers.order_by("first_name", "last_name", "username")
+
+
+def suggested_officer(aspiration: Aspiration) -> Officer | None:
+    """The village's current Bhabinkamtibmas, the default choice when assigning (one query)."""
+    if aspiration.village_id is None:
+        return None
+    assignment = (
+        Assignment.objects.in_force()
+        .filter(village_id=aspiration.village_id, officer__is_active=True)
+        .select_related("officer")
+        .order_by("-start_date")
+        .first()
+    )
+    return assignment.officer if assignment else None
+
+
+def possible_duplicates(aspiration: Aspiration) -> list[Aspiration]:
+    """Open aspirations in the same village and category from the 30 days before it (one query).
+
+    Older ones first: the original is usually the first report of a matter.
+    """
+    since = aspiration.submitted_at - DUPLICATE_WINDOW
+    candidates = (
+        Aspiration.objects.open()
+        .filter(category_id=aspiration.category_id, village_id=aspiration.village_id, submitted_at__gte=since)
+        .exclude(pk=aspiration.pk)
+        .only("pk", "code", "title", "status", "submitted_at")
+        .order_by("submitted_at", "pk")
+    )
+    return list(candidates[:DUPLICATE_LIMIT])
+
+
+def status_counts(queryset: QuerySet[Aspiration]) -> dict[str, int]:
+    """How many aspirations of `queryset` are in each status: one aggregate query."""
+    totals = queryset.order_by().aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
+        all=Count("pk"),
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+class DeadlineState(StrEnum):
+    PENDING = "pending"  # not due yet
+    OVERDUE = "overdue"  # due and still not done: "Terlambat"
+    ON_TIME = "on_time"  # done before it was due
+    LATE = "late"  # done, after it was due
+    NOT_APPLICABLE = "n/a"  # closed before this step (e.g. rejected)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    label: str | Promise
+    due: datetime.datetime | None
+    done_at: datetime.datetime | None
+    state: DeadlineState
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state in (DeadlineState.OVERDUE, DeadlineState.LATE)
+
+
+def _state(due, done_at, *, still_open: bool, now) -> DeadlineState:
+    if done_at is not None:
+        return DeadlineState.LATE if due and done_at > due else DeadlineState.ON_TIME
+    if not still_open or due is None:
+        return DeadlineState.NOT_APPLICABLE
+    return DeadlineState.OVERDUE if due < now else DeadlineState.PENDING
+
+
+def deadline_rows(aspiration: Aspiration, now: datetime.datetime | None = None) -> list[DeadlineRow]:
+    """The two deadlines (verification, first follow-up) and whether each was or is being kept."""
+    now = now or timezone.now()
+    awaiting_verification = aspiration.status == Status.BARU
+    awaiting_response = aspiration.status in (Status.TERVERIFIKASI, Status.DITINDAKLANJUTI)
+    rows = [
+        DeadlineRow(
+            _("Verification"),
+            aspiration.verification_due,
+            aspiration.verified_at,
+            _state(aspiration.verification_due, aspiration.verified_at, still_open=awaiting_verification, now=now),
+        )
+    ]
+    if aspiration.followup_due:
+        rows.append(
+            DeadlineRow(
+                _("First follow-up"),
+                aspiration.followup_due,
+                aspiration.first_response_at,
+                _state(aspiration.followup_due, aspiration.first_response_at, still_open=awaiting_response, now=now),
+            )
+        )
+    return rows
+
+
+def whatsapp_url(phone: str) -> str:
+    """A WhatsApp click-to-chat link for an Indonesian number: 0812-3456-7890 -> https://wa.me/6281234567890.
+
+    wa.me wants the international number in digits only; numbers written the
+    local way (0...) or without the trunk zero (8...) get Indonesia's 62.
+    """
+    digits = "".join(character for character in phone if character.isdigit())
+    if not digits:
+        return ""
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    return f"https://wa.me/{digits}"

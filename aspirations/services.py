@@ -1,4 +1,11 @@
-"""Writes for aspirations (HackSoft style: keyword-only, atomic, side effects explicit)."""
+"""Writes for aspirations (HackSoft style: keyword-only, atomic, side effects explicit).
+
+Submission (the public form, or staff on a resident's behalf) and the workflow
+actions. Every workflow action locks the aspiration's row, asks `workflow.check`
+whether the actor may take it from the current status, writes one or more
+timeline events, stamps the times, records an audit entry and schedules the
+notifications for after the commit.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,32 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from patrols.images import ProcessedPhoto
-from patrols.models import Officer, Village
+from patrols.models import Officer, Patrol, Village
 
-from . import deadlines, tickets
-from .models import Aspiration, AspirationEvent, Attachment, Category, Channel, EventKind, Status
+from . import deadlines, notifications, tickets, workflow
+from .models import (
+    Aspiration,
+    AspirationEvent,
+    Attachment,
+    Category,
+    Channel,
+    EventKind,
+    Priority,
+    Referral,
+    RejectionReason,
+    Status,
+)
+from .selectors import handling_officers
+from .workflow import Action
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +71,8 @@ def aspiration_submit(
     photos: Sequence[ProcessedPhoto] = (),
     channel: str = Channel.WEB,
     created_by: Officer | None = None,
+    patrol: Patrol | None = None,
+    priority: str = Priority.NORMAL,
     ip_hash: str = "",
     spam_signals: Sequence[str] = (),
 ) -> Aspiration:
@@ -59,7 +82,8 @@ def aspiration_submit(
     database refuses identity without a consent time). Suspected spam is stored
     like any other aspiration, flagged for the operator. If the reporter gave an
     email, the ticket code is mailed after the transaction commits; a mail
-    failure is logged and never undoes the submission.
+    failure is logged and never undoes the submission. Staff entering on a
+    resident's behalf go through `aspiration_record`, which checks who they are.
     """
     now = timezone.now()
     identified = bool(reporter_name or reporter_phone or reporter_email)
@@ -74,6 +98,8 @@ def aspiration_submit(
         latitude=latitude,
         longitude=longitude,
         channel=channel,
+        patrol=patrol,
+        priority=priority,
         status=Status.BARU,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
@@ -113,7 +139,9 @@ def aspiration_submit(
             is_public=True,
             created_at=now,
         )
-        event.full_clean()
+        # Built here from constants, so its CheckConstraints (enforced by the database
+        # anyway) need no query each; the aspiration was just inserted (no lookup).
+        event.full_clean(exclude=["aspiration", "author", "assignee"], validate_constraints=False)
         event.save()
     except BaseException:
         # The rows roll back with the transaction; the files would stay behind.
@@ -121,19 +149,7 @@ def aspiration_submit(
             stored.storage.delete(stored.name)
         raise
 
-    if reporter_email:
-        language = translation.get_language() or settings.LANGUAGE_CODE
-
-        # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
-        def mail_ticket_code() -> None:
-            send_confirmation(
-                code=aspiration.code,
-                email=reporter_email,
-                verification_due=aspiration.verification_due,
-                language=language,
-            )
-
-        transaction.on_commit(mail_ticket_code, robust=True)
+    notifications.notify_submission(aspiration=aspiration)
     return aspiration
 
 
@@ -145,8 +161,13 @@ def _insert_with_unique_code(aspiration: Aspiration) -> None:
     """
     for attempt in range(INSERT_ATTEMPTS):
         aspiration.code = tickets.generate_unique(_code_taken)
-        # generate_unique has just checked the code; no second uniqueness query.
-        aspiration.full_clean(exclude=["code"])
+        # generate_unique has just checked the code; no second uniqueness query. The
+        # related objects are in hand (no existence lookups). A new aspiration is always
+        # `baru`, so the four constraints on later workflow states (they all mention
+        # `status`) hold by construction: excluding `status` skips their check queries,
+        # a savepoint and a SELECT each (bench/RESULTS.md). Identity/consent and the
+        # map point are still checked.
+        aspiration.full_clean(exclude=["code", "category", "village", "created_by", "patrol", "status"])
         try:
             with transaction.atomic():
                 aspiration.save(force_insert=True)
@@ -157,22 +178,322 @@ def _insert_with_unique_code(aspiration: Aspiration) -> None:
             aspiration.pk = None
 
 
-def status_url(code: str) -> str:
-    """The status page for a code; absolute when KRK_SITE_URL is set."""
-    path = f"{reverse('aspirations:status')}?{urlencode({'kode': code})}"
-    return f"{settings.KRK_SITE_URL}{path}"
+@transaction.atomic
+def aspiration_record(
+    *,
+    actor: Officer,
+    channel: str,
+    patrol: Patrol | None = None,
+    **fields,
+) -> Aspiration:
+    """Staff record an aspiration a resident gave by phone, WhatsApp, at the desk or on a patrol.
+
+    `fields` are `aspiration_submit`'s. The channel must say how it came (not the
+    web form); "patrol" needs the patrol, and only one the actor may see (one
+    query). It then waits for verification like any other.
+    """
+    if not actor.has_perm("aspirations.add_aspiration"):
+        raise PermissionDenied
+    if channel == Channel.WEB:
+        raise ValidationError({"channel": _("Choose how the resident told you.")}, code="web")
+    if (channel == Channel.PATROL) != (patrol is not None):
+        raise ValidationError({"channel": _("Aspirations heard on a patrol are recorded from that patrol's page.")})
+    if patrol is not None and not Patrol.objects.visible_to(actor).filter(pk=patrol.pk).exists():
+        raise PermissionDenied
+    aspiration = aspiration_submit(channel=channel, created_by=actor, patrol=patrol, **fields)
+    _audit(actor, aspiration, f"recorded ({channel})")
+    return aspiration
 
 
-def send_confirmation(*, code: str, email: str, verification_due: datetime.datetime, language: str) -> None:
-    """Mail the ticket code to the reporter (runs after commit)."""
-    with translation.override(language):
-        context = {
-            "code": code,
-            "status_url": status_url(code),
-            "verification_due": verification_due,
-            "unit_name": settings.KRK_UNIT_NAME,
-        }
-        subject = render_to_string("aspirations/email/confirmation_subject.txt", context).strip()
-        body = render_to_string("aspirations/email/confirmation.txt", context)
-    send_mail(subject, body, None, [email])
-    logger.info("confirmation mailed for %s", code)
+# --- the workflow --------------------------------------------------------------------------
+
+
+def _locked(aspiration: Aspiration) -> Aspiration:
+    """The row again, locked until the transaction ends: two operators verifying at once
+    queue here, and the second sees the first one's status (and is refused)."""
+    return Aspiration.objects.select_for_update().get(pk=aspiration.pk)
+
+
+def _audit(actor: Officer, aspiration: Aspiration, summary: str) -> None:
+    audit_record(
+        action=AuditAction.ASPIRATION_CHANGED, actor=actor, target=aspiration, summary=f"{aspiration.code}: {summary}"
+    )
+
+
+def _event(aspiration: Aspiration, *, kind: str, author: Officer, at: datetime.datetime, **fields) -> AspirationEvent:
+    event = AspirationEvent(aspiration=aspiration, kind=kind, author=author, created_at=at, **fields)
+    event.full_clean(exclude=["aspiration", "author", "assignee"])  # objects in hand: no lookups
+    event.save()
+    return event
+
+
+def _change_status(
+    aspiration: Aspiration, *, to: str, actor: Officer, at: datetime.datetime, body: str = ""
+) -> AspirationEvent:
+    event = _event(
+        aspiration,
+        kind=EventKind.STATUS_CHANGE,
+        author=actor,
+        at=at,
+        from_status=aspiration.status,
+        to_status=to,
+        body=body,
+        is_public=True,
+    )
+    aspiration.status = to
+    return event
+
+
+def _save(aspiration: Aspiration, fields: list[str]) -> None:
+    aspiration.full_clean(
+        exclude=["code", "category", "village", "assigned_to", "created_by", "patrol", "duplicate_of"]
+    )
+    aspiration.save(update_fields=[*fields, "updated_at"])
+
+
+def _first_response(aspiration: Aspiration, at: datetime.datetime, fields: list[str]) -> None:
+    if aspiration.first_response_at is None:
+        aspiration.first_response_at = at
+        fields.append("first_response_at")
+
+
+@transaction.atomic
+def aspiration_verify(*, aspiration: Aspiration, actor: Officer, priority: str | None = None) -> Aspiration:
+    """baru -> terverifikasi: stamps verified_at and sets the follow-up deadline
+    (KRK_FOLLOWUP_WORKING_DAYS working days, through `deadlines`)."""
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.VERIFY)
+    now = timezone.now()
+    event = _change_status(aspiration, to=Status.TERVERIFIKASI, actor=actor, at=now)
+    aspiration.verified_at = now
+    aspiration.followup_due = deadlines.followup_due(now)
+    fields = ["status", "verified_at", "followup_due"]
+    if priority:
+        aspiration.priority = priority
+        fields.append("priority")
+    _save(aspiration, fields)
+    _audit(actor, aspiration, "verified")
+    notifications.notify_reporter(aspiration=aspiration, event=event)
+    return aspiration
+
+
+def rejection_text(*, reason: str, referred_to: str = "", note: str = "") -> str:
+    """What the resident reads about a rejection, in the portal's default language.
+
+    Not police authority names where to go instead (DOMAIN.md); a duplicate only
+    says the matter is known (the original stays linked for staff, never shown).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        if reason == RejectionReason.NOT_AUTHORITY:
+            if referred_to == Referral.DUMAS_PRESISI:
+                lead = _(
+                    "Complaints about the conduct of a police officer are handled by Polri's Dumas Presisi: "
+                    "https://dumaspresisi.polri.go.id/"
+                )
+            else:
+                lead = _(
+                    "This is not a matter for the police. Please send it to SP4N-LAPOR!, the national complaint "
+                    "service for public services: https://www.lapor.go.id/"
+                )
+        elif reason == RejectionReason.DUPLICATE:
+            # Never the original's code: it is the other resident's only key to their
+            # report, and whoever filed "the same" report may be the person it is about.
+            lead = _("We have already received a report about the same matter; it is being handled.")
+        elif reason == RejectionReason.SPAM:
+            lead = _("This report cannot be processed.")
+        else:
+            lead = ""
+    return "\n\n".join(part for part in (lead, note.strip()) if part)
+
+
+@transaction.atomic
+def aspiration_reject(
+    *,
+    aspiration: Aspiration,
+    actor: Officer,
+    reason: str,
+    note: str = "",
+    referred_to: str = "",
+    duplicate_of: Aspiration | None = None,
+) -> Aspiration:
+    """baru / terverifikasi -> ditolak, with a reason the resident sees on the status page.
+
+    A duplicate names the original (another ticket); "not police authority" names
+    where to go (SP4N-LAPOR! or Dumas Presisi); "other" needs a note. The public
+    text is kept in `rejection_note`; a rejection is also a first response.
+    """
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.REJECT)
+    errors = {}
+    if reason not in RejectionReason.values:
+        errors["reason"] = _("Choose a reason.")
+    if reason == RejectionReason.DUPLICATE and (duplicate_of is None or duplicate_of.pk == aspiration.pk):
+        errors["duplicate_code"] = _("Give the ticket code of the original aspiration.")
+    if reason == RejectionReason.NOT_AUTHORITY and referred_to not in Referral.values:
+        errors["referred_to"] = _("Say where the resident should go instead.")
+    if reason == RejectionReason.OTHER and not note.strip():
+        errors["note"] = _("Explain the reason to the resident.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    from_status = aspiration.status
+    aspiration.rejection_reason = reason
+    aspiration.referred_to = referred_to if reason == RejectionReason.NOT_AUTHORITY else ""
+    aspiration.duplicate_of = duplicate_of if reason == RejectionReason.DUPLICATE else None
+    aspiration.rejection_note = rejection_text(reason=reason, referred_to=referred_to, note=note)
+    # The status page shows rejection_note next to the status; the event does not repeat it.
+    event = _change_status(aspiration, to=Status.DITOLAK, actor=actor, at=now)
+    fields = ["status", "rejection_reason", "rejection_note", "referred_to", "duplicate_of"]
+    _first_response(aspiration, now, fields)
+    _save(aspiration, fields)
+    _audit(actor, aspiration, f"rejected from {from_status} ({reason})")
+    notifications.notify_reporter(aspiration=aspiration, event=event)
+    return aspiration
+
+
+@transaction.atomic
+def aspiration_assign(*, aspiration: Aspiration, actor: Officer, officer: Officer, note: str = "") -> Aspiration:
+    """Hand the aspiration to an officer: terverifikasi -> ditindaklanjuti, or a reassignment.
+
+    The first assignment is the operator's (triage); handing one already in
+    follow-up to someone else is command's (reassign). `officer` must be an active
+    officer who may handle aspirations. The assignment event names them (internal);
+    the resident sees only "in follow-up". The officer is emailed after commit.
+    """
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.ASSIGN)
+    if not handling_officers().filter(pk=officer.pk).exists():
+        raise ValidationError({"officer": _("This officer cannot handle aspirations.")}, code="not_handler")
+    if officer.pk == aspiration.assigned_to_id:
+        raise ValidationError({"officer": _("The aspiration is already assigned to this officer.")}, code="same")
+    now = timezone.now()
+    previous = aspiration.assigned_to
+    _event(aspiration, kind=EventKind.ASSIGNMENT, author=actor, at=now, assignee=officer, body=note.strip())
+    aspiration.assigned_to = officer
+    fields = ["assigned_to"]
+    event = None
+    if aspiration.status == Status.TERVERIFIKASI:
+        event = _change_status(aspiration, to=Status.DITINDAKLANJUTI, actor=actor, at=now)
+        fields.append("status")
+    _save(aspiration, fields)
+    _audit(
+        actor,
+        aspiration,
+        f"assigned to {officer.get_username()}" + (f" (was {previous.get_username()})" if previous else ""),
+    )
+    notifications.notify_assignment(aspiration=aspiration, officer=officer)
+    if event is not None:
+        notifications.notify_reporter(aspiration=aspiration, event=event)
+    return aspiration
+
+
+@transaction.atomic
+def aspiration_reply(*, aspiration: Aspiration, actor: Officer, body: str) -> AspirationEvent:
+    """A public reply: the resident reads it on the status page (and by email if they gave one).
+    The first public reply stamps first_response_at, which stops the follow-up clock."""
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.REPLY)
+    now = timezone.now()
+    event = _event(aspiration, kind=EventKind.PUBLIC_REPLY, author=actor, at=now, body=body.strip(), is_public=True)
+    fields: list[str] = []
+    _first_response(aspiration, now, fields)
+    if fields:
+        _save(aspiration, fields)
+    _audit(actor, aspiration, "public reply")
+    notifications.notify_reporter(aspiration=aspiration, event=event)
+    return event
+
+
+@transaction.atomic
+def aspiration_note(*, aspiration: Aspiration, actor: Officer, body: str) -> AspirationEvent:
+    """An internal note: staff only, never on the status page, never mailed."""
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.NOTE)
+    event = _event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=timezone.now(), body=body.strip())
+    _audit(actor, aspiration, "internal note")
+    return event
+
+
+@transaction.atomic
+def aspiration_resolve(*, aspiration: Aspiration, actor: Officer, body: str) -> Aspiration:
+    """ditindaklanjuti -> selesai with a public closing reply; stamps resolved_at."""
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.RESOLVE)
+    now = timezone.now()
+    event = _change_status(aspiration, to=Status.SELESAI, actor=actor, at=now, body=body.strip())
+    aspiration.resolved_at = now
+    fields = ["status", "resolved_at"]
+    _first_response(aspiration, now, fields)
+    _save(aspiration, fields)
+    _audit(actor, aspiration, "resolved")
+    notifications.notify_reporter(aspiration=aspiration, event=event)
+    return aspiration
+
+
+@transaction.atomic
+def aspiration_reopen(*, aspiration: Aspiration, actor: Officer, reason: str) -> Aspiration:
+    """selesai / ditolak -> back into the workflow (command only), with a reason.
+
+    A resolved one goes back to its officer (ditindaklanjuti); a rejected one to
+    terverifikasi if it had been verified, else to baru. The clock restarts: a
+    fresh verification or follow-up deadline from now, and no first response yet.
+    The reason and what the closing said stay on the timeline as an internal note.
+    """
+    aspiration = _locked(aspiration)
+    workflow.check(actor, aspiration, Action.REOPEN)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why it is reopened.")})
+    now = timezone.now()
+    from_status = aspiration.status
+    history = reason.strip()
+    if from_status == Status.DITOLAK:
+        earlier = RejectionReason(aspiration.rejection_reason).label if aspiration.rejection_reason else ""
+        with translation.override(settings.LANGUAGE_CODE):
+            history += "\n\n" + _("Rejected before: %(reason)s.") % {"reason": earlier}
+        to = Status.TERVERIFIKASI if aspiration.verified_at else Status.BARU
+        aspiration.rejection_reason = aspiration.rejection_note = aspiration.referred_to = ""
+        aspiration.duplicate_of = None
+    else:
+        to = Status.DITINDAKLANJUTI
+        aspiration.resolved_at = None
+    _event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=now, body=history)
+    event = _change_status(aspiration, to=to, actor=actor, at=now)
+    if to == Status.BARU:
+        aspiration.verification_due = deadlines.verification_due(now)
+    else:
+        aspiration.followup_due = deadlines.followup_due(now)
+    aspiration.first_response_at = None
+    fields = [
+        "status",
+        "resolved_at",
+        "rejection_reason",
+        "rejection_note",
+        "referred_to",
+        "duplicate_of",
+        "verification_due",
+        "followup_due",
+        "first_response_at",
+    ]
+    _save(aspiration, fields)
+    _audit(actor, aspiration, f"reopened from {from_status} to {to}")
+    notifications.notify_reporter(aspiration=aspiration, event=event)
+    return aspiration
+
+
+@transaction.atomic
+def aspiration_reveal_identity(*, aspiration: Aspiration, actor: Officer, request: HttpRequest | None = None) -> None:
+    """Record that `actor` is about to see the reporter's identity (who, when, which aspiration).
+
+    Raises PermissionDenied without `view_reporter_identity`. The caller shows the
+    identity only after this returns, so no reveal goes unrecorded; `request` adds
+    the keyed hash of the address to the audit entry.
+    """
+    if not actor.has_perm("aspirations.view_reporter_identity"):
+        raise PermissionDenied
+    audit_record(
+        action=AuditAction.IDENTITY_REVEALED,
+        actor=actor,
+        target=aspiration,
+        summary=aspiration.code,
+        request=request,
+    )

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from krangkeng_portal.security import client_ip_hash
 from patrols.images import MAX_UPLOAD_BYTES
 
-from . import ratelimit, selectors, services
+from . import notifications, ratelimit, selectors, services
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
 
 # The session remembers the ticket just created, so the success page needs no code
@@ -47,7 +48,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             return ratelimit.too_many_requests(request, "aspiration_submit")
         form = AspirationForm(request.POST, request.FILES)
         if form.is_valid():
-            aspiration = services.aspiration_submit(**form.submission(), ip_hash=ratelimit.ip_hash(request))
+            aspiration = services.aspiration_submit(**form.submission(), ip_hash=client_ip_hash(request))
             request.session[SESSION_KEY] = {
                 "code": aspiration.code,
                 "due": aspiration.verification_due.isoformat(),
@@ -71,7 +72,7 @@ def submitted(request: HttpRequest) -> HttpResponse:
         "code": ticket["code"],
         "verification_due": datetime.datetime.fromisoformat(ticket["due"]),
         "emailed": ticket["emailed"],
-        "status_url": services.status_url(ticket["code"]),
+        "status_url": notifications.status_path(ticket["code"]),
     }
     return _private(render(request, "aspirations/aspiration_submitted.html", context))
 

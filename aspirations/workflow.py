@@ -85,9 +85,7 @@ def may(user, aspiration: Aspiration, action: Action) -> bool:
 def allowed_actions(user, aspiration: Aspiration) -> frozenset[Action]:
     """Every action `user` may take on `aspiration` now (no query once permissions are cached)."""
     return frozenset(
-        action
-        for action in Action
-        if aspiration.status in ALLOWED_FROM[action] and may(user, aspiration, action)
+        action for action in Action if aspiration.status in ALLOWED_FROM[action] and may(user, aspiration, action)
     )
 
 

@@ -4,6 +4,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
+
 from .models import AuditAction, AuditEntry
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -13,12 +15,8 @@ class AuditEntryFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices, empty_label=_("All actions"))
     actor = django_filters.CharFilter(label=_("User"), field_name="actor_username", lookup_expr="iexact")
     # Dates are compared in WIB (TIME_ZONE), the day the user sees on the page.
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="created_at", lookup_expr="date__gte", widget=DATE_INPUT
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Until"), field_name="created_at", lookup_expr="date__lte", widget=DATE_INPUT
-    )
+    date_from = FromDayFilter(label=_("From"), field_name="created_at", widget=DATE_INPUT)
+    date_to = UntilDayFilter(label=_("Until"), field_name="created_at", widget=DATE_INPUT)
 
     class Meta:
         model = AuditEntry

@@ -24,6 +24,9 @@ def record_sign_out(sender, request, user, **kwargs) -> None:
         audit_record(action=AuditAction.SIGN_OUT, actor=user, request=request)
 
 
+UNKNOWN_USERNAME = "(unknown)"
+
+
 def record_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     """A wrong password, an unknown username, or a sign-in refused by the lockout.
 
@@ -31,6 +34,9 @@ def record_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     request `axes_locked_out` when this attempt was refused or reached the limit.
     """
     username = str(credentials.get(get_user_model().USERNAME_FIELD, "") or credentials.get("username", ""))
+    # A password typed into the username box must not end up readable in the audit trail.
+    if not get_user_model()._default_manager.filter(username=username).exists():
+        username = UNKNOWN_USERNAME
     locked = bool(getattr(request, "axes_locked_out", False))
     audit_record(
         action=AuditAction.SIGN_IN_LOCKED if locked else AuditAction.SIGN_IN_FAILED,

@@ -250,7 +250,10 @@ def backup_restore(*, source: Path, database: dict, media_root: Path, force: boo
         if media_root.is_dir() and any(path.is_file() for path in media_root.rglob("*")):
             raise BackupError(f"The media folder {media_root} is not empty; use --force to overwrite files in it.")
 
-    dump = source / metadata["database_file"]
+    # The dump's name is fixed per engine: never a path taken from the backup itself.
+    if metadata.get("database_file") != DUMP_FILES[engine]:
+        raise BackupError(f"Unexpected database file {metadata.get('database_file')!r} in {METADATA}.")
+    dump = source / DUMP_FILES[engine]
     if engine == "postgresql":
         args, env = _pg_command("pg_restore", database)
         if counts:  # existing tables, empty or forced: replace them

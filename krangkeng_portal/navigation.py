@@ -49,6 +49,22 @@ def _can_view_patrols(user) -> bool:
     return user.has_perm("patrols.view_patrol")
 
 
+def _can_view_dashboard(user) -> bool:
+    return user.has_perm("krangkeng_portal.view_dashboard")
+
+
+def _can_view_recap(user) -> bool:
+    return user.has_perm("krangkeng_portal.view_recap")
+
+
+def _can_view_aspiration_inbox(user) -> bool:
+    return user.has_perm("aspirations.view_all_aspirations")
+
+
+def _handles_aspirations(user) -> bool:
+    return user.has_perm("aspirations.handle_aspiration")
+
+
 PUBLIC_ITEMS = [
     NavItem(_("Home"), "home", _anyone),
     NavItem(_("Send an Aspiration"), "aspirations:submit", _anyone),
@@ -59,6 +75,10 @@ STAFF_ITEMS: list[NavItem] = [
     NavItem(_("Log Patrol"), "patrols:patrol_create", _can_log_patrols),
     NavItem(_("Patrols"), "patrols:patrol_list", _can_view_patrols),
     NavItem(_("My Patrols"), "patrols:my_patrols", _can_log_patrols),
+    NavItem(_("Aspirations"), "aspirations:inbox", _can_view_aspiration_inbox),
+    NavItem(_("My Aspirations"), "aspirations:mine", _handles_aspirations),
+    NavItem(_("Dashboard"), "dashboard:dashboard", _can_view_dashboard),
+    NavItem(_("Monthly Recap"), "dashboard:recap", _can_view_recap),
     NavItem(_("Audit trail"), "audit:entry_list", _can_view_audit),
     NavItem(_("Administration"), "admin:index", _staff_admin),
 ]

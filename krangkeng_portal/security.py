@@ -54,7 +54,6 @@ DENIED_FEATURES = (
 )
 
 _PERMISSIONS_ATTR = "_krk_permissions_policy"
-# Same salt as aspirations.ratelimit.ip_hash, so an address hashes the same everywhere.
 CLIENT_IP_SALT = "krangkeng.client-ip"
 _ALLOWLIST_KEYWORDS = {"self", "*", "src"}
 
@@ -146,15 +145,34 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
+def client_network(request: HttpRequest) -> str:
+    """The unit that limits and lockouts count: the IPv4 address, or the IPv6 /64.
+
+    Every IPv6 subscriber holds at least a /64 (2^64 addresses, and Indonesian
+    mobile carriers hand them out), so counting single IPv6 addresses would let
+    anyone step around a limit by changing the last bits.
+    """
+    ip = client_ip(request)
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+
+
 def client_ip_hash(request: HttpRequest | None) -> str:
-    """A keyed hash (HMAC with SECRET_KEY) of the client address: comparable, not reversible.
+    """A keyed hash (HMAC with SECRET_KEY) of `client_network`: comparable, not reversible.
 
     Without the key the 2^32 IPv4 addresses cannot be tried one by one, so the audit
     trail can tell "the same address" without ever storing an address.
     """
     if request is None:
         return ""
-    ip = client_ip(request)
+    ip = client_network(request)
     if not ip:
         return ""
     return salted_hmac(CLIENT_IP_SALT, ip, algorithm="sha256").hexdigest()

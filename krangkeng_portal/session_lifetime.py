@@ -7,6 +7,10 @@ the session: when the user signed in (set by the `user_logged_in` receiver) and
 when they were last seen; it checks both itself, so the limits hold with any
 session engine, and it renews the last-seen stamp, which also saves the session
 and pushes the cookie's and the database row's expiry forward.
+
+The stamp is renewed at most once every KRK_SESSION_TOUCH_SECONDS: saving the
+session on every request would cost a write per page view for an idle clock
+that only needs minute precision.
 """
 
 from __future__ import annotations
@@ -65,5 +69,6 @@ class SessionLifetimeMiddleware:
             else:
                 # Sessions from before this middleware existed start counting now.
                 session.setdefault(SIGNED_IN_AT, now)
-                session[LAST_SEEN_AT] = now
+                if now - session.get(LAST_SEEN_AT, 0) >= settings.KRK_SESSION_TOUCH_SECONDS:
+                    session[LAST_SEEN_AT] = now
         return self.get_response(request)

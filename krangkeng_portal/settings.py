@@ -69,6 +69,12 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict:
         # WAL lets the status page read while a patrol is being written.
         config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
         config["CONN_MAX_AGE"] = 0
+    else:
+        # PostgreSQL's JIT compiles any query its planner costs high before running it:
+        # on the dashboard at 1M patrols the compile took 1.7 s of a 3.5 s query
+        # (bench/RESULTS.md). A web request never gains from it; turn it off per connection.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"-c jit=off {options.get('options', '')}".strip()
     return config
 
 
@@ -261,7 +267,16 @@ X_FRAME_OPTIONS = "DENY"
 # KRK_SESSION_MAX_HOURS after sign-in (krangkeng_portal.session_lifetime).
 KRK_SESSION_IDLE_SECONDS = env_int("KRK_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 KRK_SESSION_MAX_SECONDS = env_int("KRK_SESSION_MAX_HOURS", 12, minimum=1) * 3600
+KRK_SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_AGE = KRK_SESSION_IDLE_SECONDS
+# With Redis, sessions are read from the shared cache and written through to the
+# database, so a signed-in page view costs no session query. A per-process cache
+# must not hold sessions: a sign-out on one worker would not reach the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 # Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
 # templates carry no inline <script>, <style>, style="" or on*="" handlers.
@@ -290,7 +305,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("KRK_LOCKOUT_MINUTES", 15, minimum
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "krangkeng_portal.errors.axes_lockout_response"
-AXES_CLIENT_IP_CALLABLE = "krangkeng_portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "krangkeng_portal.security.client_network"
 # Sign-ins are in the audit trail with a hashed address; axes' own access log
 # would keep every address in clear.
 AXES_DISABLE_ACCESS_LOG = True
@@ -326,8 +341,9 @@ LOGGING = {
 # Portal settings.
 KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
 KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
-# Public address of the portal, for links in emails (e.g. https://portal.example).
-KRK_SITE_URL = env_str("KRK_SITE_URL").rstrip("/")
+# Public address of the portal, for links in emails (e.g. https://portal.example):
+# the status page link sent to residents, the aspiration link sent to officers.
+KRK_SITE_URL = (env_str("KRK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Aspirations: deadlines in working days (DOMAIN.md). "public" holidays only;
 # add "government" to KRK_HOLIDAY_CATEGORIES to skip the cuti bersama days too.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("direktori/", views.directory, name="directory"),
     path("aspirasi/", include("aspirations.urls")),
     path("patroli/", include("patrols.urls")),
+    path("dasbor/", include("krangkeng_portal.dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,10 +6,13 @@ from django.views.decorators.http import require_GET
 
 from patrols.models import Village
 
+from .dashboard import transparency
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """Beranda, with this month's public figures (two aggregate queries, cached for minutes)."""
+    return render(request, "home.html", {"transparency": transparency.this_month()})
 
 
 @require_GET

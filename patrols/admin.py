@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
 
 
@@ -125,3 +128,6 @@ class PatrolAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             PatrolEdit.objects.create(patrol=obj, editor=request.user, changed_fields=list(form.changed_data))
+            audit_record(
+                action=AuditAction.PATROL_CHANGED, target=obj, summary=", ".join(form.changed_data), request=request
+            )

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
+
 from .forms import OfficerChoiceField
-from .models import Patrol, PatrolType, Situation, Village
+from .models import ImbauanTopic, Patrol, PatrolType, Situation, Village
 from .selectors import patrol_officers
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    """Midnight WIB (the current time zone) as an aware datetime, so the bounds use the index."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class OfficerFilter(django_filters.ModelChoiceFilter):
@@ -41,12 +35,8 @@ class PatrolFilterForm(forms.Form):
 
 
 class PatrolFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Until"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = FromDayFilter(label=_("From"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = UntilDayFilter(label=_("Until"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
     village = django_filters.ModelChoiceFilter(
         label=_("Village"), queryset=Village.objects.all(), empty_label=_("All villages")
     )
@@ -59,6 +49,10 @@ class PatrolFilter(django_filters.FilterSet):
     )
     situation = django_filters.ChoiceFilter(
         label=_("Situation"), choices=Situation.choices, empty_label=_("Any situation")
+    )
+    # The dashboard's "top imbauan topics" link here; a topic appears once per patrol, so no duplicates.
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Imbauan"), field_name="topics", queryset=ImbauanTopic.objects.all(), empty_label=_("Any imbauan")
     )
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -75,12 +69,6 @@ class PatrolFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if mine:  # Patroli Saya: the officer is always the user
             del self.filters["officer"]
-
-    def filter_date_from(self, queryset, name, value: datetime.date):
-        return queryset.filter(started_at__gte=_day_start(value))
-
-    def filter_date_to(self, queryset, name, value: datetime.date):
-        return queryset.filter(started_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
     def filter_officer(self, queryset, name, value):
         membership = Patrol.members.through.objects.filter(patrol_id=OuterRef("pk"), officer_id=value.pk)

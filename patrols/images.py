@@ -32,6 +32,11 @@ MAX_SIDE = 8000
 DISPLAY_SIDE = 1600
 THUMB_SIDE = 400
 
+# Lossless formats are decoded whole: 24 MP (a 6000 x 4000 screenshot) at most, and
+# at most 200 pixels per byte of file (real PNG/WebP photos hold under 5).
+MAX_LOSSLESS_PIXELS = 24_000_000
+MAX_PIXELS_PER_BYTE = 200
+
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp"
 JPEG_QUALITY = 82
@@ -99,8 +104,17 @@ def process_photo(upload, *, max_bytes: int = MAX_UPLOAD_BYTES, max_side: int = 
                         max_side=max_side,
                     )
                 if original.format in {"JPEG", "MPO"}:
+                    # libjpeg decodes at 1/2, 1/4 or 1/8 scale: a 48 MP photo never
+                    # needs 48 MP of memory.
                     original.draft("RGB", (DISPLAY_SIDE, DISPLAY_SIDE))
-                original.load()
+                else:
+                    # PNG and WebP decode at full size: refuse sizes no phone takes and
+                    # files whose pixels are out of all proportion to their bytes (a few
+                    # KB claiming 64 MP), which would cost seconds and a gigabyte each.
+                    if width * height > MAX_LOSSLESS_PIXELS or width * height > size * MAX_PIXELS_PER_BYTE:
+                        raise _too_many_pixels(max_side)
+                # Shrink first, then rotate and flatten the small copy only.
+                original.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.LANCZOS)
                 picture = ImageOps.exif_transpose(original)
                 picture = _to_rgb(picture)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):

@@ -38,11 +38,23 @@ class Page:
 
 
 def page_of(queryset: QuerySet, raw_number: str | None, *, per_page: int = PER_PAGE) -> Page:
-    """The requested page (1 if the number is missing or nonsense): one query."""
+    """The requested page (1 if the number is missing or nonsense): one query.
+
+    Past page 1 the query first picks the page's primary keys in a subquery (a walk
+    over the sort index alone) and only then joins and annotates those rows: with a
+    plain OFFSET the database builds every skipped row in full (joins, subqueries),
+    which made page 3,600 of 100,000 patrols 600 ms against 0.2 ms for page 1
+    (bench/RESULTS.md). The queryset must be ordered.
+    """
     try:
         number = max(1, min(int(raw_number or 1), 100_000))
     except ValueError:
         number = 1
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+    if offset:
+        keys = queryset.values("pk")[offset : offset + per_page + 1]
+        queryset = queryset.filter(pk__in=keys)
+    else:
+        queryset = queryset[: per_page + 1]
+    rows = list(queryset)
     return Page(rows=rows[:per_page], number=number, has_next=len(rows) > per_page, per_page=per_page)

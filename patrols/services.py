@@ -8,8 +8,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
+
+from audit.models import AuditAction
+from audit.services import audit_record
 
 from .access import patrol_can_edit
 from .images import ProcessedPhoto
@@ -97,21 +101,23 @@ def patrol_log(
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": TOO_MANY_PHOTOS % {"max": MAX_PHOTOS}}, code="too_many_files")
     patrol = Patrol(
-        patrol_type=patrol_type,
-        mode=mode,
-        started_at=started_at,
-        ended_at=ended_at,
-        village=village,
-        place=place.strip(),
-        latitude=latitude,
-        longitude=longitude,
-        leader=leader,
-        partners=partners.strip(),
-        residents_met=residents_met or 0,
-        situation=situation,
-        summary=summary.strip(),
-        findings=findings.strip(),
-        actions=actions.strip(),
+        **_report_values(
+            patrol_type=patrol_type,
+            mode=mode,
+            started_at=started_at,
+            ended_at=ended_at,
+            village=village,
+            place=place,
+            latitude=latitude,
+            longitude=longitude,
+            leader=leader,
+            partners=partners,
+            residents_met=residents_met,
+            situation=situation,
+            summary=summary,
+            findings=findings,
+            actions=actions,
+        ),
         created_by=author,
     )
     patrol.full_clean()
@@ -146,34 +152,37 @@ def patrol_update(
     longitude: Decimal | None = None,
     photos: Sequence[ProcessedPhoto] = (),
     remove_photos: Iterable[PatrolPhoto] = (),
+    request: HttpRequest | None = None,
 ) -> PatrolEdit | None:
     """Change a patrol report and record who changed which fields (PatrolEdit).
 
     Checks the edit rules itself (leader or author within the window; command and
     admin any time) against the row as stored, locked so two editors cannot both
     pass the photo limit. Returns the edit record, or None when nothing changed.
+    Every change is also written to the audit trail (`request` adds the client's
+    address hash).
     Removed photo files are deleted only once the transaction has committed.
     """
     current = Patrol.objects.select_for_update().get(pk=patrol.pk)
     if not patrol_can_edit(editor, current):
         raise PermissionDenied
-    new_values = {
-        "patrol_type": patrol_type,
-        "mode": mode,
-        "started_at": started_at,
-        "ended_at": ended_at,
-        "village": village,
-        "place": place.strip(),
-        "latitude": latitude,
-        "longitude": longitude,
-        "leader": leader,
-        "partners": partners.strip(),
-        "residents_met": residents_met or 0,
-        "situation": situation,
-        "summary": summary.strip(),
-        "findings": findings.strip(),
-        "actions": actions.strip(),
-    }
+    new_values = _report_values(
+        patrol_type=patrol_type,
+        mode=mode,
+        started_at=started_at,
+        ended_at=ended_at,
+        village=village,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        leader=leader,
+        partners=partners,
+        residents_met=residents_met,
+        situation=situation,
+        summary=summary,
+        findings=findings,
+        actions=actions,
+    )
     changed = [name for name in PATROL_FIELDS if getattr(current, name) != new_values[name]]
     for name in changed:
         setattr(current, name, new_values[name])
@@ -203,8 +212,19 @@ def patrol_update(
         photo.delete()
         transaction.on_commit(lambda names=names, storage=storage: [storage.delete(name) for name in names])
     edit = PatrolEdit.objects.create(patrol=current, editor=editor, edited_at=timezone.now(), changed_fields=changed)
+    audit_record(
+        action=AuditAction.PATROL_CHANGED, actor=editor, target=current, summary=", ".join(changed), request=request
+    )
     _store_photos(current, photos)  # last: nothing after it can fail and strand the files
     return edit
+
+
+def _report_values(**fields) -> dict:
+    """The report fields as stored: text trimmed, an empty count as zero."""
+    for name in ("place", "partners", "summary", "findings", "actions"):
+        fields[name] = fields[name].strip()
+    fields["residents_met"] = fields["residents_met"] or 0
+    return fields
 
 
 def _store_photos(patrol: Patrol, photos: Sequence[ProcessedPhoto]) -> list[PatrolPhoto]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from krangkeng_portal.security import permissions_policy
 
+from . import exports
 from .access import get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
 from .filters import PatrolFilter
 from .forms import PatrolEditForm, PatrolForm
@@ -28,7 +31,11 @@ def _require(user, perm: str) -> None:
 
 
 def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
-    patrol_filter = PatrolFilter(request.GET or None, queryset=queryset.for_list(), request=request, mine=mine)
+    # The page number is no filter: without filters the form stays unbound, so its
+    # rendering is reused ({% crispy_cached %}) on every page, not only the first.
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    patrol_filter = PatrolFilter(filters or None, queryset=queryset.for_list(), request=request, mine=mine)
     page = page_of(patrol_filter.qs, request.GET.get("page"))
     return render(
         request,
@@ -40,8 +47,20 @@ def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResp
             "is_filtered": patrol_filter.is_filtered,
             "page": page,
             "can_log": request.user.has_perm("patrols.log_patrol"),
+            "export_urls": None if mine else _export_urls(request),
         },
     )
+
+
+def _export_urls(request: HttpRequest) -> dict[str, str]:
+    """The export links carry the list's filters (not its page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    urls = {}
+    for file_format in exports.FORMATS:
+        query["format"] = file_format
+        urls[file_format] = f"{reverse('patrols:patrol_export')}?{query.urlencode()}"
+    return urls
 
 
 @login_required
@@ -58,6 +77,28 @@ def my_patrols(request: HttpRequest) -> HttpResponse:
     """Patroli Saya: the patrols the user led, joined or logged."""
     _require(request.user, "patrols.view_patrol")
     return _list(request, Patrol.objects.involving(request.user), title=_("My Patrols"), mine=True)
+
+
+@login_required
+@require_GET
+def patrol_export(request: HttpRequest) -> HttpResponse:
+    """Ekspor: the patrols the list shows with the same filters, as Excel or CSV (constant queries)."""
+    _require(request.user, "patrols.view_patrol")
+    file_format = request.GET.get("format")
+    if file_format not in exports.FORMATS:
+        file_format = exports.XLSX
+    patrol_filter = PatrolFilter(request.GET, queryset=Patrol.objects.visible_to(request.user), request=request)
+    queryset = patrol_filter.qs
+    if exports.too_many(queryset):
+        messages.error(
+            request,
+            _("More than %(count)s patrols match: narrow the filter (for example the dates) and export again.")
+            % {"count": intcomma(exports.MAX_ROWS)},
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('patrols:patrol_list')}?{query.urlencode()}")
+    return exports.patrol_export(queryset, file_format)
 
 
 @login_required
@@ -106,7 +147,7 @@ def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PatrolEditForm(request.POST or None, request.FILES or None, instance=patrol, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            edit = patrol_update(patrol=patrol, editor=request.user, **form.cleaned_data)
+            edit = patrol_update(patrol=patrol, editor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

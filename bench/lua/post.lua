@@ -4,12 +4,26 @@
 -- count of 302s can be compared exactly with the rows created.
 -- Usage: wrk ... -d (WINDOW+grace)s -s post.lua URL -- body.txt cookie WINDOW
 
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock_id, bench_timespec *tp);
+]]
+local timespec = ffi.new("bench_timespec")
+
+-- Seconds on CLOCK_MONOTONIC (os.time() only has whole seconds).
+local function now()
+  ffi.C.clock_gettime(1, timespec)
+  return tonumber(timespec.tv_sec) + tonumber(timespec.tv_nsec) / 1e9
+end
+
 local req
 local deadline
-local ok = 0
-local other = 0
-local statuses = {}
 local threads = {}
+-- Globals (not locals): done() reads them from each thread with thread:get().
+ok = 0
+other = 0
+statuses = {}
 
 function setup(thread)
   table.insert(threads, thread)
@@ -23,11 +37,11 @@ function init(args)
   headers["Content-Type"] = "application/x-www-form-urlencoded"
   headers["Cookie"] = args[2]
   req = wrk.format("POST", nil, headers, body)
-  deadline = os.time() + tonumber(args[3])
+  deadline = now() + tonumber(args[3])
 end
 
 function delay()
-  if os.time() >= deadline then
+  if now() >= deadline then
     return 3600000
   end
   return 0

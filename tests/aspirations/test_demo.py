@@ -78,3 +78,34 @@ class TestSeedAspirations:
             assert note.body not in html
         if resolved.reporter_name:
             assert resolved.reporter_name not in html
+
+
+class TestDemoTimelines:
+    def test_assigned_to_the_villages_bhabinkamtibmas_with_the_assignment_on_the_timeline(self, seeded):
+        from patrols.models import Assignment
+
+        bhabins = {a.village_id: a.officer_id for a in Assignment.objects.in_force()}
+        followed = Aspiration.objects.filter(status__in=[Status.DITINDAKLANJUTI, Status.SELESAI])
+        assert followed.exists()
+        for aspiration in followed:
+            assert aspiration.assigned_to_id == bhabins[aspiration.village_id]
+            assignment = aspiration.events.get(kind=EventKind.ASSIGNMENT)
+            assert assignment.assignee_id == aspiration.assigned_to_id and not assignment.is_public
+
+    def test_some_are_overdue_now(self, seeded):
+        assert Aspiration.objects.overdue(timezone.now()).filter(status=Status.DITINDAKLANJUTI).exists()
+        assert Aspiration.objects.overdue(timezone.now()).filter(status=Status.BARU).exists()
+
+    def test_rejections_say_why_and_where_to_go(self, seeded):
+        from aspirations.models import Referral, RejectionReason
+
+        rejected = Aspiration.objects.filter(status=Status.DITOLAK)
+        assert all(a.rejection_note for a in rejected)
+        for aspiration in rejected.filter(rejection_reason=RejectionReason.NOT_AUTHORITY):
+            assert aspiration.referred_to == Referral.SP4N_LAPOR and "SP4N-LAPOR!" in aspiration.rejection_note
+        for aspiration in rejected.filter(rejection_reason=RejectionReason.DUPLICATE):
+            original = aspiration.duplicate_of
+            assert original is not None
+            assert original.code not in aspiration.rejection_note  # the other resident's key stays private
+            assert original.submitted_at < aspiration.submitted_at
+            assert (original.village_id, original.category_id) == (aspiration.village_id, aspiration.category_id)

@@ -236,7 +236,11 @@ class TestNoPersonalData:
             ),
         ]
         AspirationEvent.objects.create(
-            aspiration=aspiration, kind=EventKind.ASSIGNMENT, body=f"Ke {officer.display_name}", author=officer
+            aspiration=aspiration,
+            kind=EventKind.ASSIGNMENT,
+            body=f"Ke {officer.display_name}",
+            author=officer,
+            assignee=officer,
         )
         for status, fields, label, public_body in steps:
             if status != Status.BARU:

@@ -28,10 +28,11 @@ class TestSignIn:
         assert entry.actor_username == bhabin.username
         assert "wrong-password" not in entry.summary
 
-    def test_unknown_username(self):
-        Client().post(reverse("login"), {"username": "nobody", "password": "whatever-123456"})
+    def test_unknown_username_is_not_stored_it_may_be_a_password(self):
+        Client().post(reverse("login"), {"username": "Rahasia-Sandi-2025", "password": "whatever-123456"})
         [entry] = entries(AuditAction.SIGN_IN_FAILED)
-        assert entry.actor_username == "nobody"
+        assert entry.actor_username == "(unknown)"
+        assert not AuditEntry.objects.filter(actor_username__icontains="rahasia").exists()
 
     def test_admin_sign_in_is_recorded_too(self, site_admin):
         Client().post(reverse("admin:login"), {"username": site_admin.username, "password": PASSWORD})

@@ -157,6 +157,19 @@ class TestProcessPhoto:
             process_photo(upload(bomb, "bom.png", "image/png"), max_side=1000)
         assert error_code(excinfo) == "too_many_pixels"
 
+    def test_lossless_file_within_the_side_limit_but_tiny_for_its_pixels_is_refused(self):
+        # 7000 x 7000 is inside MAX_SIDE, but a few KB of PNG claiming 49 MP would cost
+        # seconds of CPU and a gigabyte to decode in full: refused before decoding.
+        bomb = png_zero_bomb(7000)
+        with pytest.raises(ValidationError) as excinfo:
+            process_photo(upload(bomb, "bom.png", "image/png"))
+        assert error_code(excinfo) == "too_many_pixels"
+
+    def test_lossless_file_over_24_megapixels_is_refused(self):
+        with pytest.raises(ValidationError) as excinfo:
+            process_photo(upload(png_header_only(7000, 4000), "layar.png", "image/png"))
+        assert error_code(excinfo) == "too_many_pixels"
+
     def test_too_wide_is_refused(self):
         with pytest.raises(ValidationError) as excinfo:
             process_photo(upload(png_header_only(8001, 10), "panorama.png", "image/png"))

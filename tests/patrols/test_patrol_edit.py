@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditAction, AuditEntry
 from patrols.models import Patrol, PatrolEdit, PatrolPhoto
 from tests.conftest import client_for
 from tests.patrols.conftest import local, log, stored_files
@@ -74,12 +75,16 @@ class TestPatrolEdit:
         assert (edit.editor, edit.changed_fields) == (bhabin, ["residents_met"])
         patrol.refresh_from_db()
         assert patrol.residents_met == 40
+        audit = AuditEntry.objects.get(action=AuditAction.PATROL_CHANGED)
+        assert (audit.actor, audit.target_id, audit.summary) == (bhabin, str(patrol.pk), "residents_met")
+        assert audit.ip_hash
 
     def test_saving_unchanged_records_nothing(self, bhabin):
         patrol = whole_minutes(log(bhabin))
         response = client_for(bhabin).post(url(patrol), as_posted(patrol), follow=True)
         assert "Tidak ada yang diubah." in response.content.decode()
         assert not PatrolEdit.objects.exists()
+        assert not AuditEntry.objects.filter(action=AuditAction.PATROL_CHANGED).exists()
 
     def test_invalid_change_shows_the_form_again(self, bhabin):
         patrol = log(bhabin)

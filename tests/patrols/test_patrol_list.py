@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("patrols:patrol_list")
 MINE = reverse("patrols:my_patrols")
 # Session, user, permissions (user + groups), the page of patrols (one query: the
-# photo count is a subquery), the village and officer choices of the filter form,
-# and the session refresh of the sign-in timeout (savepoint, update, release).
-LIST_QUERIES = 10
+# photo count is a subquery), the village, officer and imbauan choices of the filter
+# form (the sign-in timeout stamp is saved at most once a minute, not here).
+LIST_QUERIES = 8
 
 
 def warmed_up(user):

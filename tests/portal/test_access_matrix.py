@@ -46,18 +46,42 @@ ROUTES: dict[str, Route] = {
     # The success page shows only the code this browser's session just created.
     "aspirations:submitted": Route(expect(302)),
     "aspirations:status": Route(expect(200)),
+    # Aspirations, staff side: the inbox is operator's and command's, Aspirasi Saya the
+    # officer's. The aspiration below is in follow-up, assigned to the officer, with a
+    # photo; the admin role sees no aspirations (404). Action URLs only take POST.
+    "aspirations:inbox": Route(staff(403, operator=200, command=200)),
+    # The inbox as a file (GET: without identity; identity needs a POST, see test_inbox_export).
+    "aspirations:inbox_export": Route(staff(403, operator=200, command=200)),
+    "aspirations:mine": Route(staff(403, officer=200)),
+    "aspirations:record": Route(staff(403, officer=200, operator=200)),
+    "aspirations:record_on_patrol": Route(
+        staff(403, officer=200, operator=200), lambda world: {"patrol_pk": world["patrol"].pk}
+    ),
+    "aspirations:detail": Route(staff(admin=404), lambda world: {"pk": world["aspiration"].pk}),
+    "aspirations:slip": Route(staff(admin=404), lambda world: {"pk": world["aspiration"].pk}),
+    "aspirations:photo": Route(staff(admin=404), lambda world: {"pk": world["aspiration_photo"].pk}),
+    "aspirations:photo_thumbnail": Route(staff(admin=404), lambda world: {"pk": world["aspiration_photo"].pk}),
+    **{
+        f"aspirations:{action}": Route(staff(405), lambda world: {"pk": world["aspiration"].pk})
+        for action in ("verify", "reject", "assign", "reply", "note", "resolve", "reopen", "reveal_identity")
+    },
     # The audit trail is for command only.
     "audit:entry_list": Route(staff(403, command=200)),
     # Patrols: officers log; everyone signed in reads (scoped); the patrol below is the
     # officer's own, fresh, so they may still edit it; operator reads but never edits.
     "patrols:patrol_list": Route(staff()),
     "patrols:my_patrols": Route(staff()),
+    # The export is the list in a file: everyone who reads the list, scoped the same way.
+    "patrols:patrol_export": Route(staff()),
     "patrols:patrol_create": Route(staff(403, officer=200)),
     "patrols:patrol_detail": Route(staff(), lambda world: {"pk": world["patrol"].pk}),
     "patrols:patrol_edit": Route(staff(operator=403), lambda world: {"pk": world["patrol"].pk}),
     "patrols:photo": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),
     "patrols:photo_thumbnail": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),
     # The admin site is checked through its index; its own views share its guard.
+    # Command pages (dashboard, monthly recap): command and operators.
+    "dashboard:dashboard": Route(staff(403, operator=200, command=200)),
+    "dashboard:recap": Route(staff(403, operator=200, command=200)),
     "admin:index": Route(expect(302, admin=200)),
 }
 
@@ -100,6 +124,26 @@ def patrol_world(bhabin) -> dict:
     return {"patrol": patrol, "patrol_photo": patrol.photos.get()}
 
 
+def aspiration_world(bhabin, operator) -> dict:
+    """An aspiration from the web form, verified and assigned to the officer, with one photo."""
+    from aspirations.services import aspiration_assign, aspiration_submit, aspiration_verify
+    from patrols.images import process_photo
+    from tests.factories import category, village
+    from tests.photos import photo_upload
+
+    aspiration = aspiration_submit(
+        type="keluhan",
+        category=category(),
+        title="Balap liar",
+        description="Balap liar tiap malam Minggu.",
+        village=village("Krangkeng"),
+        photos=[process_photo(photo_upload())],
+    )
+    aspiration_verify(aspiration=aspiration, actor=operator)
+    aspiration_assign(aspiration=aspiration, actor=operator, officer=bhabin)
+    return {"aspiration": aspiration, "aspiration_photo": aspiration.attachments.get()}
+
+
 @pytest.fixture
 def world(bhabin, other_bhabin, operator, commander, site_admin):
     return {
@@ -109,6 +153,7 @@ def world(bhabin, other_bhabin, operator, commander, site_admin):
         "command": commander,
         "admin": site_admin,
         **patrol_world(bhabin),
+        **aspiration_world(bhabin, operator),
     }
 
 

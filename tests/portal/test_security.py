@@ -7,6 +7,8 @@ from django.test import RequestFactory
 from krangkeng_portal.security import (
     SecurityHeadersMiddleware,
     client_ip,
+    client_ip_hash,
+    client_network,
     permissions_policy,
     permissions_policy_header,
     referrer_policy,
@@ -72,3 +74,35 @@ class TestClientIp:
     def test_garbage_in_the_header_falls_back_to_remote_addr(self, rf, settings):
         settings.KRK_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
         assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="<script>")) == "127.0.0.1"
+
+
+class TestClientIpHash:
+    def test_keyed_stable_and_not_the_address(self, rf, settings):
+        first = client_ip_hash(rf.get("/", REMOTE_ADDR="203.0.113.7"))
+        assert first == client_ip_hash(rf.get("/", REMOTE_ADDR="203.0.113.7"))
+        assert first != client_ip_hash(rf.get("/", REMOTE_ADDR="203.0.113.8"))
+        assert "203.0.113.7" not in first and len(first) == 64
+        settings.SECRET_KEY = "another-secret-key-for-this-test-0123456789"
+        assert client_ip_hash(rf.get("/", REMOTE_ADDR="203.0.113.7")) != first
+
+    def test_no_request_no_hash(self):
+        assert client_ip_hash(None) == ""
+
+
+class TestClientNetwork:
+    def test_ipv4_is_counted_per_address(self, rf):
+        assert client_network(rf.get("/", REMOTE_ADDR="198.51.100.7")) == "198.51.100.7"
+
+    def test_ipv6_is_counted_per_64(self, rf):
+        one = client_network(rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1"))
+        other = client_network(rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:fffe"))
+        assert one == other == "2001:db8:1:2::"
+        assert client_network(rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")) != one
+
+    def test_ipv4_mapped_ipv6_is_the_ipv4_address(self, rf):
+        assert client_network(rf.get("/", REMOTE_ADDR="::ffff:198.51.100.7")) == "198.51.100.7"
+
+    def test_hash_rotating_ipv6_addresses_is_the_same(self, rf):
+        assert client_ip_hash(rf.get("/", REMOTE_ADDR="2001:db8::1")) == client_ip_hash(
+            rf.get("/", REMOTE_ADDR="2001:db8::2")
+        )

@@ -105,6 +105,14 @@ class TestIdleExpiry:
         assert client.get(reverse("password_change")).status_code == 200
         assert time.time() - client.session[LAST_SEEN_AT] < 5  # renewed
 
+    def test_a_recent_stamp_is_not_rewritten_on_every_request(self, bhabin, django_assert_num_queries):
+        client = client_for(bhabin)
+        age_session(client, **{SIGNED_IN_AT: 600, LAST_SEEN_AT: 10})
+        stamp = client.session[LAST_SEEN_AT]
+        with django_assert_num_queries(4):  # session, user, permissions (2): no session write
+            client.get(reverse("password_change"))
+        assert client.session[LAST_SEEN_AT] == stamp
+
     def test_the_stored_session_expires_with_the_idle_limit(self, bhabin):
         client = Client()
         sign_in(client, bhabin)

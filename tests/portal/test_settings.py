@@ -71,6 +71,10 @@ class TestDatabaseFromUrl:
         assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.local", 5433, "krk", "u")
         assert config["CONN_MAX_AGE"] == 30
 
+    def test_postgres_connections_run_without_jit_and_keep_other_options(self):
+        config = portal_settings.database_from_url("postgres://u@h/krk?options=-c%20work_mem%3D8MB", conn_max_age=0)
+        assert config["OPTIONS"]["options"] == "-c jit=off -c work_mem=8MB"
+
     def test_unknown_scheme(self):
         with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
             portal_settings.database_from_url("mysql://u@h/db", conn_max_age=0)

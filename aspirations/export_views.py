@@ -1,0 +1,78 @@
+"""Ekspor from the inbox: the aspirations it shows, with its filters, as Excel or CSV.
+
+GET exports without the reporters' identity. POST (a button, CSRF-protected)
+exports with it, only for holders of `view_reporter_identity`, and is recorded in
+the audit trail first: reading personal data out of the portal is an act someone
+answers for, like a reveal.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from patrols import exports as writer
+
+from .exports import aspiration_export, aspiration_export_identity_record
+from .filters import BY_DEADLINE, AspirationFilter
+from .models import Aspiration
+
+
+def _filters(request: HttpRequest) -> str:
+    """The inbox's filters from the query string (without page and format)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
+def export_links(request: HttpRequest) -> dict:
+    """What the inbox needs to offer the export: links, and the identity form when allowed."""
+    base = reverse("aspirations:inbox_export")
+    filters = _filters(request)
+    separator = "&" if filters else ""
+    return {
+        "xlsx": f"{base}?{filters}{separator}format=xlsx",
+        "csv": f"{base}?{filters}{separator}format=csv",
+        "identity_action": f"{base}?{filters}" if filters else base,
+        "can_export_identity": request.user.has_perm("aspirations.view_reporter_identity"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox_export(request: HttpRequest) -> HttpResponse:
+    """The inbox as a file (constant queries); with the reporters' identity on POST, audited."""
+    if not request.user.has_perm("aspirations.view_all_aspirations"):
+        raise PermissionDenied
+    identity = request.method == "POST"
+    if identity and not request.user.has_perm("aspirations.view_reporter_identity"):
+        raise PermissionDenied
+    file_format = request.POST.get("format") or request.GET.get("format")
+    if file_format not in writer.FORMATS:
+        file_format = writer.XLSX
+    queryset = Aspiration.objects.visible_to(request.user).with_deadline().order_by(*BY_DEADLINE)
+    rows = AspirationFilter(request.GET, queryset=queryset, now=timezone.now()).qs
+    if writer.too_many(rows):
+        messages.error(
+            request,
+            _("More than %(count)s aspirations match: narrow the filter (for example the dates) and export again.")
+            % {"count": intcomma(writer.MAX_ROWS)},
+        )
+        filters = _filters(request)
+        return redirect(f"{reverse('aspirations:inbox')}?{filters}" if filters else reverse("aspirations:inbox"))
+    if identity:
+        aspiration_export_identity_record(
+            actor=request.user, count=rows.order_by().count(), filters=_filters(request), request=request
+        )
+    response = aspiration_export(rows, file_format, identity=identity)
+    response["Cache-Control"] = "no-store, private"
+    return response

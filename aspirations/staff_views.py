@@ -1,0 +1,318 @@
+"""Staff pages: the inbox, Aspirasi Saya, the detail page and its actions, recording for residents.
+
+Thin views: load through the access helper (404 for outsiders), ask `workflow`
+what the user may do (403 otherwise), hand the form's values to a service,
+redirect with a message (PRG). A workflow refusal because the status moved on
+(someone else acted first) is a message, not an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from patrols.access import get_patrol_for_user
+from patrols.images import photo_response
+from patrols.models import Patrol
+from patrols.pagination import page_of
+
+from . import notifications, selectors, services, workflow
+from .access import get_aspiration_for_user, get_attachment_for_user, get_slip_for_user
+from .export_views import export_links
+from .filters import BY_DEADLINE, AspirationFilter
+from .models import Aspiration, Status
+from .staff_forms import ACTION_FORMS, ActionForm, StaffAspirationForm
+from .workflow import Action, TransitionNotAllowed
+
+SERVICES: dict[Action, Callable] = {
+    Action.VERIFY: services.aspiration_verify,
+    Action.REJECT: services.aspiration_reject,
+    Action.ASSIGN: services.aspiration_assign,
+    Action.REPLY: services.aspiration_reply,
+    Action.NOTE: services.aspiration_note,
+    Action.RESOLVE: services.aspiration_resolve,
+    Action.REOPEN: services.aspiration_reopen,
+}
+DONE = {
+    Action.VERIFY: gettext_lazy("Aspiration verified."),
+    Action.REJECT: gettext_lazy("Aspiration rejected; the resident sees the reason on the status page."),
+    Action.ASSIGN: gettext_lazy("Aspiration assigned to %(officer)s."),
+    Action.REPLY: gettext_lazy("Reply published on the status page."),
+    Action.NOTE: gettext_lazy("Internal note saved."),
+    Action.RESOLVE: gettext_lazy("Aspiration resolved."),
+    Action.REOPEN: gettext_lazy("Aspiration reopened."),
+}
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages with personal data or ticket codes: never stored by a browser or proxy."""
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
+    now = timezone.now()
+    # The page number is no filter: without filters the form stays unbound, so its
+    # rendering is reused ({% crispy_cached %}) on every page, not only the first.
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    aspiration_filter = AspirationFilter(
+        filters or None, queryset=queryset.for_list().order_by(*BY_DEADLINE), mine=mine, now=now
+    )
+    page = page_of(aspiration_filter.qs, request.GET.get("page"))
+    for aspiration in page.rows:
+        aspiration.is_overdue = aspiration.deadline is not None and aspiration.deadline < now
+    counts = aspiration_filter.status_counts()
+    current = request.GET.get("status", "")
+    tabs = [{"value": "", "label": _("All"), "count": counts["all"], "current": current == ""}]
+    tabs += [
+        {"value": value, "label": label, "count": counts[value], "current": current == value}
+        for value, label in Status.choices
+    ]
+    return _private(
+        render(
+            request,
+            "aspirations/staff/aspiration_list.html",
+            {
+                "title": title,
+                "mine": mine,
+                "filter": aspiration_filter,
+                "is_filtered": aspiration_filter.is_filtered,
+                "page": page,
+                "tabs": tabs,
+                "can_record": request.user.has_perm("aspirations.add_aspiration"),
+                "export": None if mine else export_links(request),
+            },
+        )
+    )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Aspirasi: every aspiration, nearest deadline first, filterable (constant queries)."""
+    _require(request.user, "aspirations.view_all_aspirations")
+    return _list(request, Aspiration.objects.visible_to(request.user), title=_("Aspirations"), mine=False)
+
+
+@login_required
+@require_GET
+def my_aspirations(request: HttpRequest) -> HttpResponse:
+    """Aspirasi Saya: the aspirations assigned to the officer now."""
+    _require(request.user, "aspirations.handle_aspiration")
+    mine = Aspiration.objects.filter(assigned_to_id=request.user.pk)
+    return _list(request, mine, title=_("My Aspirations"), mine=True)
+
+
+# --- the detail page and its actions ---------------------------------------------------------
+
+
+def _action_form(action: Action, request: HttpRequest, aspiration: Aspiration, data=None, **extra) -> ActionForm:
+    if action == Action.ASSIGN:
+        extra.setdefault("suggested", selectors.suggested_officer(aspiration))
+    return ACTION_FORMS[action](data, aspiration=aspiration, user=request.user, **extra)
+
+
+def _render_detail(
+    request: HttpRequest,
+    aspiration: Aspiration,
+    *,
+    bound: ActionForm | None = None,
+    identity_revealed: bool = False,
+) -> HttpResponse:
+    user = request.user
+    allowed = workflow.allowed_actions(user, aspiration)
+    forms = {
+        action: bound if bound is not None and bound.action == action else _action_form(action, request, aspiration)
+        for action in Action
+        if action in allowed
+    }
+    patrol_visible = bool(
+        aspiration.patrol_id and Patrol.objects.visible_to(user).filter(pk=aspiration.patrol_id).exists()
+    )
+    context = {
+        "aspiration": aspiration,
+        "events": list(aspiration.events.all()),
+        "photos": list(aspiration.attachments.all()),
+        "deadlines": selectors.deadline_rows(aspiration),
+        "forms": forms,
+        "duplicates": selectors.possible_duplicates(aspiration) if Action.REJECT in allowed else [],
+        "can_reveal": not aspiration.is_anonymous and user.has_perm("aspirations.view_reporter_identity"),
+        "identity_revealed": identity_revealed,
+        "whatsapp_url": selectors.whatsapp_url(aspiration.reporter_phone) if identity_revealed else "",
+        "patrol_visible": patrol_visible,
+        "back_url": reverse(
+            "aspirations:inbox" if user.has_perm("aspirations.view_all_aspirations") else "aspirations:mine"
+        ),
+    }
+    return _private(render(request, "aspirations/staff/aspiration_detail.html", context))
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    aspiration = get_aspiration_for_user(request.user, pk, detail=True)
+    return _render_detail(request, aspiration)
+
+
+def _act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
+    aspiration = get_aspiration_for_user(request.user, pk, detail=True)
+    if not workflow.may(request.user, aspiration, action):
+        raise PermissionDenied
+    form = _action_form(action, request, aspiration, request.POST)
+    if form.is_valid():
+        try:
+            SERVICES[action](aspiration=aspiration, actor=request.user, **form.service_kwargs())
+        except TransitionNotAllowed as refusal:
+            messages.error(request, refusal.message)
+            return redirect(aspiration)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            done = DONE[action]
+            if action == Action.ASSIGN:
+                done = done % {"officer": form.cleaned_data["officer"].display_name}
+            messages.success(request, done)
+            return redirect(aspiration)
+    return _render_detail(request, aspiration, bound=form)
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.VERIFY)
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.REJECT)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.ASSIGN)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.REPLY)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.NOTE)
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.RESOLVE)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, Action.REOPEN)
+
+
+@login_required
+@require_POST
+def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the reporter's identity, once, to a holder of view_reporter_identity; every reveal is audited.
+
+    The answer to the POST is the detail page with the identity on it (no redirect):
+    reloading asks to send again, which records another reveal, and nothing keeps
+    the identity visible on later visits.
+    """
+    aspiration = get_aspiration_for_user(request.user, pk, detail=True)
+    if aspiration.is_anonymous:
+        messages.info(request, _("This report is anonymous: there is no identity to show."))
+        return redirect(aspiration)
+    services.aspiration_reveal_identity(aspiration=aspiration, actor=request.user, request=request)
+    return _render_detail(request, aspiration, identity_revealed=True)
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
+    """A photo of an aspiration, only for people who may see the aspiration (404 for everyone else)."""
+    attachment = get_attachment_for_user(request.user, pk)
+    stored = attachment.thumbnail if thumbnail else attachment.image
+    return photo_response(stored, download_name=attachment.download_name(thumbnail=thumbnail))
+
+
+# --- recording for residents -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest) -> HttpResponse:
+    """Catat Aspirasi Warga: an aspiration received by phone, WhatsApp or at the desk."""
+    _require(request.user, "aspirations.add_aspiration")
+    form = StaffAspirationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        aspiration = services.aspiration_record(actor=request.user, **form.record_kwargs())
+        messages.success(request, _("Aspiration recorded with ticket code %(code)s.") % {"code": aspiration.code})
+        return redirect("aspirations:slip", pk=aspiration.pk)
+    return render(request, "aspirations/staff/record.html", {"form": form, "patrol": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_on_patrol(request: HttpRequest, patrol_pk: int) -> HttpResponse:
+    """Aspirations heard on a patrol, one after another: after each save the form comes back empty,
+    above it the codes recorded on this patrol so far, each with its slip to print."""
+    _require(request.user, "aspirations.add_aspiration")
+    patrol = get_patrol_for_user(request.user, patrol_pk)
+    form = StaffAspirationForm(request.POST or None, request.FILES or None, patrol=patrol)
+    if request.method == "POST" and form.is_valid():
+        aspiration = services.aspiration_record(actor=request.user, **form.record_kwargs())
+        messages.success(request, _("Aspiration recorded with ticket code %(code)s.") % {"code": aspiration.code})
+        return redirect("aspirations:record_on_patrol", patrol_pk=patrol.pk)
+    recorded = list(
+        Aspiration.objects.filter(patrol=patrol, created_by_id=request.user.pk)
+        .select_related("category")
+        .only("pk", "code", "title", "submitted_at", "category__name", "category__name_en")
+        .order_by("submitted_at", "pk")
+    )
+    return _private(
+        render(request, "aspirations/staff/record.html", {"form": form, "patrol": patrol, "recorded": recorded})
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """A receipt to print (A6) and hand to the resident: the code and where to check it, nothing personal."""
+    aspiration = get_slip_for_user(request.user, pk)
+    context = {
+        "aspiration": aspiration,
+        "status_page": notifications.absolute(reverse("aspirations:status")),
+        "can_open": Aspiration.objects.visible_to(request.user).filter(pk=aspiration.pk).exists(),
+    }
+    return _private(render(request, "aspirations/staff/slip.html", context))

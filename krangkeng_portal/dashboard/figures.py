@@ -1,0 +1,329 @@
+"""The dashboard's and the recap's numbers: a fixed handful of aggregate queries.
+
+Every function here runs ONE query (village_rows two: the villages, then their
+current officers), whatever the number of patrols or aspirations, and reads rows
+through the indexes the lists already use: patrols by `started_at` and by
+(village, started_at), aspirations by `submitted_at`, (village, submitted_at) and
+(assigned_to, status). Nothing loops over villages or officers with a query.
+
+Aspiration figures are about the period's *cohort*: the aspirations received in the
+period, in the status they have now. So "received = open + resolved + rejected"
+always holds, and every figure matches the inbox filtered on the same dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone, translation
+
+from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Status
+from patrols.models import Officer, Patrol, Position, Situation, Village
+from patrols.selectors import patrol_officers
+
+from .aggregates import Median
+from .periods import Period
+
+WIB = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+# A village's coverage, from its last patrol and its visit target.
+OK = "ok"  # visited within the target
+DUE = "due"  # today (or the period's last day) is the last day within the target
+OVERDUE = "overdue"  # not visited for longer than the target
+NEVER = "never"  # no patrol on record at all
+
+
+def visit_state(days_since: int | None, target: int) -> str:
+    """Overdue means more days since the last patrol than the village's target.
+
+    A sangat rawan village (target 3) visited on Monday is fine on Thursday (3 days:
+    the last day within the target, "due") and overdue on Friday (4 days).
+    """
+    if days_since is None:
+        return NEVER
+    if days_since > target:
+        return OVERDUE
+    if days_since == target:
+        return DUE
+    return OK
+
+
+def count_of(queryset, **filters) -> Subquery:
+    """A correlated COUNT(*) subquery: 0 instead of NULL when nothing matches."""
+    counted = queryset.filter(**filters).order_by().values(*filters.keys()).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def in_period(period: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
+
+
+# ---------------------------------------------------------------------------- patrols
+
+
+def patrols_by_week_and_type(period: Period) -> list[dict]:
+    """Rows of (week Monday, patrol type, patrols, residents met, incidents): one grouped query."""
+    rows = (
+        Patrol.objects.filter(in_period(period, "started_at"))
+        .annotate(week=TruncWeek("started_at", tzinfo=WIB))
+        .order_by()
+        .values("week", "patrol_type")
+        .annotate(
+            n=Count("pk"),
+            residents=Sum("residents_met"),
+            incidents=Count("pk", filter=Q(situation=Situation.INCIDENT)),
+        )
+    )
+    return [
+        {**row, "week": timezone.localtime(row["week"], WIB).date(), "residents": row["residents"] or 0} for row in rows
+    ]
+
+
+def patrols_by_village(period: Period) -> dict[int, dict]:
+    """Per village id: patrols, residents met, incidents in the period (one grouped query)."""
+    rows = (
+        Patrol.objects.filter(in_period(period, "started_at"))
+        .order_by()
+        .values("village_id")
+        .annotate(
+            n=Count("pk"),
+            residents=Sum("residents_met"),
+            incidents=Count("pk", filter=Q(situation=Situation.INCIDENT)),
+        )
+    )
+    return {row.pop("village_id"): {**row, "residents": row["residents"] or 0} for row in rows}
+
+
+def villages_with_last_patrol(as_of: datetime.datetime, on_day: datetime.date) -> list[Village]:
+    """Every village with `last_patrol` (the latest start before `as_of`) and its officers on `on_day`.
+
+    Two queries: the villages (the last patrol is a correlated subquery that reads
+    one entry of the (village, started_at) index per village), then the assignments
+    in force into `village.current_assignments`.
+    """
+    latest = (
+        Patrol.objects.filter(village_id=OuterRef("pk"), started_at__lt=as_of)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    villages = Village.objects.annotate(last_patrol=Subquery(latest)).with_current_officers(on_day)
+    return list(villages.order_by("name"))
+
+
+def top_topics(period: Period, limit: int = 10) -> list[dict]:
+    """The imbauan topics delivered most often in the period: (id, name, n), one query."""
+    through = Patrol.topics.through.objects.filter(
+        patrol__started_at__gte=period.start, patrol__started_at__lt=period.end
+    )
+    rows = (
+        through.order_by()
+        .values("imbauantopic_id", "imbauantopic__name")
+        .annotate(n=Count("patrol_id"))  # not "pk": the (patrol, topic) index alone can answer
+        .order_by("-n", "imbauantopic__name")[:limit]
+    )
+    return [{"id": row["imbauantopic_id"], "name": row["imbauantopic__name"], "n": row["n"]} for row in rows]
+
+
+# ------------------------------------------------------------------------ aspirations
+
+
+def _cohort(period: Period):
+    return Aspiration.objects.filter(in_period(period, "submitted_at"))
+
+
+def aspiration_summary(period: Period, now: datetime.datetime) -> dict:
+    """The period's aspirations in one aggregate query.
+
+    Counts per status, open, overdue now, outside the district; the deadline shares
+    (rejected tickets are left out: they end without verification or follow-up);
+    and the medians from receipt to verification and to the first response.
+    """
+    not_rejected = ~Q(status=Status.DITOLAK)
+    verify_counted = not_rejected & (Q(verified_at__isnull=False) | Q(verification_due__lt=now))
+    verified_on_time = not_rejected & Q(verified_at__isnull=False, verified_at__lte=F("verification_due"))
+    reply_counted = not_rejected & (Q(first_response_at__isnull=False) | Q(followup_due__lt=now))
+    replied_on_time = not_rejected & (
+        Q(first_response_at__isnull=False)
+        & (Q(followup_due__isnull=True) | Q(first_response_at__lte=F("followup_due")))
+    )
+    totals = (
+        _cohort(period)
+        .alias(deadline=DEADLINE)
+        .order_by()
+        .aggregate(
+            received=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(deadline__lt=now)),
+            outside=Count("pk", filter=Q(village__isnull=True)),
+            verify_counted=Count("pk", filter=verify_counted),
+            verified_on_time=Count("pk", filter=verified_on_time),
+            reply_counted=Count("pk", filter=reply_counted),
+            replied_on_time=Count("pk", filter=replied_on_time),
+            median_to_verification=Median(F("verified_at") - F("submitted_at")),
+            median_to_response=Median(F("first_response_at") - F("submitted_at")),
+            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Status.values},
+        )
+    )
+    totals["by_status"] = {status: totals.pop(f"status_{status}") for status in Status.values}
+    totals["resolved"] = totals["by_status"][Status.SELESAI]
+    totals["rejected"] = totals["by_status"][Status.DITOLAK]
+    return totals
+
+
+def category_label(name: str, name_en: str) -> str:
+    """Category.label for a values() row."""
+    if name_en and (translation.get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
+def aspirations_by_week_and_category(period: Period) -> list[dict]:
+    """Rows of (week Monday, category id, label, n): one grouped query joined to the categories."""
+    rows = (
+        _cohort(period)
+        .annotate(week=TruncWeek("submitted_at", tzinfo=WIB))
+        .order_by()
+        .values("week", "category_id", "category__name", "category__name_en", "category__sort_order")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "week": timezone.localtime(row["week"], WIB).date(),
+            "category_id": row["category_id"],
+            "label": category_label(row["category__name"], row["category__name_en"]),
+            "sort_order": row["category__sort_order"],
+            "n": row["n"],
+        }
+        for row in rows
+    ]
+
+
+def aspirations_by_category(period: Period) -> list[dict]:
+    """Per category: received, open, resolved, rejected (one grouped query), most received first."""
+    rows = (
+        _cohort(period)
+        .order_by()
+        .values("category_id", "category__name", "category__name_en")
+        .annotate(
+            n=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            resolved=Count("pk", filter=Q(status=Status.SELESAI)),
+            rejected=Count("pk", filter=Q(status=Status.DITOLAK)),
+        )
+    )
+    result = [
+        {
+            "id": row["category_id"],
+            "label": category_label(row["category__name"], row["category__name_en"]),
+            **{key: row[key] for key in ("n", "open", "resolved", "rejected")},
+        }
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: (-row["n"], row["label"]))
+
+
+def aspirations_by_village(period: Period) -> dict[int | None, dict]:
+    """Per village id (None: outside the district): received, open, resolved (one grouped query)."""
+    rows = (
+        _cohort(period)
+        .order_by()
+        .values("village_id")
+        .annotate(
+            n=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            resolved=Count("pk", filter=Q(status=Status.SELESAI)),
+        )
+    )
+    return {row.pop("village_id"): row for row in rows}
+
+
+# --------------------------------------------------------------------------- officers
+
+
+def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
+    """Per officer: patrols led and joined in the period, aspirations assigned, resolved, overdue.
+
+    `assigned` and `resolved` count the period's aspirations assigned to the officer
+    now; `overdue` counts every open aspiration assigned to them whose deadline has
+    passed (now, whatever the period). Four queries, each grouped once over an
+    index range (patrols by start, memberships through the period's patrols,
+    aspirations by receipt or open status), then the officers: the unit's field
+    officers and anyone else who appears in those numbers.
+    """
+    led = dict(
+        Patrol.objects.filter(in_period(period, "started_at"))
+        .order_by()
+        .values("leader_id")
+        .annotate(n=Count("pk"))
+        .values_list("leader_id", "n")
+    )
+    joined = dict(
+        Patrol.members.through.objects.filter(patrol__started_at__gte=period.start, patrol__started_at__lt=period.end)
+        .order_by()
+        .values("officer_id")
+        .annotate(n=Count("patrol_id"))
+        .values_list("officer_id", "n")
+    )
+    received = in_period(period, "submitted_at")
+    handled = {
+        row.pop("assigned_to_id"): row
+        for row in Aspiration.objects.filter(assigned_to__isnull=False)
+        .filter(received | Q(status__in=OPEN_STATUSES))
+        .alias(deadline=DEADLINE)
+        .order_by()
+        .values("assigned_to_id")
+        .annotate(
+            assigned=Count("pk", filter=received),
+            resolved=Count("pk", filter=received & Q(status=Status.SELESAI)),
+            overdue=Count("pk", filter=Q(deadline__lt=now)),
+        )
+    }
+    involved = set(led) | set(joined) | set(handled)
+    officers = Officer.objects.filter(Q(pk__in=patrol_officers().values("pk")) | Q(pk__in=involved)).order_by(
+        "first_name", "last_name", "username"
+    )
+    empty = {"assigned": 0, "resolved": 0, "overdue": 0}
+    return [
+        {
+            "officer": officer,
+            "led": led.get(officer.pk, 0),
+            "joined": joined.get(officer.pk, 0),
+            **handled.get(officer.pk, empty),
+        }
+        for officer in officers
+    ]
+
+
+# ----------------------------------------------------------------------- for the recap
+
+
+def notable_findings(period: Period, limit: int) -> list[Patrol]:
+    """Patrols in the period where something happened (situation: incident), oldest first."""
+    patrols = (
+        Patrol.objects.filter(in_period(period, "started_at"), situation=Situation.INCIDENT)
+        .select_related("village", "leader")
+        .order_by("started_at", "pk")
+    )
+    return list(patrols[:limit])
+
+
+def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> list[Aspiration]:
+    """Open aspirations received up to the period's end whose deadline had passed by then (or now)."""
+    as_of = period.as_of(now)
+    rows = (
+        Aspiration.objects.filter(submitted_at__lt=period.end)
+        .with_deadline()
+        .filter(deadline__lt=as_of)
+        .select_related("category", "village", "assigned_to")
+        .order_by("deadline", "pk")
+    )
+    return list(rows[:limit])
+
+
+def kapolsek() -> Officer | None:
+    """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name)."""
+    return Officer.objects.filter(position=Position.KAPOLSEK, is_active=True).order_by("-date_joined", "-pk").first()

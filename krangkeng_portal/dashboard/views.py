@@ -1,0 +1,111 @@
+"""Dasbor and Rekap Bulanan: parse the period, check the permission, render the figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from . import links, pages
+from .periods import CUSTOM, PRESETS, MonthForm, PeriodForm, month_period
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _sort_headers(request: HttpRequest, period_query: dict, current: str) -> list[dict]:
+    """Column headers of the coverage table: each a link that sorts by it (again: the other way)."""
+    headers = []
+    for key, label in pages.SORT_COLUMNS:
+        ascending = current == key
+        descending = current == f"-{key}"
+        target = f"-{key}" if ascending else key
+        headers.append(
+            {
+                "label": label,
+                "url": f"?{urlencode({**period_query, 'sort': target})}#cakupan",
+                "aria_sort": "ascending" if ascending else "descending" if descending else "",
+            }
+        )
+    return headers
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Dasbor: a period's patrols, village coverage, aspirations and officers (constant queries)."""
+    _require(request.user, "krangkeng_portal.view_dashboard")
+    form = PeriodForm(request.GET or None)
+    period = form.chosen_period()
+    data = pages.dashboard(period, sort=request.GET.get("sort", ""))
+    period_query = period.query()
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "form": form,
+            "data": data,
+            "period": period,
+            "sort_headers": _sort_headers(request, period_query, data.sort),
+            "default_sort_url": f"?{urlencode(period_query)}#cakupan",
+            "presets": [
+                {"label": label, "url": f"?{urlencode({'period': key})}", "active": period.preset == key}
+                for key, label in PRESETS
+                if key != CUSTOM
+            ],
+            "as_of_day": min(timezone.localdate(), period.last_day),
+            "state_legend": list(pages.STATE_LABELS.items()),
+            "map_tile_url": settings.KRK_MAP_TILE_URL,
+            "patrol_export_xlsx": links.patrol_export(period, format="xlsx"),
+            "patrol_export_csv": links.patrol_export(period, format="csv"),
+            "aspiration_export_xlsx": links.aspiration_export(period, format="xlsx"),
+            "aspiration_export_csv": links.aspiration_export(period, format="csv"),
+            "can_see_recap": request.user.has_perm("krangkeng_portal.view_recap"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def recap(request: HttpRequest) -> HttpResponse:
+    """Rekap Bulanan: one month on A4 for the Kapolres, printed from the browser (also to PDF)."""
+    _require(request.user, "krangkeng_portal.view_recap")
+    form = MonthForm(request.GET or None)
+    period = month_period(form.chosen_month())
+    data = pages.recap(period)
+    return render(
+        request,
+        "dashboard/recap.html",
+        {
+            "form": form,
+            "data": data,
+            "period": period,
+            "month_value": period.first_day.strftime("%Y-%m"),
+            "max_month": timezone.localdate().strftime("%Y-%m"),
+            "dashboard_url": f"{reverse('dashboard:dashboard')}?{urlencode(period.query())}",
+            "signer_title": signer_title(settings.KRK_UNIT_NAME),
+            "signer_place": place_of(settings.KRK_UNIT_NAME),
+            "signed_on": timezone.localdate(),
+            "generated_at": timezone.now(),
+            "list_limit": pages.RECAP_LIST_LIMIT,
+        },
+    )
+
+
+def place_of(unit_name: str) -> str:
+    """ "Polsek Krangkeng" -> "Krangkeng": where the recap is signed."""
+    words = unit_name.split(maxsplit=1)
+    return words[1] if len(words) == 2 and words[0].lower() == "polsek" else unit_name
+
+
+def signer_title(unit_name: str) -> str:
+    """ "Polsek Krangkeng" -> "Kapolsek Krangkeng": the head of the unit named in the settings."""
+    return f"Kapolsek {place_of(unit_name)}"

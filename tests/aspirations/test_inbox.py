@@ -1,0 +1,194 @@
+"""Aspirasi (the inbox) and Aspirasi Saya: who sees what, filters, order, counts, constant queries."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from aspirations.models import Channel, Status
+from tests.aspirations.builders import in_status
+from tests.aspirations.queries import page_queries
+from tests.conftest import client_for
+from tests.factories import AspirationFactory, category, village
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("aspirations:inbox")
+MINE = reverse("aspirations:mine")
+
+
+def codes(response) -> list[str]:
+    """Ticket codes in the order the list shows them."""
+    html = response.content.decode()
+    listing = html.split('class="list-group mb-3 krk-aspiration-list"', 1)[-1] if "krk-aspiration-list" in html else ""
+    return re.findall(r'<span class="ticket-code">(KRK-[0-9A-Z-]+)</span>', listing)
+
+
+class TestInboxAccess:
+    def test_operator_and_command_see_every_aspiration(self, operator, commander, bhabin):
+        ours = in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        new = in_status(Status.BARU)
+        for user in (operator, commander):
+            assert set(codes(client_for(user).get(INBOX))) == {ours.code, new.code}
+
+    def test_officers_are_refused(self, bhabin):
+        assert client_for(bhabin).get(INBOX).status_code == 403
+
+    def test_anonymous_is_sent_to_sign_in(self, client):
+        assert client.get(INBOX).status_code == 302
+
+    def test_is_never_cached(self, operator):
+        assert "no-store" in client_for(operator).get(INBOX)["Cache-Control"]
+
+
+class TestInboxOrder:
+    def test_nearest_deadline_first_overdue_on_top_answered_last(self, operator, bhabin):
+        now = timezone.now()
+        answered = in_status(Status.DITINDAKLANJUTI, officer=bhabin, first_response_at=now)
+        overdue = in_status(Status.BARU, submitted_at=now - datetime.timedelta(days=10))
+        fresh = in_status(Status.BARU, submitted_at=now - datetime.timedelta(minutes=5))
+        verified = in_status(Status.TERVERIFIKASI, submitted_at=now - datetime.timedelta(days=2))
+        order = codes(client_for(operator).get(INBOX))
+        assert order[0] == overdue.code
+        assert order[-1] == answered.code
+        assert order.index(fresh.code) < order.index(verified.code)  # 3 working days come before 5
+
+    def test_overdue_is_said_plainly(self, operator):
+        in_status(Status.BARU, submitted_at=timezone.now() - datetime.timedelta(days=10))
+        assert "Terlambat" in client_for(operator).get(INBOX).content.decode()
+
+    def test_newest_first_on_request(self, operator):
+        old = in_status(Status.BARU, submitted_at=timezone.now() - datetime.timedelta(days=10))
+        new = in_status(Status.BARU)
+        assert codes(client_for(operator).get(INBOX, {"sort": "terbaru"})) == [new.code, old.code]
+
+
+class TestInboxFilters:
+    @pytest.fixture
+    def spread(self, bhabin, other_bhabin):
+        now = timezone.now()
+        return {
+            "new_web": in_status(Status.BARU, title="Balap liar di Pantura"),
+            "phone": in_status(
+                Status.TERVERIFIKASI,
+                channel=Channel.PHONE,
+                category=category("narkoba"),
+                description="Dugaan peredaran obat keras di warung.",
+            ),
+            "tanjakan": in_status(Status.DITINDAKLANJUTI, officer=other_bhabin, village=village("Tanjakan")),
+            "ours": in_status(Status.DITINDAKLANJUTI, officer=bhabin, type="aspirasi"),
+            "spam": in_status(Status.BARU, is_spam_suspected=True, spam_signals="honeypot"),
+            "outside": in_status(Status.DITOLAK, village=None),
+            "old_overdue": in_status(Status.BARU, submitted_at=now - datetime.timedelta(days=20)),
+        }
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ({"status": "ditindaklanjuti"}, {"tanjakan", "ours"}),
+            ({"type": "aspirasi"}, {"ours"}),
+            ({"channel": "phone"}, {"phone"}),
+            ({"spam": "ya"}, {"spam"}),
+            ({"overdue": "ya"}, {"old_overdue"}),
+            ({"village": "luar"}, {"outside"}),
+            ({"officer": "belum"}, {"new_web", "phone", "spam", "outside", "old_overdue"}),
+            ({"q": "pantura"}, {"new_web"}),
+            ({"q": "obat keras"}, {"phone"}),
+        ],
+    )
+    def test_each_filter(self, operator, spread, query, expected):
+        shown = set(codes(client_for(operator).get(INBOX, query)))
+        assert shown == {spread[name].code for name in expected}
+
+    def test_by_category_village_and_officer(self, operator, other_bhabin, spread):
+        client = client_for(operator)
+        assert codes(client.get(INBOX, {"category": category("narkoba").pk})) == [spread["phone"].code]
+        assert codes(client.get(INBOX, {"village": village("Tanjakan").pk})) == [spread["tanjakan"].code]
+        assert codes(client.get(INBOX, {"officer": other_bhabin.pk})) == [spread["tanjakan"].code]
+
+    def test_by_date_range_in_wib(self, operator, spread):
+        day = timezone.localdate() - datetime.timedelta(days=20)
+        shown = codes(client_for(operator).get(INBOX, {"date_from": day, "date_to": day}))
+        assert shown == [spread["old_overdue"].code]
+
+    def test_a_ticket_code_finds_its_aspiration(self, operator, spread):
+        typed = spread["phone"].code.lower().replace("-", " ")
+        assert codes(client_for(operator).get(INBOX, {"q": typed})) == [spread["phone"].code]
+
+    def test_status_counts_follow_the_other_filters(self, operator, spread):
+        html = client_for(operator).get(INBOX, {"village": village("Krangkeng").pk}).content.decode()
+        tabs = dict(re.findall(r'status=(\w*)"[^>]*>[^<]+<span class="badge text-bg-light">(\d+)</span>', html))
+        # Krangkeng: new_web, phone, ours, spam, old_overdue (tanjakan and outside are elsewhere)
+        assert tabs["baru"] == "3" and tabs["terverifikasi"] == "1" and tabs["ditindaklanjuti"] == "1"
+        assert tabs["ditolak"] == "0"
+
+    def test_a_nonsense_filter_shows_the_form_open(self, operator, spread):
+        html = client_for(operator).get(INBOX, {"date_from": "kemarin"}).content.decode()
+        assert 'krk-filter" open' in html
+
+
+class TestInboxQueries:
+    def test_constant_for_1_and_50_rows(self, operator, bhabin):
+        client = client_for(operator)
+        client.get(INBOX)  # the session is set up
+        in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        with page_queries() as one:
+            assert client.get(INBOX).status_code == 200
+        for index in range(49):
+            AspirationFactory(village=village(["Krangkeng", "Tanjakan", "Kalianyar"][index % 3]))
+        with page_queries() as many:
+            response = client.get(INBOX)
+        assert len(codes(response)) == 25
+        assert len(one) == len(many) == QUERIES
+
+    def test_filtered_costs_the_same(self, operator):
+        client = client_for(operator)
+        client.get(INBOX)
+        AspirationFactory()
+        with page_queries() as queries:
+            client.get(INBOX, {"status": "baru", "q": "motor", "overdue": "ya", "sort": "terlama"})
+        assert len(queries) == QUERIES
+
+
+# Besides the session: user + permissions (2) + the page of rows + the status counts + the
+# filter form's villages, categories and officers.
+QUERIES = 8
+
+
+class TestMyAspirations:
+    def test_shows_only_what_is_assigned_to_me_now(self, bhabin, other_bhabin, commander):
+        mine = in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        theirs = in_status(Status.DITINDAKLANJUTI, officer=other_bhabin)
+        moved = in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        from aspirations.services import aspiration_assign
+
+        aspiration_assign(aspiration=moved, actor=commander, officer=other_bhabin)
+        shown = codes(client_for(bhabin).get(MINE))
+        assert shown == [mine.code]
+        assert theirs.code not in shown
+
+    def test_has_no_officer_or_spam_filter(self, bhabin):
+        html = client_for(bhabin).get(MINE).content.decode()
+        assert 'name="officer"' not in html and 'name="spam"' not in html
+        assert 'name="status"' in html
+
+    def test_operators_are_refused(self, operator):
+        assert client_for(operator).get(MINE).status_code == 403
+
+    def test_constant_queries(self, bhabin):
+        client = client_for(bhabin)
+        client.get(MINE)
+        in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        with page_queries() as one:
+            client.get(MINE)
+        for _ in range(30):
+            in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        with page_queries() as many:
+            client.get(MINE)
+        assert len(one) == len(many) == MINE_QUERIES
+
+
+# user + permissions (2) + rows + counts + the filter form's villages and categories.
+MINE_QUERIES = 7

@@ -1,0 +1,193 @@
+"""The benchmark harness's own pieces on a few rows (never a timed test: bench/ measures)."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from aspirations import tickets
+from aspirations.models import Aspiration, AspirationEvent, Status
+from bench import data, report
+from patrols.models import Patrol
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the loaders use PostgreSQL's SQL and COPY"
+)
+
+
+class TestFloorUrls:
+    def test_bench_settings_change_only_the_urlconf(self):
+        from django.conf import settings as production
+
+        import bench.settings as bench_settings
+
+        assert bench_settings.ROOT_URLCONF == "bench.urls"
+        assert bench_settings.MIDDLEWARE == production.MIDDLEWARE
+        assert bench_settings.INSTALLED_APPS == production.INSTALLED_APPS
+
+    def test_production_urls_have_no_floor(self):
+        with pytest.raises(Resolver404):
+            resolve("/__floor/bare")
+
+    @override_settings(ROOT_URLCONF="bench.urls")
+    def test_bare_floor_answers_without_a_query(self, client, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            response = client.get("/__floor/bare")
+        assert response.status_code == 200
+        assert response.content == b"ok"
+
+    @override_settings(ROOT_URLCONF="bench.urls")
+    def test_query_floor_runs_one_query(self, client, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            assert client.get("/__floor/query").status_code == 200
+
+    @override_settings(ROOT_URLCONF="bench.urls")
+    def test_the_portal_is_still_there(self, client):
+        assert client.get("/").status_code == 200
+
+
+class TestCsv:
+    def test_null_is_bare_and_empty_string_is_quoted(self):
+        assert data._csv_field(None) == ""
+        assert data._csv_field("") == '""'
+        assert data._csv_field('a "b", c') == '"a ""b"", c"'
+        assert data._csv_field("plain") == "plain"
+
+    def test_stream_reads_every_chunk_in_order(self):
+        stream = data._Stream(iter(["ab", "cde", "f"]))
+        assert stream.read(2) == b"ab"
+        assert stream.read(-1) == b"cdef"
+        assert stream.read(10) == b""
+
+
+class TestAspirationPlanner:
+    def test_planned_rows_pass_model_validation(self):
+        data.ensure_accounts(password="bench-password-for-tests")
+        planner = data._AspirationPlanner(rng=random.Random(7), now=timezone.now(), taken=set())
+        statuses = set()
+        for pk in range(1, 151):
+            row, events = planner.plan(pk)
+            aspiration = Aspiration(**row)
+            aspiration.full_clean(exclude=["updated_at"])
+            assert tickets.is_valid(aspiration.code)
+            statuses.add(aspiration.status)
+            for values in events:
+                AspirationEvent(**values).full_clean(exclude=["aspiration"])
+            assert events[0]["kind"] == "created"
+        assert statuses == set(Status.values)
+
+
+@on_postgresql
+class TestLoaders:
+    def test_grow_in_steps_with_consistent_rows(self):
+        data.ensure_accounts(password="bench-password-for-tests")
+        data.grow_patrols(40)
+        data.grow_aspirations(30)
+        added = {result.table: result.added for result in data.grow_patrols(70) + data.grow_aspirations(50)}
+
+        assert added["patrols_patrol"] == 30
+        assert added["aspirations_aspiration"] == 20
+        assert Patrol.objects.count() == 70
+        assert Aspiration.objects.count() == 50
+        assert Patrol.members.through.objects.exists()
+        assert Patrol.topics.through.objects.exists()
+        assert data.check_integrity() == []
+        for patrol in Patrol.objects.all()[:20]:
+            patrol.full_clean()
+            assert patrol.started_at > timezone.now() - datetime.timedelta(days=data.DAYS + 1)
+        # The identity sequence moved past the copied ids: a normal insert still works.
+        assert Aspiration.objects.order_by("-pk").first().pk == 50
+
+    def test_growing_to_a_smaller_size_adds_nothing(self):
+        data.ensure_accounts(password="bench-password-for-tests")
+        data.grow_patrols(10)
+        assert data.grow_patrols(5)[0].added == 0
+
+
+class TestReport:
+    def results(self, *, deep_p50: float, rows_created: int) -> dict:
+        def measured(key, rps, p50=5.0, p99=20.0, **extra):
+            return {
+                "scenario": key,
+                "label": key,
+                "path": "/",
+                "connections": 16,
+                "rps": rps,
+                "p50_ms": p50,
+                "p90_ms": p50,
+                "p99_ms": p99,
+                "max_ms": p99,
+                "requests": 100,
+                "errors": 0,
+                "load_before": 0.1,
+                "peak_rss_kb": 80_000,
+                "extra": extra,
+            }
+
+        post = {
+            "rows_before": 10,
+            "rows_after": 10 + rows_created,
+            "rows_created": rows_created,
+            "answered_302": 40,
+            "other_statuses": {},
+            "flagged_or_odd": 0,
+            "rows_match": rows_created == 40,
+        }
+        stage = {
+            "stage": {"name": "100k", "patrols": 100_000, "aspirations": 100_000, "full": True},
+            "in_process": {"home": {"queries": 0, "queries_min": 0, "render_ms": 1.0}},
+            "measurements": [
+                measured("floor_bare", 4000),
+                measured("floor_query", 2000),
+                measured("home", 1000),
+                measured("form_post", 600, **post),
+                measured("patrol_list", 300, p50=10.0),
+                measured("patrol_list_deep", 300, p50=deep_p50),
+            ],
+        }
+        return {"stages": [stage]}
+
+    def verdicts(self, results: dict) -> dict:
+        return {(target, scope): ok for target, scope, _measured, ok in report.evaluate(results)}
+
+    def test_targets_met(self):
+        verdicts = self.verdicts(self.results(deep_p50=15.0, rows_created=40))
+        assert verdicts[("Public page ≥ 1/5 of the bare floor", "home @ 100k")] is True
+        assert verdicts[("Deep page within 2× of page 1 (p50)", "patrol_list_deep @ 100k")] is True
+        assert verdicts[("Form POST: rows before/after match the answers exactly", "form_post @ 100k")] is True
+
+    def test_offset_cliff_and_lost_rows_are_misses(self):
+        verdicts = self.verdicts(self.results(deep_p50=45.0, rows_created=39))
+        assert verdicts[("Deep page within 2× of page 1 (p50)", "patrol_list_deep @ 100k")] is False
+        assert verdicts[("Form POST: rows before/after match the answers exactly", "form_post @ 100k")] is False
+
+
+def test_markdown_renders(tmp_path):
+    results = TestReport().results(deep_p50=15.0, rows_created=40)
+    results.update(
+        machine={
+            "date": "today",
+            "nproc": 2,
+            "memory_gb": 1,
+            "cpu": "cpu",
+            "kernel": "k",
+            "os": "os",
+            "python": "3",
+            "django": "5",
+            "gunicorn": "g",
+            "postgresql": "15",
+            "postgresql_settings": {"shared_buffers": "1", "work_mem": "1", "jit": "on", "max_connections": "1"},
+            "wrk": "wrk",
+        },
+        quiet={"quiet": True, "waited_s": 0, "load": 0.1},
+        setup={"migrate_s": 1, "collectstatic_s": 1, "accounts_s": 1},
+        args={"duration": "12", "connections": "16"},
+    )
+    results["stages"][0].update(loads=[], vacuum_s=0.1, broken_foreign_keys=[])
+    text = report.render(results, raw_path="bench/out/results.json")
+    assert "| Public page ≥ 1/5 of the bare floor | home @ 100k |" in text

@@ -1,0 +1,76 @@
+"""Command opens the dashboard on a phone, changes the period and downloads an export."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu, sign_in
+from tests.factories import PatrolFactory, village
+from tests.portal.dashboard_world import aspiration
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_command_changes_the_period_and_downloads_the_patrols(page, commander, bhabin, other_bhabin):
+    today = timezone.localdate()
+    recent = timezone.now() - datetime.timedelta(hours=3)
+    PatrolFactory(leader=bhabin, place="Pos Kamling Blok Pahing", started_at=recent)
+    older = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=20), datetime.time(9)))
+    PatrolFactory(leader=other_bhabin, village=village("Tanjakan"), place="Balai Desa Tanjakan", started_at=older)
+    aspiration(recent)
+    # The tile server is unreachable: the villages must show anyway.
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+
+    sign_in(page, commander.username, PASSWORD)
+    open_menu(page)
+    page.get_by_role("link", name="Dasbor").click()
+    assert page.get_by_role("heading", name="Dasbor", exact=True).is_visible()
+    assert page.locator("#period-label").inner_text().startswith((today - datetime.timedelta(days=29)).strftime("%-d "))
+    patrols = page.locator(".krk-figure", has_text="Patroli").first
+    assert patrols.locator(".krk-value").inner_text() == "2"
+    # Leaflet draws the 11 villages as circles even without tiles; the SVG fallback steps aside.
+    page.locator("#krk-coverage-map path.leaflet-interactive").first.wait_for()
+    assert page.locator("#krk-coverage-map path.leaflet-interactive").count() == 11
+    assert page.locator(".krk-svgmap").is_hidden()
+    assert fits_the_phone(page)
+
+    page.get_by_text("Pilih periode").click()
+    page.locator("#id_period").select_option("7d")
+    page.get_by_role("button", name="Tampilkan").click()
+    assert "period=7d" in page.url
+    assert page.locator("#period-label").inner_text().startswith((today - datetime.timedelta(days=6)).strftime("%-d "))
+    assert page.locator(".krk-figure", has_text="Patroli").first.locator(".krk-value").inner_text() == "1"
+    assert page.get_by_role("link", name="7 hari terakhir").get_attribute("aria-current") == "page"
+    assert fits_the_phone(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Patroli (Excel)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("patroli-")
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read()))["Patroli"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("No. patroli", "Mulai (WIB)", "Selesai (WIB)")
+    assert [row[6] for row in rows[1:]] == ["Pos Kamling Blok Pahing"]  # only the last 7 days
+
+
+def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
+    PatrolFactory(leader=bhabin)
+    sign_in(page, commander.username, PASSWORD)
+    open_menu(page)
+    page.get_by_role("link", name="Rekap Bulanan").click()
+    assert page.get_by_role("heading", name="Rekap Bulanan").is_visible()
+    assert page.get_by_role("button", name="Cetak").is_visible()  # shown once JavaScript runs
+    page.locator("#id_bulan").fill(timezone.localdate().strftime("%Y-%m"))
+    page.get_by_role("button", name="Tampilkan").click()
+    assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in page.locator(".krk-letterhead").inner_text()
+    assert page.locator("table").nth(1).get_by_role("rowheader", name="Krangkeng").is_visible()
