@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= demo-krangkeng-110
 DEV_ENV := DJANGO_DEBUG=true
+# Both cores of a small machine (pytest-xdist); override with PYTEST_ARGS=...
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install run test lint messages bench clean
 
@@ -36,8 +38,9 @@ test: lint
 messages: install
 	$(DEV_ENV) $(BIN)/python manage.py update_translations
 
+# Load and data-size benchmarks (bench/README.md), e.g. make bench BENCH_ARGS=--quick
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

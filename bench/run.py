@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -386,7 +387,9 @@ def run_stage_load(
     codes = status_codes(STATUS_CODES)
     measurements: list[Measurement] = []
     extra: dict = {}
-    with Gunicorn(port=args.port, env=env, log=workdir / f"gunicorn-{stage.name}.log") as server:
+    log_file = ROOT / "bench" / "out" / f"gunicorn-{stage.name}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with Gunicorn(port=args.port, env=env, log=log_file) as server:
         login_path = _reverse_first("login")
         cookies = [
             f"{settings.SESSION_COOKIE_NAME}="
@@ -535,6 +538,13 @@ def main() -> int:
     log(f"machine: {quiet}")
 
     workdir = Path(tempfile.mkdtemp(prefix="krk-bench-"))
+    try:
+        return run(args, stages, quiet, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, stages: list[Stage], quiet: dict, workdir: Path) -> int:
     env = bench_environment(args, workdir)
     os.environ.update(env)
     if not args.reuse_db:

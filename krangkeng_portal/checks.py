@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -26,6 +27,26 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[Warning]:
             hint="Set REDIS_URL (or CACHE_URL=redis://...) so that rate limits and lockouts are shared "
             "by every app server process.",
             id="krangkeng_portal.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs) -> list[Warning]:
+    """Emails link residents to their status page and officers to their aspirations through
+    KRK_SITE_URL: left at its development default (or on plain http) in production, the
+    links would point at localhost, or send ticket codes over an unencrypted connection."""
+    if settings.DEBUG:
+        return []
+    parts = urlsplit(settings.KRK_SITE_URL)
+    if parts.scheme == "https" and parts.hostname:
+        return []
+    return [
+        Warning(
+            "KRK_SITE_URL is not an https:// address while DEBUG is off.",
+            hint="Set KRK_SITE_URL to the portal's public address, e.g. https://portal.polsek-krangkeng.example: "
+            "the links in emails to residents and officers are built from it.",
+            id="krangkeng_portal.W002",
         )
     ]
 

@@ -371,3 +371,9 @@ for _network in KRK_RATELIMIT_EXEMPT_IPS:
 KRK_CLIENT_IP_HEADER = env_str("KRK_CLIENT_IP_HEADER")
 # A form sent faster than this after it was shown is flagged as suspected spam.
 KRK_MIN_FILL_SECONDS = env_int("KRK_MIN_FILL_SECONDS", 5, minimum=0)
+
+# Retention (UU 27/2022; `manage.py purge_personal_data`, run daily): reporters of
+# aspirations closed (resolved or rejected) this many days ago are anonymised;
+# aspirations rejected as spam are deleted, with their photos, this many days after.
+KRK_RETENTION_DAYS = env_int("KRK_RETENTION_DAYS", 365, minimum=1)
+KRK_SPAM_RETENTION_DAYS = env_int("KRK_SPAM_RETENTION_DAYS", 30, minimum=1)

@@ -25,6 +25,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -209,7 +210,7 @@ PATROL_COLUMNS = [
     Column(_("Type"), 22),
     Column(_("Mode"), 14),
     Column(_("Village"), 14),
-    Column(_("Place"), 28),
+    Column(pgettext_lazy("patrol", "Place"), 28),
     Column(_("Team leader"), 26),
     Column(_("Team leader's NRP"), 12),
     Column(_("Other officers"), 34),

@@ -30,6 +30,7 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
     page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
 
     sign_in(page, commander.username, PASSWORD)
+    page.wait_for_load_state()  # the menu collapses once the page's scripts have run
     open_menu(page)
     page.get_by_role("link", name="Dasbor").click()
     assert page.get_by_role("heading", name="Dasbor", exact=True).is_visible()
@@ -66,10 +67,11 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
 def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
     PatrolFactory(leader=bhabin)
     sign_in(page, commander.username, PASSWORD)
+    page.wait_for_load_state()
     open_menu(page)
     page.get_by_role("link", name="Rekap Bulanan").click()
     assert page.get_by_role("heading", name="Rekap Bulanan").is_visible()
-    assert page.get_by_role("button", name="Cetak").is_visible()  # shown once JavaScript runs
+    page.get_by_role("button", name="Cetak").wait_for()  # shown once JavaScript runs
     page.locator("#id_bulan").fill(timezone.localdate().strftime("%Y-%m"))
     page.get_by_role("button", name="Tampilkan").click()
     assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in page.locator(".krk-letterhead").inner_text()

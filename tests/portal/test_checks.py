@@ -5,7 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from krangkeng_portal.checks import check_media_outside_static, check_shared_cache
+import pytest
+
+from krangkeng_portal.checks import check_media_outside_static, check_shared_cache, check_site_url
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -34,6 +36,34 @@ class TestSharedCache:
         assert check_shared_cache() == []
 
 
+class TestSiteUrl:
+    """Links in emails (status page, aspiration) are built from KRK_SITE_URL."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://127.0.0.1:8000",  # the development default
+            "http://portal.polsek-krangkeng.example",
+            "portal.polsek-krangkeng.example",
+            "https://",
+        ],
+    )
+    def test_warns_in_production_without_an_https_address(self, settings, url):
+        settings.DEBUG = False
+        settings.KRK_SITE_URL = url
+        assert [warning.id for warning in check_site_url()] == ["krangkeng_portal.W002"]
+
+    def test_quiet_with_an_https_address(self, settings):
+        settings.DEBUG = False
+        settings.KRK_SITE_URL = "https://portal.polsek-krangkeng.example"
+        assert check_site_url() == []
+
+    def test_quiet_in_development(self, settings):
+        settings.DEBUG = True
+        settings.KRK_SITE_URL = "http://127.0.0.1:8000"
+        assert check_site_url() == []
+
+
 class TestMediaOutsideStatic:
     def test_default_layout_is_fine(self, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
@@ -56,19 +86,33 @@ class TestMediaOutsideStatic:
         assert [error.id for error in check_media_outside_static()] == ["krangkeng_portal.E001"]
 
 
-def test_check_deploy_warns_without_a_shared_cache():
-    env = {
-        "DJANGO_SECRET_KEY": "k8#Jq2!vLz9@pX4$wR7^tY1&uN6*mB3(cV5)eH0-aS" * 2,
-        "DJANGO_ALLOWED_HOSTS": "portal.polsek-krangkeng.example",
-        "PATH": os.environ["PATH"],
-    }
-    result = subprocess.run(
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k8#Jq2!vLz9@pX4$wR7^tY1&uN6*mB3(cV5)eH0-aS" * 2,
+    "DJANGO_ALLOWED_HOSTS": "portal.polsek-krangkeng.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "KRK_SITE_URL": "https://portal.polsek-krangkeng.example",
+}
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env={**env, "PATH": os.environ["PATH"]},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize(
+    ("missing", "warning"), [("REDIS_URL", "krangkeng_portal.W001"), ("KRK_SITE_URL", "krangkeng_portal.W002")]
+)
+def test_check_deploy_fails_without(missing, warning):
+    """The production environment minus one variable: the deploy check names what is wrong."""
+    result = check_deploy({name: value for name, value in PRODUCTION.items() if name != missing})
     assert result.returncode != 0
-    assert "krangkeng_portal.W001" in result.stderr + result.stdout
+    output = result.stderr + result.stdout
+    assert warning in output
+    (other,) = {"krangkeng_portal.W001", "krangkeng_portal.W002"} - {warning}
+    assert other not in output

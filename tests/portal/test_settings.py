@@ -138,6 +138,8 @@ def test_check_deploy_is_clean_with_production_environment():
         "DJANGO_ALLOWED_HOSTS": "portal.polsek-krangkeng.example",
         # Production shares rate limits and lockouts through Redis (krangkeng_portal.W001).
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        # Links in emails point at the public https address (krangkeng_portal.W002).
+        "KRK_SITE_URL": "https://portal.polsek-krangkeng.example",
         "PATH": os.environ["PATH"],
     }
     if os.environ.get("DATABASE_URL"):

@@ -83,3 +83,19 @@ def test_catalogues_are_current_with_the_source(tmp_path):
 def test_browser_language_does_not_override_the_indonesian_default(client, db):
     response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     assert response.headers["Content-Language"] == "id"
+
+
+def test_a_string_in_several_catalogues_has_one_translation():
+    """Django merges the catalogues and the first app wins: the same English string
+    translated two ways would silently change another app's page. Use a context
+    (pgettext) where a word needs two translations."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    clashes = []
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            key = (entry.msgctxt, entry.msgid)
+            text = entry.msgstr or entry.msgstr_plural.get(0)
+            if key in seen and seen[key][1] != text:
+                clashes.append((key, seen[key], (str(po_path.relative_to(ROOT)), text)))
+            seen.setdefault(key, (str(po_path.relative_to(ROOT)), text))
+    assert not clashes, clashes
