@@ -21,7 +21,7 @@ def _require(user, perm: str) -> None:
         raise PermissionDenied
 
 
-def _sort_headers(request: HttpRequest, period_query: dict, current: str) -> list[dict]:
+def _sort_headers(period_query: dict, current: str) -> list[dict]:
     """Column headers of the coverage table: each a link that sorts by it (again: the other way)."""
     headers = []
     for key, label in pages.SORT_COLUMNS:
@@ -54,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "period": period,
-            "sort_headers": _sort_headers(request, period_query, data.sort),
+            "sort_headers": _sort_headers(period_query, data.sort),
             "default_sort_url": f"?{urlencode(period_query)}#cakupan",
             "presets": [
                 {"label": label, "url": f"?{urlencode({'period': key})}", "active": period.preset == key}

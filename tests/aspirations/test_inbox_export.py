@@ -31,7 +31,7 @@ HEADERS = [
     "Judul",
     "Uraian",
     "Desa",
-    "Tempat",
+    "Lokasi Kejadian",
     "Waktu kejadian (WIB)",
     "Saluran",
     "Prioritas",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from krangkeng_portal.dashboard import figures, pages
 from krangkeng_portal.dashboard.periods import MAX_DAYS, Period, PeriodForm
-from patrols.models import RiskLevel, Village
+from patrols.models import DEFAULT_VISIT_TARGET_DAYS, RiskLevel
 from tests.conftest import client_for
 from tests.factories import PatrolFactory, village
 from tests.portal import dashboard_world
@@ -240,7 +240,7 @@ class TestCoverage:
 )
 class TestOverduePerRiskLevel:
     def test_visit_state(self, risk, fine, due, late):
-        target = Village(risk_level=risk).visit_target_days or {"aman": 14, "rawan": 7, "sangat_rawan": 3}[risk]
+        target = DEFAULT_VISIT_TARGET_DAYS[risk]
         assert figures.visit_state(fine, target) == figures.OK
         assert figures.visit_state(due, target) == figures.DUE
         assert figures.visit_state(late, target) == figures.OVERDUE

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from krangkeng_portal.dashboard import pages
 from krangkeng_portal.dashboard.periods import MonthForm, month_period
@@ -159,7 +160,7 @@ class TestPage:
         response = client_for(commander).get(URL)
         period = response.context["period"]
         assert period.first_day.day == 1
-        assert period.last_day < datetime.date.today().replace(day=1)
+        assert period.last_day == timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
 
     @pytest.mark.parametrize("bad", ["2024-13", "Mei 2024", "1999-12", "9999-01"])
     def test_a_bad_month_shows_an_error_and_last_month(self, commander, bad):
