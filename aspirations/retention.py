@@ -148,7 +148,8 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def _identity_patterns(aspiration: Aspiration) -> list[re.Pattern]:
-    """The reporter's email, phone (in any spacing) and name, then any phone or email shape.
+    """Patterns for the reporter's email and phone (in any spacing), any phone or email
+    shape, then the reporter's name and the words of it.
 
     Addresses and numbers go first: a name word inside an email address
     ("siti@...") must not leave the rest of the address behind.
@@ -166,9 +167,7 @@ def _identity_patterns(aspiration: Aspiration) -> list[re.Pattern]:
     if name:
         patterns.append(re.compile(re.escape(name), re.IGNORECASE))
         patterns += [
-            re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
-            for word in name.split()
-            if len(word) >= NAME_WORD_MIN
+            re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE) for word in name.split() if len(word) >= NAME_WORD_MIN
         ]
     return patterns
 
@@ -192,7 +191,9 @@ def _anonymise(ids: list[int], before: datetime.datetime, *, dry_run: bool) -> t
         queryset = anonymisation_due(before).filter(pk__in=chunk).order_by("pk")
         if not dry_run:
             queryset = queryset.select_for_update(of=("self",))
-        aspirations = list(queryset.prefetch_related(models.Prefetch("events", AspirationEvent.objects.only("aspiration", "body"))))
+        aspirations = list(
+            queryset.prefetch_related(models.Prefetch("events", AspirationEvent.objects.only("aspiration", "body")))
+        )
         changed_events: list[AspirationEvent] = []
         for aspiration in aspirations:
             patterns = _identity_patterns(aspiration)
@@ -270,9 +271,7 @@ def retention_run(*, now: datetime.datetime | None = None, dry_run: bool = False
     due = anonymisation_due(anonymise_before).order_by("pk")
     if dry_run:  # nothing was deleted: leave out what the run would delete first
         due = due.exclude(pk__in=spam_ids)
-    anonymised, events_scrubbed = _anonymise(
-        list(due.values_list("pk", flat=True)), anonymise_before, dry_run=dry_run
-    )
+    anonymised, events_scrubbed = _anonymise(list(due.values_list("pk", flat=True)), anonymise_before, dry_run=dry_run)
 
     report = RetentionReport(
         anonymise_before=anonymise_before,

@@ -109,9 +109,7 @@ class TestAnonymise:
     @pytest.mark.parametrize("status", [Status.BARU, Status.TERVERIFIKASI, Status.DITINDAKLANJUTI])
     def test_open_aspirations_keep_their_reporter_however_old(self, bhabin, status):
         long_ago = timezone.now() - datetime.timedelta(days=800)
-        aspiration = in_status(
-            status, officer=bhabin, submitted_at=long_ago, consent_given_at=long_ago, **IDENTITY
-        )
+        aspiration = in_status(status, officer=bhabin, submitted_at=long_ago, consent_given_at=long_ago, **IDENTITY)
         retention_run()
         aspiration.refresh_from_db()
         assert aspiration.reporter_phone == "0812-3456-7890"
@@ -153,7 +151,11 @@ class TestAnonymise:
             body="Sudah ditelepon ke +62 812-3456-7890; saksi lain: 0857 1111 2222, warga@contoh.id.",
         )
         untouched = AspirationEvent.objects.create(
-            aspiration=aspiration, kind=EventKind.PUBLIC_REPLY, author=bhabin, body="Motor sudah ditemukan.", is_public=True
+            aspiration=aspiration,
+            kind=EventKind.PUBLIC_REPLY,
+            author=bhabin,
+            body="Motor sudah ditemukan.",
+            is_public=True,
         )
         report = retention_run()
         aspiration.refresh_from_db()

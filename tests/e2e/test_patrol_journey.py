@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from patrols.models import Patrol
 from tests.conftest import PASSWORD
@@ -20,8 +21,14 @@ def fits_the_phone(page) -> bool:
 
 def photo_loaded(page) -> bool:
     image = page.locator("img.krk-thumb").first
-    image.wait_for()
-    return page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+    image.scroll_into_view_if_needed()  # thumbnails are lazy-loaded
+    try:
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=10_000
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhabin, other_bhabin):

@@ -1,0 +1,284 @@
+"""Every audited act writes its entry: one walk over AuditAction, each act done the way users do it.
+
+ACTS maps each act to a `setup(personas)` that prepares the world and returns the act
+itself (a callable, usually one HTTP request) with the entry it must write. The
+test measures only the act: exactly one new entry of the action, with the right
+actor and record. An AuditAction without an act here fails
+`test_every_audit_action_is_walked`, so a new kind of entry comes with its proof.
+
+Finer points live next to the code they test (tests/audit/test_receivers.py,
+tests/portal/test_lockout.py, test_sessions.py, tests/aspirations/test_identity.py,
+test_inbox_export.py, test_workflow_services.py, test_retention.py,
+tests/patrols/test_patrol_edit.py); this module is the checklist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import unescape
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import models
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from aspirations.models import Aspiration, Status
+from audit.models import AuditAction, AuditEntry
+from audit.services import audit_record
+from krangkeng_portal.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
+from patrols.models import Patrol
+from tests.aspirations.builders import in_status
+from tests.conftest import PASSWORD, client_for
+from tests.factories import OfficerFactory, category, village
+from tests.patrols.conftest import local, log
+
+pytestmark = pytest.mark.django_db
+
+IP = "10.9.8.7"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The entry an act must write."""
+
+    action: str
+    actor: str  # the username recorded (the account, or the name tried, or the job)
+    target: models.Model | Callable[[], models.Model] | None = None  # a callable: found after the act
+    ip: bool = True  # done over HTTP: the address is kept as a keyed hash
+
+
+Act = Callable[[], object]
+Setup = Callable[[pytest.FixtureRequest], tuple[Act, Expected]]
+
+
+def persona(request: pytest.FixtureRequest, name: str):
+    return request.getfixturevalue(name)
+
+
+def post(user, name: str, data: dict | None = None, **kwargs) -> Act:
+    client = client_for(user)
+    return lambda: client.post(reverse(name, kwargs=kwargs or None), data or {}, REMOTE_ADDR=IP)
+
+
+# --- sign-in and sessions ----------------------------------------------------------------------
+
+
+def sign_in(request):
+    bhabin = persona(request, "bhabin")
+    act = lambda: Client().post(  # noqa: E731
+        reverse("login"), {"username": bhabin.username, "password": PASSWORD}, REMOTE_ADDR=IP
+    )
+    return act, Expected(AuditAction.SIGN_IN, bhabin.username)
+
+
+def sign_in_failed(request):
+    bhabin = persona(request, "bhabin")
+    act = lambda: Client().post(  # noqa: E731
+        reverse("login"), {"username": bhabin.username, "password": "wrong-password-123"}, REMOTE_ADDR=IP
+    )
+    return act, Expected(AuditAction.SIGN_IN_FAILED, bhabin.username)
+
+
+def sign_in_locked(request):
+    """After the limit of failures, even the right password is refused, and that is recorded."""
+    bhabin = persona(request, "bhabin")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("login"), {"username": bhabin.username, "password": "wrong-password-123"})
+    act = lambda: Client().post(  # noqa: E731
+        reverse("login"), {"username": bhabin.username, "password": PASSWORD}, REMOTE_ADDR=IP
+    )
+    return act, Expected(AuditAction.SIGN_IN_LOCKED, bhabin.username)
+
+
+def sign_out(request):
+    bhabin = persona(request, "bhabin")
+    return post(bhabin, "logout"), Expected(AuditAction.SIGN_OUT, bhabin.username)
+
+
+def session_expired(request):
+    bhabin = persona(request, "bhabin")
+    client = client_for(bhabin)
+    session = client.session
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = int(time.time()) - 31 * 60
+    session.save()
+    act = lambda: client.get(reverse("patrols:patrol_list"), REMOTE_ADDR=IP)  # noqa: E731
+    return act, Expected(AuditAction.SESSION_EXPIRED, bhabin.username)
+
+
+# --- personal data -----------------------------------------------------------------------------
+
+
+def identity_revealed(request):
+    operator = persona(request, "operator")
+    aspiration = in_status(
+        Status.BARU, reporter_name="Siti Aminah", reporter_phone="081234567890", consent_given_at=timezone.now()
+    )
+    act = post(operator, "aspirations:reveal_identity", pk=aspiration.pk)
+    return act, Expected(AuditAction.IDENTITY_REVEALED, operator.username, aspiration)
+
+
+def personal_data_exported(request):
+    commander = persona(request, "commander")
+    in_status(Status.BARU, reporter_name="Siti Aminah", consent_given_at=timezone.now())
+    act = post(commander, "aspirations:inbox_export", {"format": "xlsx"})
+    return act, Expected(AuditAction.PERSONAL_DATA_EXPORTED, commander.username)
+
+
+def personal_data_purged(request):
+    """Every run is recorded, with its counts (tests/aspirations/test_retention.py checks them)."""
+    act = lambda: call_command("purge_personal_data", stdout=StringIO())  # noqa: E731
+    return act, Expected(AuditAction.PERSONAL_DATA_PURGED, "purge_personal_data", ip=False)
+
+
+# --- changes to patrols and aspirations ----------------------------------------------------------
+
+
+def patrol_edited(request):
+    bhabin = persona(request, "bhabin")
+    patrol = log(bhabin, summary="Sambang warga.")
+    data = {
+        "patrol_type": patrol.patrol_type,
+        "mode": patrol.mode,
+        "village": patrol.village_id,
+        "place": "Balai Desa Krangkeng",
+        "started_at": local(patrol.started_at),
+        "ended_at": local(patrol.ended_at),
+        "leader": patrol.leader_id,
+        "residents_met": patrol.residents_met,
+        "situation": patrol.situation,
+        "summary": patrol.summary,
+    }
+    act = post(bhabin, "patrols:patrol_edit", data, pk=patrol.pk)
+    return act, Expected(AuditAction.PATROL_CHANGED, bhabin.username, patrol)
+
+
+def patrol_changed_in_admin(request):
+    """The admin's change form goes through PatrolAdmin.save_model, which records it too."""
+    bhabin = persona(request, "bhabin")
+    superuser = OfficerFactory(username="root.test", is_staff=True, is_superuser=True)
+    patrol = log(bhabin)
+    model_admin = admin.site._registry[Patrol]
+    http = RequestFactory().post("/admin/", REMOTE_ADDR=IP)
+    http.user = superuser
+    form = model_admin.get_form(http, patrol, change=True)(instance=patrol)
+    form.changed_data = ["place"]  # what the bound admin form reports after an edit of the place
+
+    def act():
+        patrol.place = "Pos Kamling"
+        model_admin.save_model(http, patrol, form, change=True)
+
+    return act, Expected(AuditAction.PATROL_CHANGED, superuser.username, patrol)
+
+
+def aspiration_act(action: str, persona_name: str, status: str, data: Callable[[dict], dict]) -> Setup:
+    """A workflow action posted on an aspiration's detail page."""
+
+    def setup(request):
+        people = {name: persona(request, name) for name in ("bhabin", "other_bhabin", "operator", "commander")}
+        aspiration = in_status(status, officer=people["bhabin"])
+        actor = people[persona_name]
+        act = post(actor, f"aspirations:{action}", data(people), pk=aspiration.pk)
+        # The workflow services record without the request (no address hash).
+        return act, Expected(AuditAction.ASPIRATION_CHANGED, actor.username, aspiration, ip=False)
+
+    return setup
+
+
+def aspiration_recorded(request):
+    operator = persona(request, "operator")
+    data = {
+        "channel": "phone",
+        "type": "keluhan",
+        "category": str(category().pk),
+        "title": "Pencurian ayam",
+        "description": "Warga menelepon: tiga ekor ayam hilang semalam.",
+        "village": str(village("Krangkeng").pk),
+        "priority": "normal",
+    }
+    act = post(operator, "aspirations:record", data)
+
+    def recorded() -> Aspiration:
+        return Aspiration.objects.get(title="Pencurian ayam")
+
+    return act, Expected(AuditAction.ASPIRATION_CHANGED, operator.username, recorded, ip=False)
+
+
+ACTS: dict[str, Setup] = {
+    "sign_in": sign_in,
+    "sign_in_failed": sign_in_failed,
+    "sign_in_locked": sign_in_locked,
+    "sign_out": sign_out,
+    "session_expired": session_expired,
+    "identity_revealed": identity_revealed,
+    "personal_data_exported": personal_data_exported,
+    "personal_data_purged": personal_data_purged,
+    "patrol_changed-edit": patrol_edited,
+    "patrol_changed-admin": patrol_changed_in_admin,
+    "aspiration_changed-verify": aspiration_act(
+        "verify", "operator", Status.BARU, lambda people: {"verify-priority": "tinggi"}
+    ),
+    "aspiration_changed-reject": aspiration_act(
+        "reject", "operator", Status.BARU, lambda people: {"reject-reason": "spam"}
+    ),
+    "aspiration_changed-assign": aspiration_act(
+        "assign", "operator", Status.TERVERIFIKASI, lambda people: {"assign-officer": people["bhabin"].pk}
+    ),
+    "aspiration_changed-reassign": aspiration_act(
+        "assign", "commander", Status.DITINDAKLANJUTI, lambda people: {"assign-officer": people["other_bhabin"].pk}
+    ),
+    "aspiration_changed-reply": aspiration_act(
+        "reply", "bhabin", Status.DITINDAKLANJUTI, lambda people: {"reply-body": "Sudah kami cek."}
+    ),
+    "aspiration_changed-note": aspiration_act(
+        "note", "bhabin", Status.DITINDAKLANJUTI, lambda people: {"note-body": "Catatan."}
+    ),
+    "aspiration_changed-resolve": aspiration_act(
+        "resolve", "bhabin", Status.DITINDAKLANJUTI, lambda people: {"resolve-body": "Selesai dibina."}
+    ),
+    "aspiration_changed-reopen": aspiration_act(
+        "reopen", "commander", Status.SELESAI, lambda people: {"reopen-reason": "Warga melapor lagi."}
+    ),
+    "aspiration_changed-record": aspiration_recorded,
+}
+
+
+def test_every_audit_action_is_walked():
+    walked = {name.split("-")[0] for name in ACTS}
+    assert walked == set(AuditAction.values), f"AuditActions without an act here: {set(AuditAction.values) - walked}"
+
+
+@pytest.mark.parametrize("name", sorted(ACTS))
+def test_the_act_writes_its_audit_entry(name, request):
+    act, expected = ACTS[name](request)
+    before = set(AuditEntry.objects.values_list("pk", flat=True))
+
+    act()
+
+    new = list(AuditEntry.objects.exclude(pk__in=before).filter(action=expected.action))
+    assert len(new) == 1, f"{name}: {len(new)} {expected.action} entries"
+    entry = new[0]
+    assert entry.actor_username == expected.actor
+    record = expected.target() if callable(expected.target) else expected.target
+    if record is not None:
+        assert (entry.target_type, entry.target_id) == (record._meta.label_lower, str(record.pk))
+    assert bool(entry.ip_hash) == expected.ip
+    assert abs(entry.created_at - timezone.now()) < datetime.timedelta(minutes=1)
+
+
+def test_command_reads_every_kind_on_the_audit_page(commander, bhabin):
+    """The trail is for command to read: each kind of entry shows, with its Indonesian label."""
+    for action in AuditAction:
+        audit_record(action=action, actor=bhabin, summary=f"contoh {action.value}")
+    html = unescape(client_for(commander).get(reverse("audit:entry_list")).content.decode())
+    with translation.override("id"):
+        for action in AuditAction:
+            assert f"contoh {action.value}" in html
+            assert str(action.label) in html
