@@ -10,7 +10,16 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUES = sorted(path for path in ROOT.glob("**/locale/id/LC_MESSAGES/django.po") if ".venv" not in path.parts)
+
+
+def _is_ours(path: Path) -> bool:
+    """The project's catalogues, not those of packages in a virtualenv (.venv, .venv-3.12...)."""
+    return not any(part.startswith((".venv", "venv")) or part == "site-packages" for part in path.parts)
+
+
+CATALOGUES = sorted(
+    path for path in ROOT.glob("**/locale/id/LC_MESSAGES/django.po") if _is_ours(path.relative_to(ROOT))
+)
 
 
 def test_there_is_a_catalogue_per_app_and_the_project():
@@ -60,7 +69,7 @@ def test_catalogues_are_current_with_the_source(tmp_path):
         ROOT,
         copy,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "node_modules", "media", "staticfiles", "*.sqlite3", "__pycache__"
+            ".venv*", ".git", "node_modules", "media", "staticfiles", "*.sqlite3", "__pycache__"
         ),
     )
     result = subprocess.run(

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 # Apps with their own catalogue (strings in their code and templates); the project
 # catalogue in locale/ holds krangkeng_portal/ and templates/.
 APP_CATALOGUES = ["patrols", "aspirations", "audit"]
-NOT_SOURCE = [".venv/*", "venv/*", "tests/*", "bench/*", "staticfiles/*", "media/*", "node_modules/*"]
+NOT_SOURCE = [".venv/*", ".venv-*/*", "venv/*", "tests/*", "bench/*", "staticfiles/*", "media/*", "node_modules/*"]
 
 
 class Command(BaseCommand):
