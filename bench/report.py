@@ -223,8 +223,8 @@ def _machine(results: dict) -> list[str]:
         f"| Memory | {machine['memory_gb']} GB |",
         f"| OS | {machine['os']}, kernel {machine['kernel']} |",
         f"| Python / Django / gunicorn | {machine['python']} / {machine['django']} / {machine['gunicorn']} |",
-        f"| PostgreSQL | {machine['postgresql']} (stock settings: shared_buffers {pg['shared_buffers']}, "
-        f"work_mem {pg['work_mem']}, jit {pg['jit']}) |",
+        f"| PostgreSQL | {machine['postgresql']}, stock server settings (shared_buffers {pg['shared_buffers']}, "
+        f"work_mem {pg['work_mem']}); the portal's connections: jit {pg['jit']} |",
         f"| Load generator | {machine['wrk']}, 1 thread, same machine, loopback |",
         f"| Quiet machine | {quiet_text} |",
     ]

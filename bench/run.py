@@ -109,6 +109,9 @@ def parse_args() -> argparse.Namespace:
         help="wait up to this many seconds for a quiet machine (no pytest, 1-min load < 0.7); default 600, quick 0",
     )
     parser.add_argument("--output", type=Path, help="results file (default bench/RESULTS.md, quick bench/out/)")
+    parser.add_argument(
+        "--report", type=Path, metavar="JSON", help="only write the results file again from a run's raw numbers"
+    )
     args = parser.parse_args()
     args.duration = args.duration or (3 if args.quick else 12)
     if args.quiet_wait is None:
@@ -291,12 +294,13 @@ def measure_in_process(items: list[Scenario], *, codes: list[str], repeat: int =
     from patrols.models import Officer
 
     command = Officer.objects.get(username=COMMAND_USER)
-    anonymous = Client(REMOTE_ADDR="127.0.0.1")
     signed_in = Client(REMOTE_ADDR="127.0.0.1")
     signed_in.force_login(command)
     results = {}
     for item in items:
-        client = signed_in if item.signed_in else anonymous
+        # A fresh visitor per public scenario: a session left by the form POST would
+        # add its read to every later page.
+        client = signed_in if item.signed_in else Client(REMOTE_ADDR="127.0.0.1")
         if item.kind == "post":
             results[item.key] = _post_in_process(client, item)
             continue
@@ -529,6 +533,11 @@ def measure_weight(server: Gunicorn) -> list[dict]:
 
 def main() -> int:
     args = parse_args()
+    if args.report:  # e.g. after editing bench/FINDINGS.md
+        raw = args.report.resolve()
+        args.output.write_text(report.render(json.loads(raw.read_text()), raw_path=raw.relative_to(ROOT)))
+        log(f"wrote {args.output.relative_to(ROOT)} from {raw.relative_to(ROOT)}")
+        return 0
     stages = QUICK_STAGES if args.quick else FULL_STAGES
     if args.stages:
         wanted = set(args.stages.split(","))

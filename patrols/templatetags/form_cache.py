@@ -18,11 +18,13 @@ only for forms whose layout (FormHelper) depends on nothing else.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 
 from crispy_forms.templatetags.crispy_forms_tags import do_uni_form
 from django import forms, template
+from django.forms.models import ModelChoiceIterator
 from django.forms.widgets import ChoiceWidget
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -50,6 +52,22 @@ def _flat_choices(choices) -> list:
     return flat
 
 
+def _read_choices(choices) -> list:
+    """The choices as a list, read with one plain query for model choices.
+
+    ModelChoiceIterator reads through QuerySet.iterator(), which on PostgreSQL is a
+    server-side cursor (DECLARE, FETCH, CLOSE round trips). The leading static
+    choices (empty label, django-filter's null label) come from a copy of the
+    iterator over an empty queryset, which runs no query.
+    """
+    if isinstance(choices, ModelChoiceIterator):
+        leading = copy.copy(choices)
+        leading.queryset = choices.queryset.none()
+        # iter(): unpacking the iterator itself would ask it for len(), a COUNT query.
+        return [*iter(leading), *(choices.choice(obj) for obj in choices.queryset.all())]
+    return list(choices)
+
+
 def _key(form: forms.BaseForm, volatile: tuple[str, ...]) -> str:
     parts: list = [type(form).__module__, type(form).__qualname__, form.prefix, get_language()]
     for name, field in form.fields.items():
@@ -59,8 +77,7 @@ def _key(form: forms.BaseForm, volatile: tuple[str, ...]) -> str:
         if isinstance(field.widget, ChoiceWidget):
             # Read the choices once (a query for model choices) and leave the list on the
             # widget, which is what renders them: no second query on a miss.
-            # (A comprehension, not list(): list() asks a model iterator for len(), a COUNT query.)
-            field.widget.choices = [choice for choice in field.widget.choices]  # noqa: C416
+            field.widget.choices = _read_choices(field.widget.choices)
             parts.append(_flat_choices(field.widget.choices))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
