@@ -8,14 +8,13 @@ resident on the status page see. Writes go through `services.py`.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from patrols.models import Patrol, Village, phone_validator
+from patrols.models import Patrol, Village, latitude_field, longitude_field, phone_validator
 
 
 class Category(models.Model):
@@ -210,22 +209,8 @@ class Aspiration(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)

@@ -22,6 +22,29 @@ phone_validator = RegexValidator(
 )
 
 
+def latitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField:
+    """An optional latitude in degrees (villages, patrols and aspirations share the rule)."""
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField:
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+
 class Rank(models.TextChoices):
     """Polri ranks, low to high; civilian staff (PNS) have no police rank."""
 
@@ -138,22 +161,8 @@ class Village(models.Model):
     name = models.CharField(_("name"), max_length=80)
     district = models.CharField(_("district (kecamatan)"), max_length=80, default="Krangkeng")
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field(max_digits=8, decimal_places=5)
+    longitude = longitude_field(max_digits=8, decimal_places=5)
     risk_level = models.CharField(_("risk level"), max_length=12, choices=RiskLevel.choices, default=RiskLevel.AMAN)
     visit_target_days = models.PositiveSmallIntegerField(
         _("visit target (days)"),
