@@ -18,10 +18,16 @@ def render(template: Template, form, csrf_token: str = "token-one") -> str:  # n
     return template.render(Context({"form": form, "csrf_token": csrf_token, "request": RequestFactory().get("/")}))
 
 
-def form_started_at(at: float) -> AspirationForm:
+def form_with(token: str) -> AspirationForm:
     form = AspirationForm()
-    form.initial["started"] = started_token(at)
+    form.initial["started"] = token
     return form
+
+
+# signing.dumps stamps the signing second, so each token is made once and reused:
+# two calls a second apart would differ and the comparison would flake.
+TOKEN_1000 = started_token(1000)
+TOKEN_2000 = started_token(2000)
 
 
 @pytest.fixture(autouse=True)
@@ -33,18 +39,18 @@ def _empty_table():
 
 class TestCrispyCached:
     def test_renders_what_crispy_renders(self):
-        assert render(CACHED, form_started_at(1000)) == render(PLAIN, form_started_at(1000))
+        assert render(CACHED, form_with(TOKEN_1000)) == render(PLAIN, form_with(TOKEN_1000))
 
     def test_second_visitor_gets_their_own_token_and_start_time(self):
-        render(CACHED, form_started_at(1000), csrf_token="token-one")
-        html = render(CACHED, form_started_at(2000), csrf_token="token-two")
+        render(CACHED, form_with(TOKEN_1000), csrf_token="token-one")
+        html = render(CACHED, form_with(TOKEN_2000), csrf_token="token-two")
         assert len(form_cache._rendered) == 1  # rendered once, reused
-        assert html == render(PLAIN, form_started_at(2000), csrf_token="token-two")
+        assert html == render(PLAIN, form_with(TOKEN_2000), csrf_token="token-two")
         assert "token-one" not in html
-        assert started_token(1000) not in html
+        assert TOKEN_1000 not in html
 
     def test_values_are_escaped(self):
-        html = render(CACHED, form_started_at(1000), csrf_token='"><script>')
+        html = render(CACHED, form_with(TOKEN_1000), csrf_token='"><script>')
         assert "<script>" not in html
         assert "&quot;&gt;&lt;script&gt;" in html
 
