@@ -44,9 +44,21 @@ from aspirations.models import (
     RejectionReason,
     Status,
 )
-from patrols import roles
+from patrols import roles, tallies
 from patrols.demo import BABINSA, KUWU, PLACES, seed_accounts
-from patrols.models import Assignment, ImbauanTopic, Officer, Patrol, Position, Rank, RiskLevel, Village
+from patrols.models import (
+    Assignment,
+    ImbauanTopic,
+    Officer,
+    OfficerPatrolTally,
+    Patrol,
+    PatrolTally,
+    Position,
+    Rank,
+    RiskLevel,
+    TopicPatrolTally,
+    Village,
+)
 
 # Patrols per village are weighted by risk (riskier villages are visited more often).
 RISK_WEIGHT = {RiskLevel.AMAN: 2, RiskLevel.RAWAN: 4, RiskLevel.SANGAT_RAWAN: 7}
@@ -252,6 +264,11 @@ def grow_patrols(target: int, *, seed: float = 0.42, now: datetime.datetime | No
         results.append(
             LoadResult("patrols_patrol_topics", cursor.rowcount, _count("patrols_patrol_topics"), _seconds_since(step))
         )
+        # Bulk inserts send no signals: recount the daily tallies the dashboard reads.
+        step = time.perf_counter()
+        tallies.rebuild()
+        rows = sum(model.objects.count() for model in (PatrolTally, OfficerPatrolTally, TopicPatrolTally))
+        results.append(LoadResult("patrol tallies (3 tables)", rows, rows, _seconds_since(step)))
     return results
 
 
@@ -389,13 +406,18 @@ class _AspirationPlanner:
     def event(pk: int, kind: str, at: datetime.datetime, **values) -> dict:
         return {"aspiration_id": pk, "kind": kind, "created_at": at, **values}
 
-    def plan(self, pk: int) -> tuple[dict, list[dict]]:
+    def submission_times(self, n: int) -> list[datetime.datetime]:
+        """`n` moments over the last DAYS days, oldest first: rows arrive in time order, as in real life
+        (a table written in random order would scatter a month's rows over every page of it)."""
+        minutes = sorted((self.rng.randrange(5, DAYS * 24 * 60) for _ in range(n)), reverse=True)
+        return [self.now - datetime.timedelta(minutes=m) for m in minutes]
+
+    def plan(self, pk: int, submitted_at: datetime.datetime) -> tuple[dict, list[dict]]:
         """One aspiration (field attname -> value) and its timeline events."""
         rng, now = self.rng, self.now
         village = rng.choices(self.villages, self.weights)[0] if rng.random() >= 0.04 else None
         slug = rng.choices(self.slugs, self.slug_weights)[0]
         kind, title, description, reply, closing = rng.choice(STORIES[slug])[:5]
-        submitted_at = now - datetime.timedelta(minutes=rng.randrange(5, DAYS * 24 * 60))
         channel = rng.choices([Channel.WEB, Channel.PHONE, Channel.WHATSAPP, Channel.WALK_IN], [75, 8, 12, 5])[0]
         identified = channel != Channel.WEB or rng.random() < 0.35
         name = rng.choice(NAMES) if identified else ""
@@ -514,8 +536,8 @@ def grow_aspirations(target: int, *, seed: int = 42, now: datetime.datetime | No
 
     def aspiration_rows() -> Iterator[tuple]:
         nonlocal event_count
-        for pk in range(first, first + target - existing):
-            row, timeline = planner.plan(pk)
+        for pk, submitted_at in enumerate(planner.submission_times(target - existing), start=first):
+            row, timeline = planner.plan(pk, submitted_at)
             spool.write("".join(_csv_chunks(_row(event_fields, event) for event in timeline)))
             event_count += len(timeline)
             yield _row(aspiration_fields, row)
@@ -557,6 +579,9 @@ LOADED_TABLES = [
     "patrols_patrol",
     "patrols_patrol_members",
     "patrols_patrol_topics",
+    "patrols_patroltally",
+    "patrols_officerpatroltally",
+    "patrols_topicpatroltally",
     "aspirations_aspiration",
     "aspirations_aspirationevent",
 ]

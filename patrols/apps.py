@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PatrolsConfig(AppConfig):
     name = "patrols"
     verbose_name = _("Patrols and officers")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from . import roles
+from . import roles, tallies
 from .images import process_photo
 from .models import (
     DEFAULT_VISIT_TARGET_DAYS,
@@ -285,6 +285,8 @@ def seed_patrols(*, today: datetime.date | None = None) -> int:
         for patrol, _, chosen, _ in planned
         for topic_id in chosen
     )
+    # Bulk inserts send no signals: count the new patrols' days into the dashboard's tallies.
+    tallies.refresh({tallies.day_of(patrol.started_at) for patrol, *_ in planned})
     for patrol, _, _, with_photo in planned:
         if with_photo:
             rng = random.Random(f"krk-demo-photo:{patrol.started_at.isoformat()}:{patrol.village.code}")

@@ -258,3 +258,4 @@ from .patrol_models import (  # noqa: E402, F401
     PatrolType,
     Situation,
 )
+from .tally_models import OfficerPatrolTally, PatrolTally, TopicPatrolTally  # noqa: E402, F401

@@ -204,6 +204,14 @@ class Patrol(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("patrols:patrol_detail", kwargs={"pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember when a loaded patrol started: an edit that moves it recounts both days' tallies."""
+        instance = super().from_db(db, field_names, values)
+        if "started_at" in instance.__dict__:
+            instance._loaded_started_at = instance.started_at
+        return instance
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, ValidationError] = {}

@@ -1,10 +1,12 @@
 """The dashboard's and the recap's numbers: a fixed handful of aggregate queries.
 
 Every function here runs ONE query (village_rows two: the villages, then their
-current officers), whatever the number of patrols or aspirations, and reads rows
-through the indexes the lists already use: patrols by `started_at` and by
-(village, started_at), aspirations by `submitted_at`, (village, submitted_at) and
-(assigned_to, status). Nothing loops over villages or officers with a query.
+current officers), whatever the number of patrols or aspirations. Patrol figures
+sum the daily tallies (`patrols.tally_models`: per day, village and type; per day
+and officer; per day and topic), so a 30-day period reads a few hundred rows
+however many patrols it holds; aspirations are read through their indexes by
+`submitted_at`, (village, submitted_at) and (assigned_to, status). Nothing loops
+over villages or officers with a query.
 
 Aspiration figures are about the period's *cohort*: the aspirations received in the
 period, in the status they have now. So "received = open + resolved + rejected"
@@ -17,12 +19,21 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncWeek
-from django.utils import timezone, translation
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import translation
 
 from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Status
-from patrols.models import Officer, Patrol, Position, Situation, Village
+from patrols.models import (
+    Officer,
+    OfficerPatrolTally,
+    Patrol,
+    PatrolTally,
+    Position,
+    Situation,
+    TopicPatrolTally,
+    Village,
+)
 from patrols.selectors import patrol_officers
 
 from .aggregates import Median
@@ -52,12 +63,6 @@ def visit_state(days_since: int | None, target: int) -> str:
     return OK
 
 
-def count_of(queryset, **filters) -> Subquery:
-    """A correlated COUNT(*) subquery: 0 instead of NULL when nothing matches."""
-    counted = queryset.filter(**filters).order_by().values(*filters.keys()).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def in_period(period: Period, field_name: str) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
 
@@ -65,37 +70,34 @@ def in_period(period: Period, field_name: str) -> Q:
 # ---------------------------------------------------------------------------- patrols
 
 
+def _tallies(model, period: Period):
+    return model.objects.filter(day__gte=period.first_day, day__lte=period.last_day).order_by()
+
+
 def patrols_by_week_and_type(period: Period) -> list[dict]:
     """Rows of (week Monday, patrol type, patrols, residents met, incidents): one grouped query."""
     rows = (
-        Patrol.objects.filter(in_period(period, "started_at"))
-        .annotate(week=TruncWeek("started_at", tzinfo=WIB))
-        .order_by()
+        _tallies(PatrolTally, period)
+        .annotate(week=TruncWeek("day"))
         .values("week", "patrol_type")
-        .annotate(
-            n=Count("pk"),
-            residents=Sum("residents_met"),
-            incidents=Count("pk", filter=Q(situation=Situation.INCIDENT)),
-        )
+        .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
     )
-    return [
-        {**row, "week": timezone.localtime(row["week"], WIB).date(), "residents": row["residents"] or 0} for row in rows
-    ]
+    return [{**row, "week": _as_date(row["week"])} for row in rows]
+
+
+def _as_date(value) -> datetime.date:
+    """TruncWeek of a date column: a date (a datetime at midnight on some backends)."""
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def patrols_by_village(period: Period) -> dict[int, dict]:
     """Per village id: patrols, residents met, incidents in the period (one grouped query)."""
     rows = (
-        Patrol.objects.filter(in_period(period, "started_at"))
-        .order_by()
+        _tallies(PatrolTally, period)
         .values("village_id")
-        .annotate(
-            n=Count("pk"),
-            residents=Sum("residents_met"),
-            incidents=Count("pk", filter=Q(situation=Situation.INCIDENT)),
-        )
+        .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
     )
-    return {row.pop("village_id"): {**row, "residents": row["residents"] or 0} for row in rows}
+    return {row.pop("village_id"): row for row in rows}
 
 
 def villages_with_last_patrol(as_of: datetime.datetime, on_day: datetime.date) -> list[Village]:
@@ -116,16 +118,13 @@ def villages_with_last_patrol(as_of: datetime.datetime, on_day: datetime.date) -
 
 def top_topics(period: Period, limit: int = 10) -> list[dict]:
     """The imbauan topics delivered most often in the period: (id, name, n), one query."""
-    through = Patrol.topics.through.objects.filter(
-        patrol__started_at__gte=period.start, patrol__started_at__lt=period.end
-    )
     rows = (
-        through.order_by()
-        .values("imbauantopic_id", "imbauantopic__name")
-        .annotate(n=Count("patrol_id"))  # not "pk": the (patrol, topic) index alone can answer
-        .order_by("-n", "imbauantopic__name")[:limit]
+        _tallies(TopicPatrolTally, period)
+        .values("topic_id", "topic__name")
+        .annotate(n=Sum("patrols"))
+        .order_by("-n", "topic__name")[:limit]
     )
-    return [{"id": row["imbauantopic_id"], "name": row["imbauantopic__name"], "n": row["n"]} for row in rows]
+    return [{"id": row["topic_id"], "name": row["topic__name"], "n": row["n"]} for row in rows]
 
 
 # ------------------------------------------------------------------------ aspirations
@@ -182,23 +181,34 @@ def category_label(name: str, name_en: str) -> str:
 
 
 def aspirations_by_week_and_category(period: Period) -> list[dict]:
-    """Rows of (week Monday, category id, label, n): one grouped query joined to the categories."""
+    """Rows of (week Monday, category id, label, n): one query grouped by category, a count per week.
+
+    Each week is a range on `submitted_at` (a FILTER per week), not a week computed
+    for every row: converting each timestamp to WIB and truncating it cost more
+    than reading the rows.
+    """
+    weeks = period.weeks()
+    per_week = {
+        f"week_{index}": Count("pk", filter=in_period(Period(first, last), "submitted_at"))
+        for index, (_monday, first, last) in enumerate(weeks)
+    }
     rows = (
         _cohort(period)
-        .annotate(week=TruncWeek("submitted_at", tzinfo=WIB))
         .order_by()
-        .values("week", "category_id", "category__name", "category__name_en", "category__sort_order")
-        .annotate(n=Count("pk"))
+        .values("category_id", "category__name", "category__name_en", "category__sort_order")
+        .annotate(**per_week)
     )
     return [
         {
-            "week": timezone.localtime(row["week"], WIB).date(),
+            "week": monday,
             "category_id": row["category_id"],
             "label": category_label(row["category__name"], row["category__name_en"]),
             "sort_order": row["category__sort_order"],
-            "n": row["n"],
+            "n": row[f"week_{index}"],
         }
         for row in rows
+        for index, (monday, _first, _last) in enumerate(weeks)
+        if row[f"week_{index}"]
     ]
 
 
@@ -250,49 +260,44 @@ def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
     `assigned` and `resolved` count the period's aspirations assigned to the officer
     now; `overdue` counts every open aspiration assigned to them whose deadline has
     passed (now, whatever the period). Four queries, each grouped once over an
-    index range (patrols by start, memberships through the period's patrols,
-    aspirations by receipt or open status), then the officers: the unit's field
-    officers and anyone else who appears in those numbers.
+    index range (the period's officer tallies, its aspirations by receipt, the
+    overdue ones by deadline), then the officers: the unit's field officers and
+    anyone else who appears in those numbers.
     """
-    led = dict(
-        Patrol.objects.filter(in_period(period, "started_at"))
-        .order_by()
-        .values("leader_id")
-        .annotate(n=Count("pk"))
-        .values_list("leader_id", "n")
-    )
-    joined = dict(
-        Patrol.members.through.objects.filter(patrol__started_at__gte=period.start, patrol__started_at__lt=period.end)
-        .order_by()
+    patrols = {
+        officer_id: {"led": led, "joined": joined}
+        for officer_id, led, joined in _tallies(OfficerPatrolTally, period)
         .values("officer_id")
-        .annotate(n=Count("patrol_id"))
-        .values_list("officer_id", "n")
-    )
-    received = in_period(period, "submitted_at")
+        .annotate(led=Sum("led"), joined=Sum("joined"))
+        .values_list("officer_id", "led", "joined")
+    }
     handled = {
         row.pop("assigned_to_id"): row
-        for row in Aspiration.objects.filter(assigned_to__isnull=False)
-        .filter(received | Q(status__in=OPEN_STATUSES))
-        .alias(deadline=DEADLINE)
+        for row in _cohort(period)
+        .filter(assigned_to__isnull=False)
         .order_by()
         .values("assigned_to_id")
-        .annotate(
-            assigned=Count("pk", filter=received),
-            resolved=Count("pk", filter=received & Q(status=Status.SELESAI)),
-            overdue=Count("pk", filter=Q(deadline__lt=now)),
-        )
+        .annotate(assigned=Count("pk"), resolved=Count("pk", filter=Q(status=Status.SELESAI)))
     }
-    involved = set(led) | set(joined) | set(handled)
+    # Overdue whatever the period: a range of the deadline index (only open ones have a deadline).
+    overdue = dict(
+        Aspiration.objects.filter(assigned_to__isnull=False)
+        .overdue(now)
+        .order_by()
+        .values("assigned_to_id")
+        .annotate(n=Count("pk"))
+        .values_list("assigned_to_id", "n")
+    )
+    involved = set(patrols) | set(handled) | set(overdue)
     officers = Officer.objects.filter(Q(pk__in=patrol_officers().values("pk")) | Q(pk__in=involved)).order_by(
         "first_name", "last_name", "username"
     )
-    empty = {"assigned": 0, "resolved": 0, "overdue": 0}
     return [
         {
             "officer": officer,
-            "led": led.get(officer.pk, 0),
-            "joined": joined.get(officer.pk, 0),
-            **handled.get(officer.pk, empty),
+            **patrols.get(officer.pk, {"led": 0, "joined": 0}),
+            **handled.get(officer.pk, {"assigned": 0, "resolved": 0}),
+            "overdue": overdue.get(officer.pk, 0),
         }
         for officer in officers
     ]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aspirations.models import Aspiration, Status
-from patrols.models import Patrol, Village
+from patrols.models import PatrolTally, Village
 
-from .figures import count_of, in_period
+from .figures import in_period
 from .periods import Period, month_start
 
 CACHE_SECONDS = 300
@@ -29,9 +30,15 @@ def cache_key(first_day: datetime.date) -> str:
 
 def compute(period: Period) -> dict:
     """The period's public figures (two queries)."""
-    in_range = Patrol.objects.filter(in_period(period, "started_at"))
+    patrols = (
+        PatrolTally.objects.filter(village_id=OuterRef("pk"), day__gte=period.first_day, day__lte=period.last_day)
+        .order_by()
+        .values("village_id")
+        .annotate(n=Sum("patrols"))
+        .values("n")
+    )
     villages = list(
-        Village.objects.annotate(patrol_count=count_of(in_range, village_id=OuterRef("pk")))
+        Village.objects.annotate(patrol_count=Coalesce(Subquery(patrols), 0))
         .order_by("name")
         .values_list("name", "patrol_count")
     )

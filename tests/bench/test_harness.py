@@ -12,7 +12,7 @@ from django.utils import timezone
 from aspirations import tickets
 from aspirations.models import Aspiration, AspirationEvent, Status
 from bench import data, report
-from patrols.models import Patrol
+from patrols.models import Patrol, PatrolTally
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
@@ -70,8 +70,10 @@ class TestAspirationPlanner:
         data.ensure_accounts(password="bench-password-for-tests")
         planner = data._AspirationPlanner(rng=random.Random(7), now=timezone.now(), taken=set())
         statuses = set()
-        for pk in range(1, 151):
-            row, events = planner.plan(pk)
+        times = planner.submission_times(150)
+        assert times == sorted(times)  # oldest first: rows go in in time order, as in real life
+        for pk, submitted_at in enumerate(times, start=1):
+            row, events = planner.plan(pk, submitted_at)
             aspiration = Aspiration(**row)
             aspiration.full_clean(exclude=["updated_at"])
             assert tickets.is_valid(aspiration.code)
@@ -96,6 +98,7 @@ class TestLoaders:
         assert Aspiration.objects.count() == 50
         assert Patrol.members.through.objects.exists()
         assert Patrol.topics.through.objects.exists()
+        assert sum(row.patrols for row in PatrolTally.objects.all()) == 70  # bulk loads recount the tallies
         assert data.check_integrity() == []
         for patrol in Patrol.objects.all()[:20]:
             patrol.full_clean()

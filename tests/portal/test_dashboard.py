@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:dashboard")
 # The figures of a dashboard, whatever the data: patrols by week and type; villages
 # (last patrol as a subquery) and their officers; patrols and aspirations by village;
-# the aspiration summary; aspirations by week and category; top topics; patrols led,
-# patrols joined and aspirations per officer, then the officers themselves.
+# the aspiration summary; aspirations by week and category; top topics; patrols led
+# and joined (one query of the daily tallies) and aspirations per officer, then the
+# officers themselves.
 DASHBOARD_QUERIES = 12
 
 

@@ -1,0 +1,171 @@
+"""Keep the daily patrol tallies (`tally_models`) equal to the patrols they count.
+
+`refresh(days)` recomputes the given WIB days from the patrols themselves: it
+deletes those days' rows and counts again, so it is right however the patrols
+changed (a new report, an edit that moved it to another day or village, a
+deletion, a changed team or topics). `patrols.signals` calls it on every save,
+delete and many-to-many change; `rebuild()` recomputes every day (after bulk
+loads, which send no signals: `manage.py rebuild_patrol_tallies`).
+
+Each kind of tally can be refreshed alone, so adding a patrol's members does not
+recount its topics. A day costs a few small queries: the patrols of one day are
+a short range of the `started_at` index.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import reduce
+
+from django.apps import apps as global_apps
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from krangkeng_portal.dates import day_range
+
+from .patrol_models import Situation
+
+VILLAGES = "villages"  # PatrolTally: per village and type
+OFFICERS = "officers"  # OfficerPatrolTally: led (the patrol's leader) and joined (its members)
+TOPICS = "topics"  # TopicPatrolTally
+ALL = frozenset({VILLAGES, OFFICERS, TOPICS})
+
+
+def day_of(moment: datetime.datetime) -> datetime.date:
+    """The WIB day a patrol counts on: the day it started."""
+    return timezone.localdate(moment)
+
+
+def _started_on(days: list[datetime.date] | None, prefix: str = "") -> Q:
+    """Patrols (or rows through `prefix`) started on any of `days`; every patrol when None."""
+    if days is None:
+        return Q()
+    ranges = []
+    for day in days:
+        start, end = day_range(day, day)
+        ranges.append(Q(**{f"{prefix}started_at__gte": start, f"{prefix}started_at__lt": end}))
+    return reduce(operator.or_, ranges)
+
+
+def refresh(days: Iterable[datetime.date] | None, kinds: Iterable[str] = ALL, *, apps=global_apps) -> None:
+    """Recount `kinds` of tallies for `days` (None: every day; a rebuild).
+
+    `apps` is the app registry: a data migration passes its historical one.
+    """
+    day_list = None if days is None else sorted(set(days))
+    if day_list == []:
+        return
+    kinds = set(kinds)
+    with transaction.atomic():
+        if VILLAGES in kinds:
+            _refresh_villages(apps, day_list)
+        if OFFICERS in kinds:
+            _refresh_officers(apps, day_list)
+        if TOPICS in kinds:
+            _refresh_topics(apps, day_list)
+
+
+def rebuild(*, apps=global_apps) -> None:
+    """Recount every tally from every patrol."""
+    refresh(None, apps=apps)
+
+
+def _tally_rows(model, days: list[datetime.date] | None):
+    rows = model.objects.all()
+    return rows if days is None else rows.filter(day__in=days)
+
+
+def _wib_day(field: str) -> TruncDate:
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
+def _refresh_villages(apps, days) -> None:
+    Patrol = apps.get_model("patrols", "Patrol")
+    PatrolTally = apps.get_model("patrols", "PatrolTally")
+    _tally_rows(PatrolTally, days).delete()
+    rows = (
+        Patrol.objects.filter(_started_on(days))
+        .annotate(day=_wib_day("started_at"))
+        .order_by()
+        .values("day", "village_id", "patrol_type")
+        .annotate(
+            n=Count("pk"),
+            residents=Sum("residents_met"),
+            incidents=Count("pk", filter=Q(situation=Situation.INCIDENT)),
+        )
+    )
+    PatrolTally.objects.bulk_create(
+        PatrolTally(
+            day=row["day"],
+            village_id=row["village_id"],
+            patrol_type=row["patrol_type"],
+            patrols=row["n"],
+            residents=row["residents"] or 0,
+            incidents=row["incidents"],
+        )
+        for row in rows
+    )
+
+
+def _refresh_officers(apps, days) -> None:
+    Patrol = apps.get_model("patrols", "Patrol")
+    OfficerPatrolTally = apps.get_model("patrols", "OfficerPatrolTally")
+    _tally_rows(OfficerPatrolTally, days).delete()
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: {"led": 0, "joined": 0})
+    led = (
+        Patrol.objects.filter(_started_on(days))
+        .annotate(day=_wib_day("started_at"))
+        .order_by()
+        .values_list("day", "leader_id")
+        .annotate(n=Count("pk"))
+    )
+    for day, officer_id, n in led:
+        counts[(day, officer_id)]["led"] = n
+    joined = (
+        Patrol.members.through.objects.filter(_started_on(days, "patrol__"))
+        .annotate(day=_wib_day("patrol__started_at"))
+        .order_by()
+        .values_list("day", "officer_id")
+        .annotate(n=Count("patrol_id"))
+    )
+    for day, officer_id, n in joined:
+        counts[(day, officer_id)]["joined"] = n
+    OfficerPatrolTally.objects.bulk_create(
+        OfficerPatrolTally(day=day, officer_id=officer_id, **values) for (day, officer_id), values in counts.items()
+    )
+
+
+def _refresh_topics(apps, days) -> None:
+    Patrol = apps.get_model("patrols", "Patrol")
+    TopicPatrolTally = apps.get_model("patrols", "TopicPatrolTally")
+    _tally_rows(TopicPatrolTally, days).delete()
+    rows = (
+        Patrol.topics.through.objects.filter(_started_on(days, "patrol__"))
+        .annotate(day=_wib_day("patrol__started_at"))
+        .order_by()
+        .values_list("day", "imbauantopic_id")
+        .annotate(n=Count("patrol_id"))
+    )
+    TopicPatrolTally.objects.bulk_create(
+        TopicPatrolTally(day=day, topic_id=topic_id, patrols=n) for day, topic_id, n in rows
+    )
+
+
+def snapshot(*, apps=global_apps) -> dict[str, set[tuple]]:
+    """Every tally row as a plain tuple, per kind: to compare two states (tests, `--check`)."""
+    return {
+        VILLAGES: set(
+            apps.get_model("patrols", "PatrolTally").objects.values_list(
+                "day", "village_id", "patrol_type", "patrols", "residents", "incidents"
+            )
+        ),
+        OFFICERS: set(
+            apps.get_model("patrols", "OfficerPatrolTally").objects.values_list("day", "officer_id", "led", "joined")
+        ),
+        TOPICS: set(apps.get_model("patrols", "TopicPatrolTally").objects.values_list("day", "topic_id", "patrols")),
+    }

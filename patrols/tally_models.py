@@ -1,0 +1,78 @@
+"""Daily tallies of the patrols: what the dashboard, the recap and the home page sum.
+
+A dashboard over 30 days reads at most 30 × villages × types rows here instead of
+every patrol of the period (80,000 at a million patrols a year). The rows are a
+cache of the patrols, never edited by hand: `patrols.tallies` recomputes a day's
+rows whenever a patrol of that day changes (signals in `patrols.signals`), and
+`manage.py rebuild_patrol_tallies` recomputes them all after bulk loads.
+
+Days are WIB days (the current time zone), like the dashboard's periods.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Village
+from .patrol_models import ImbauanTopic, PatrolType
+
+
+class PatrolTally(models.Model):
+    """Patrols on one day in one village of one type: how many, residents met, incidents."""
+
+    day = models.DateField(_("day"))
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+", verbose_name=_("village"))
+    patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices)
+    patrols = models.PositiveIntegerField(_("patrols"))
+    residents = models.PositiveIntegerField(_("residents met"))
+    incidents = models.PositiveIntegerField(_("patrols with an incident"))
+
+    class Meta:
+        verbose_name = _("patrol tally")
+        verbose_name_plural = _("patrol tallies")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["day", "village", "patrol_type"], name="patroltally_day_village_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.village_id} {self.patrol_type}: {self.patrols}"
+
+
+class OfficerPatrolTally(models.Model):
+    """Patrols one officer led and joined on one day."""
+
+    day = models.DateField(_("day"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("officer")
+    )
+    led = models.PositiveIntegerField(_("patrols led"))
+    joined = models.PositiveIntegerField(_("patrols joined"))
+
+    class Meta:
+        verbose_name = _("officer patrol tally")
+        verbose_name_plural = _("officer patrol tallies")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["day", "officer"], name="officerpatroltally_day_officer")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.officer_id}: {self.led} led, {self.joined} joined"
+
+
+class TopicPatrolTally(models.Model):
+    """Patrols that delivered one imbauan topic on one day."""
+
+    day = models.DateField(_("day"))
+    topic = models.ForeignKey(ImbauanTopic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic"))
+    patrols = models.PositiveIntegerField(_("patrols"))
+
+    class Meta:
+        verbose_name = _("topic patrol tally")
+        verbose_name_plural = _("topic patrol tallies")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["day", "topic"], name="topicpatroltally_day_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.topic_id}: {self.patrols}"
