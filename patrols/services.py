@@ -207,10 +207,7 @@ def patrol_update(
     current.members.set(member_ids)
     current.topics.set(topic_ids)
     for photo in removed:
-        names = [photo.image.name, photo.thumbnail.name]
-        storage = photo.image.storage
-        photo.delete()
-        transaction.on_commit(lambda names=names, storage=storage: [storage.delete(name) for name in names])
+        photo.delete()  # its files go once this commits (patrols.signals)
     edit = PatrolEdit.objects.create(patrol=current, editor=editor, edited_at=timezone.now(), changed_fields=changed)
     audit_record(
         action=AuditAction.PATROL_CHANGED, actor=editor, target=current, summary=", ".join(changed), request=request

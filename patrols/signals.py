@@ -1,4 +1,6 @@
-"""Recount the daily tallies (`patrols.tallies`) when a patrol, its team or its topics change.
+"""Keep what depends on patrols right: the daily tallies, and the files of deleted photos.
+
+The tallies (`patrols.tallies`) are recounted when a patrol, its team or its topics change.
 
 Connected in `PatrolsConfig.ready()`. A saved patrol refreshes the day it starts
 on and, if an edit moved it, the day it started on before (`Patrol.from_db`
@@ -8,10 +10,11 @@ no signals: run `manage.py rebuild_patrol_tallies` after them.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import tallies
-from .patrol_models import Patrol
+from .patrol_models import Patrol, PatrolPhoto
 
 
 def _loaded_day(patrol: Patrol):
@@ -65,9 +68,18 @@ _members_changed = _team_or_topics_changed(tallies.OFFICERS)
 _topics_changed = _team_or_topics_changed(tallies.TOPICS)
 
 
+def _photo_deleted(sender, instance: PatrolPhoto, **kwargs) -> None:
+    """Remove a deleted photo's files once the deletion is committed, however it was deleted
+    (an edit, the admin, a patrol deleted with its photos); a rollback keeps them."""
+    storage = instance.image.storage
+    names = [name for name in (instance.image.name, instance.thumbnail.name) if name]
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
 def connect() -> None:
     pre_save.connect(_remember_day, sender=Patrol, dispatch_uid="patrol_tally_remember")
     post_save.connect(_patrol_saved, sender=Patrol, dispatch_uid="patrol_tally_saved")
     post_delete.connect(_patrol_deleted, sender=Patrol, dispatch_uid="patrol_tally_deleted")
     m2m_changed.connect(_members_changed, sender=Patrol.members.through, dispatch_uid="patrol_tally_members")
     m2m_changed.connect(_topics_changed, sender=Patrol.topics.through, dispatch_uid="patrol_tally_topics")
+    post_delete.connect(_photo_deleted, sender=PatrolPhoto, dispatch_uid="patrol_photo_files")

@@ -1,8 +1,9 @@
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from patrols.models import ImbauanTopic, PatrolEdit
+from patrols.models import ImbauanTopic, Patrol, PatrolEdit
 from tests.conftest import client_for
 from tests.patrols.conftest import log
 
@@ -49,3 +50,19 @@ class TestPatrolAdmin:
 
     def test_officers_have_no_admin(self, bhabin):
         assert client_for(bhabin).get(reverse("admin:patrols_patrol_changelist")).status_code == 302
+
+    def test_deleting_a_patrol_removes_its_photo_files_once_committed(
+        self, site_admin, bhabin, django_capture_on_commit_callbacks
+    ):
+        patrol = log(bhabin, photos=2)
+        files = [name for photo in patrol.photos.all() for name in (photo.image.name, photo.thumbnail.name)]
+        assert len(files) == 4 and all(default_storage.exists(name) for name in files)
+        url = reverse("admin:patrols_patrol_delete", args=[patrol.pk])
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = client_for(site_admin).post(url, {"post": "yes"})
+        assert response.status_code == 302
+        assert not Patrol.objects.filter(pk=patrol.pk).exists()
+        assert all(default_storage.exists(name) for name in files)  # nothing goes before the commit
+        for callback in callbacks:
+            callback()
+        assert not any(default_storage.exists(name) for name in files)
