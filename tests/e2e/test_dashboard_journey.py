@@ -55,6 +55,8 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Patroli (Excel)").click()
     download = download_info.value
+    status = page.locator("#h-export ~ [role=status]")
+    assert status.inner_text().startswith("Menyiapkan berkas")  # the file may take a while
     assert download.suggested_filename.startswith("patroli-")
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as handle:
