@@ -3,6 +3,7 @@ import time
 import pytest
 from django.core.cache import cache
 
+from aspirations import ratelimit
 from aspirations.forms import ANONYMOUS, IDENTIFIED, started_token
 from tests.factories import category, village
 
@@ -13,6 +14,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# One minute into a rate-limit window of any length that divides an hour.
+WINDOW_START = 1_800_000_000  # a multiple of 3,600
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_window_stays_put(monkeypatch):
+    """Rate limits count in fixed windows of the wall clock: a test that ran across a
+    window's end saw its counts reset halfway and failed (CI did). Every test runs one
+    minute into a window; tests that move the clock set `ratelimit.now` themselves."""
+    monkeypatch.setattr(ratelimit, "now", lambda: WINDOW_START + 60)
 
 
 @pytest.fixture(autouse=True)
