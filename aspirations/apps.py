@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AspirationsConfig(AppConfig):
     name = "aspirations"
     verbose_name = _("Residents' aspirations")
+
+    def ready(self) -> None:
+        from . import choices
+
+        choices.connect()

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
-from patrols.models import Village
+from patrols.choice_lists import ChoiceLists
+from patrols.models import DISPLAY_NAME_FIELDS, Village
 
 from . import tickets
 from .forms import CategoryChoiceField
 from .models import Aspiration, AspirationType, Category, Channel, Status
-from .selectors import handling_officers, status_counts
+from .selectors import handling_officers, open_status_counts
 
 YES = "ya"
 NO = "tidak"
@@ -48,11 +49,22 @@ class OfficerFilter(django_filters.ModelChoiceFilter):
     field_class = OfficerField
 
 
+# The model choices: listed together when the form is shown (one query, CHOICES); a
+# chosen value is checked with its queryset, which reads only what a label shows.
+CATEGORIES = Category.objects.only("name", "name_en")
+VILLAGES = Village.objects.only("name")
+OFFICERS = handling_officers(include_inactive=True).only(*DISPLAY_NAME_FIELDS)
+CHOICES = ChoiceLists(
+    category=(CATEGORIES, ("name", "name_en")), village=(VILLAGES, ("name",)), officer=(OFFICERS, DISPLAY_NAME_FIELDS)
+)
+
+
 class AspirationFilterForm(forms.Form):
     """The choices two to a row on a phone, the dates side by side, the search box first."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        CHOICES.install(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -70,10 +82,10 @@ class AspirationFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All statuses"))
     type = django_filters.ChoiceFilter(label=_("Type"), choices=AspirationType.choices, empty_label=_("All types"))
-    category = CategoryFilter(label=_("Category"), queryset=Category.objects.all(), empty_label=_("All categories"))
+    category = CategoryFilter(label=_("Category"), queryset=CATEGORIES, empty_label=_("All categories"))
     village = django_filters.ModelChoiceFilter(
         label=_("Village"),
-        queryset=Village.objects.all(),
+        queryset=VILLAGES,
         empty_label=_("All villages"),
         null_label=_("Outside Kecamatan Krangkeng"),
         null_value="luar",
@@ -82,7 +94,7 @@ class AspirationFilter(django_filters.FilterSet):
     officer = OfficerFilter(
         label=_("Assigned officer"),
         field_name="assigned_to",
-        queryset=handling_officers(include_inactive=True),
+        queryset=OFFICERS,
         empty_label=_("All officers"),
         null_label=_("Not assigned"),
         null_value="belum",
@@ -148,13 +160,13 @@ class AspirationFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def status_counts(self) -> dict[str, int]:
-        """Per status, how many match every other filter (one aggregate query): the tabs' numbers."""
+    def open_status_counts(self) -> dict[str, int]:
+        """Per open status, how many match every other filter (one query): the tabs' numbers."""
         base = self.queryset
         if self.is_bound:
             self.errors  # noqa: B018 (validates the form, as FilterSet.qs does)
             base = self.filter_queryset(base, skip=("status", "sort"))
-        return status_counts(base)
+        return open_status_counts(base)
 
     @property
     def is_filtered(self) -> bool:

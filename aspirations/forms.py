@@ -12,12 +12,13 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from patrols.images import MultiplePhotoField
 from patrols.models import Village, phone_validator
 
-from . import tickets
+from . import choices, tickets
 from .models import AspirationType, Category
 
 MAX_PHOTOS = 3
@@ -67,10 +68,10 @@ class AspirationForm(forms.Form):
         initial=AspirationType.ASPIRASI,
         widget=forms.RadioSelect,
     )
-    category = CategoryChoiceField(
+    # Choices from `choices.form_choices()` (cached); the message is ModelChoiceField's.
+    category = forms.ChoiceField(
         label=_("Category"),
-        queryset=Category.objects.filter(is_active=True),
-        empty_label=_("— choose a category —"),
+        error_messages={"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]},
     )
     title = forms.CharField(
         label=_("Title"),
@@ -131,10 +132,15 @@ class AspirationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.villages = {str(village.pk): village for village in Village.objects.only("pk", "name").order_by("name")}
+        # Both lists from the cache: no query to show the form or to check an answer.
+        self.listed = choices.form_choices()
+        self.fields["category"].choices = [
+            ("", _("— choose a category —")),
+            *((str(pk), Category.label_for(name, name_en)) for pk, name, name_en in self.listed.offered_categories()),
+        ]
         self.fields["village"].choices = [
             ("", _("— choose a village —")),
-            *((pk, village.name) for pk, village in self.villages.items()),
+            *((str(pk), name) for pk, name in self.listed.villages),
             (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
         ]
         self.fields["consent"].label = _(
@@ -144,9 +150,11 @@ class AspirationForm(forms.Form):
             self.initial["started"] = started_token()
         self.spam_signals: list[str] = []
         self.photos_lost = False
-        self.helper = self._helper()
 
-    def _helper(self) -> FormHelper:
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built only when crispy renders the form: not for a submission that redirects,
+        # nor when {% crispy_cached %} has the HTML kept.
         helper = FormHelper()
         helper.form_id = "aspiration-form"
         helper.attrs = {"novalidate": ""}
@@ -175,11 +183,19 @@ class AspirationForm(forms.Form):
         )
         return helper
 
+    # ChoiceField has already refused anything not listed; the instances are built from
+    # the listed row (no query), which is all storing the aspiration needs.
+    def clean_category(self) -> Category:
+        pk = int(self.cleaned_data["category"])
+        name, name_en = next((name, name_en) for key, name, name_en in self.listed.offered_categories() if key == pk)
+        return Category(pk=pk, name=name, name_en=name_en, is_active=True)
+
     def clean_village(self) -> Village | None:
         value = self.cleaned_data["village"]
         if value == OUTSIDE_KRANGKENG:
             return None
-        return self.villages[value]  # ChoiceField already refused anything else
+        pk = int(value)
+        return Village(pk=pk, name=self.listed.village_name(pk))
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
@@ -257,6 +273,9 @@ class AspirationForm(forms.Form):
 class StatusLookupForm(forms.Form):
     """Cek Status: a ticket code, read forgivingly (see `tickets.normalise`)."""
 
+    # Kept rendered even when bound ({% crispy_cached %}): every look-up shows this form.
+    render_cache_bound = True
+
     kode = forms.CharField(
         label=_("Ticket code"),
         max_length=40,
@@ -271,12 +290,15 @@ class StatusLookupForm(forms.Form):
         self.fields["kode"].help_text = _(
             "For example %(example)s. Capital or small letters, spaces and dashes do not matter."
         ) % {"example": tickets.EXAMPLE}
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_id = "status-form"
-        self.helper.layout = Layout(
-            "kode", StrictButton(_("Check status"), type="submit", css_class="btn-primary w-100")
-        )
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built only when crispy renders the form, not when {% crispy_cached %} has it kept.
+        helper = FormHelper()
+        helper.form_method = "get"
+        helper.form_id = "status-form"
+        helper.layout = Layout("kode", StrictButton(_("Check status"), type="submit", css_class="btn-primary w-100"))
+        return helper
 
     def clean_kode(self) -> str:
         try:

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from patrols.models import Patrol, Village, latitude_field, longitude_field, phone_validator
+from patrols.choice_labels import ChoiceLabelsMixin
+from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village, latitude_field, longitude_field, phone_validator
 
 
 class Category(models.Model):
@@ -45,9 +46,14 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_en and (translation.get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return self.label_for(self.name, self.name_en)
+
+    @staticmethod
+    def label_for(name: str, name_en: str) -> str:
+        """The name in the interface's language, for a row read without its model."""
+        if name_en and (translation.get_language() or "").startswith("en"):
+            return name_en
+        return name
 
 
 class AspirationType(models.TextChoices):
@@ -108,6 +114,23 @@ DEADLINE = models.Case(
 )
 
 
+# The columns an inbox row (aspirations/staff/_aspiration_item.html) shows.
+LIST_FIELDS = (
+    "code",
+    "type",
+    "title",
+    "status",
+    "channel",
+    "priority",
+    "submitted_at",
+    "is_spam_suspected",
+    "category__name",
+    "category__name_en",
+    "village__name",
+    *(f"assigned_to__{name}" for name in DISPLAY_NAME_FIELDS),
+)
+
+
 class Referral(models.TextChoices):
     """Where a resident is sent when the matter is not for the police to handle (DOMAIN.md)."""
 
@@ -148,8 +171,9 @@ class AspirationQuerySet(models.QuerySet):
         return self.alias(_deadline=DEADLINE).filter(_deadline__lt=now)
 
     def for_list(self) -> AspirationQuerySet:
-        """What an inbox row shows, without N+1: category, village, assigned officer, deadline."""
-        return self.select_related("category", "village", "assigned_to").with_deadline()
+        """What an inbox row shows, and only that, without N+1: category, village, assigned officer,
+        deadline. The resident's text and identity stay in the database."""
+        return self.select_related("category", "village", "assigned_to").only(*LIST_FIELDS).with_deadline()
 
     def for_detail(self) -> AspirationQuerySet:
         return self.select_related(
@@ -163,8 +187,13 @@ class AspirationQuerySet(models.QuerySet):
         )
 
     def for_status_page(self) -> AspirationQuerySet:
-        """Only what the public status page shows: no identity, no text, no officer."""
-        return self.select_related("category", "village").only(
+        """Only what the public status page shows: no identity, no text, no officer.
+
+        No joins: the page names the category and village from the cached lists
+        (`choices.form_choices`), and a code matches one row at most, so no order
+        either. Each join cost the look-up more planning than the whole query runs.
+        """
+        return self.only(
             "code",
             "type",
             "status",
@@ -176,14 +205,11 @@ class AspirationQuerySet(models.QuerySet):
             "rejection_reason",
             "rejection_note",
             "category",
-            "category__name",
-            "category__name_en",
             "village",
-            "village__name",
-        )
+        ).order_by()
 
 
-class Aspiration(models.Model):
+class Aspiration(ChoiceLabelsMixin, models.Model):
     """Something a resident wants the police to know or do.
 
     Identity fields are blank for anonymous reports; when any is given the

@@ -44,15 +44,45 @@ from .workflow import Action
 
 logger = logging.getLogger(__name__)
 
-# A unique-code race between two submissions in the same instant is retried this often.
+# A ticket code drawn twice (2**40 codes: rare) is drawn again this often at most.
 INSERT_ATTEMPTS = 3
+
+# What two of the table's CheckConstraints ask of a new row, checked here in Python:
+# Django's validate_constraints spends a savepoint and a query on each (bench/FINDINGS.md).
+# The other four are about later workflow states; a new aspiration is `baru`, so they
+# hold by construction. The database enforces all six anyway.
+NEW_ROW_RULES = {
+    "aspiration_identity_needs_consent": lambda aspiration: (
+        aspiration.consent_given_at is not None
+        or not (aspiration.reporter_name or aspiration.reporter_phone or aspiration.reporter_email)
+    ),
+    "aspiration_lat_lon_together": lambda aspiration: (aspiration.latitude is None) == (aspiration.longitude is None),
+}
+HOLD_WHEN_NEW = {
+    "aspiration_rejection_has_reason",
+    "aspiration_resolved_has_time",
+    "aspiration_followup_has_officer",
+    "aspiration_verified_has_times",
+}
 
 
 def _code_taken(code: str) -> bool:
     return Aspiration.objects.filter(code=code).exists()
 
 
-@transaction.atomic
+def _validate_new(aspiration: Aspiration) -> None:
+    """full_clean() for a new aspiration, without a query.
+
+    The related objects are in hand (no existence lookups), the code is settled by
+    the unique index on insert, and the constraints by NEW_ROW_RULES; the errors are
+    the ones full_clean() would raise.
+    """
+    aspiration.full_clean(exclude=["code", "category", "village", "created_by", "patrol"], validate_constraints=False)
+    for constraint in Aspiration._meta.constraints:
+        if constraint.name in NEW_ROW_RULES and not NEW_ROW_RULES[constraint.name](aspiration):
+            raise ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+
+
 def aspiration_submit(
     *,
     type: str,
@@ -84,6 +114,10 @@ def aspiration_submit(
     email, the ticket code is mailed after the transaction commits; a mail
     failure is logged and never undoes the submission. Staff entering on a
     resident's behalf go through `aspiration_record`, which checks who they are.
+
+    Costs two INSERTs (the aspiration, its first event) in one transaction, plus
+    one per photo. The ticket code is not looked up first: the unique index
+    refuses a code drawn twice, and the whole insert is tried again with a new one.
     """
     now = timezone.now()
     identified = bool(reporter_name or reporter_phone or reporter_email)
@@ -112,8 +146,34 @@ def aspiration_submit(
         spam_signals=",".join(spam_signals)[:100],
         ip_hash=ip_hash,
     )
-    _insert_with_unique_code(aspiration)
+    _validate_new(aspiration)
+    _insert_with_fresh_code(aspiration, photos=photos)
+    return aspiration
 
+
+def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
+    """Insert the aspiration with its photos and first event under a new ticket code.
+
+    A code drawn twice is refused by the unique index; then the whole insert (the
+    transaction, or a savepoint inside a caller's) is rolled back and tried again
+    with a new code. On the public form this block is the outermost: no savepoint.
+    """
+    for attempt in range(1, INSERT_ATTEMPTS + 1):
+        aspiration.code = tickets.generate()
+        try:
+            with transaction.atomic():
+                aspiration.save(force_insert=True)
+                _record_first_entries(aspiration, photos=photos)
+            return
+        except IntegrityError:
+            if attempt == INSERT_ATTEMPTS or not _code_taken(aspiration.code):
+                raise
+            aspiration.pk = None
+
+
+def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
+    """The photos, the CREATED event and the confirmation mail, in the insert's transaction."""
+    now = aspiration.submitted_at
     saved_files: list = []
     try:
         for photo in photos:
@@ -135,7 +195,7 @@ def aspiration_submit(
             aspiration=aspiration,
             kind=EventKind.CREATED,
             to_status=Status.BARU,
-            author=created_by,
+            author=aspiration.created_by,
             is_public=True,
             created_at=now,
         )
@@ -150,32 +210,6 @@ def aspiration_submit(
         raise
 
     notifications.notify_submission(aspiration=aspiration)
-    return aspiration
-
-
-def _insert_with_unique_code(aspiration: Aspiration) -> None:
-    """Give the aspiration a code no other has, and insert it.
-
-    The code is checked before the insert; the unique index settles the rare race
-    of two submissions drawing the same code at once (savepoint, new code, retry).
-    """
-    for attempt in range(INSERT_ATTEMPTS):
-        aspiration.code = tickets.generate_unique(_code_taken)
-        # generate_unique has just checked the code; no second uniqueness query. The
-        # related objects are in hand (no existence lookups). A new aspiration is always
-        # `baru`, so the four constraints on later workflow states (they all mention
-        # `status`) hold by construction: excluding `status` skips their check queries,
-        # a savepoint and a SELECT each (bench/RESULTS.md). Identity/consent and the
-        # map point are still checked.
-        aspiration.full_clean(exclude=["code", "category", "village", "created_by", "patrol", "status"])
-        try:
-            with transaction.atomic():
-                aspiration.save(force_insert=True)
-            return
-        except IntegrityError:
-            if attempt == INSERT_ATTEMPTS - 1 or not _code_taken(aspiration.code):
-                raise
-            aspiration.pk = None
 
 
 @transaction.atomic

@@ -81,11 +81,13 @@ def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResp
     page = page_of(aspiration_filter.qs, request.GET.get("page"))
     for aspiration in page.rows:
         aspiration.is_overdue = aspiration.deadline is not None and aspiration.deadline < now
-    counts = aspiration_filter.status_counts()
+    # Only the open statuses have a number (selectors.open_status_counts); "All" and the
+    # closed ones have none.
+    counts = aspiration_filter.open_status_counts()
     current = request.GET.get("status", "")
-    tabs = [{"value": "", "label": _("All"), "count": counts["all"], "current": current == ""}]
+    tabs = [{"value": "", "label": _("All"), "count": None, "current": current == ""}]
     tabs += [
-        {"value": value, "label": label, "count": counts[value], "current": current == value}
+        {"value": value, "label": label, "count": counts.get(value), "current": current == value}
         for value, label in Status.choices
     ]
     return _private(

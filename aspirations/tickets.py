@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 
 PREFIX = "KRK"
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -60,19 +59,6 @@ def generate() -> str:
     number = secrets.randbits(RANDOM_BITS)
     body = "".join(ALPHABET[(number >> shift) & 31] for shift in range(RANDOM_BITS - 5, -1, -5))
     return format_code(body)
-
-
-def generate_unique(is_taken: Callable[[str], bool], *, attempts: int = 10) -> str:
-    """A code for which `is_taken(code)` is false; tries again on a collision.
-
-    With 2**40 codes a collision is rare enough that running out of attempts means
-    something is broken (e.g. a patched generator), so it raises instead of looping.
-    """
-    for _attempt in range(attempts):
-        code = generate()
-        if not is_taken(code):
-            return code
-    raise RuntimeError(f"no free ticket code after {attempts} attempts")
 
 
 def normalise(raw: str) -> str:

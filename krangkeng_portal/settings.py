@@ -189,7 +189,7 @@ LOGOUT_REDIRECT_URL = "home"
 # AxesStandaloneBackend refuses locked-out sign-ins before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "patrols.backends.OneQueryPermissionsBackend",  # ModelBackend, one query for the permissions
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
 
+from .choice_lists import ChoiceLists
 from .forms import OfficerChoiceField
-from .models import ImbauanTopic, Patrol, PatrolType, Situation, Village
+from .models import DISPLAY_NAME_FIELDS, ImbauanTopic, Patrol, PatrolType, Situation, Village
 from .selectors import patrol_officers
 
 
@@ -20,11 +21,20 @@ class OfficerFilter(django_filters.ModelChoiceFilter):
     field_class = OfficerChoiceField
 
 
+# The model choices: listed together when the form is shown (one query, CHOICES); a
+# chosen value is checked with its queryset, which reads only what a label shows.
+VILLAGES = Village.objects.only("name")
+OFFICERS = patrol_officers(include_inactive=True).only(*DISPLAY_NAME_FIELDS)
+TOPICS = ImbauanTopic.objects.only("name")
+CHOICES = ChoiceLists(village=(VILLAGES, ("name",)), officer=(OFFICERS, DISPLAY_NAME_FIELDS), topic=(TOPICS, ("name",)))
+
+
 class PatrolFilterForm(forms.Form):
     """Two dates side by side, the choices two to a row on a phone, the search box last."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        CHOICES.install(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -37,13 +47,11 @@ class PatrolFilterForm(forms.Form):
 class PatrolFilter(django_filters.FilterSet):
     date_from = FromDayFilter(label=_("From"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = UntilDayFilter(label=_("Until"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
-    village = django_filters.ModelChoiceFilter(
-        label=_("Village"), queryset=Village.objects.all(), empty_label=_("All villages")
-    )
+    village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=VILLAGES, empty_label=_("All villages"))
     patrol_type = django_filters.ChoiceFilter(label=_("Type"), choices=PatrolType.choices, empty_label=_("All types"))
     officer = OfficerFilter(
         label=_("Officer"),
-        queryset=patrol_officers(include_inactive=True),
+        queryset=OFFICERS,
         method="filter_officer",
         empty_label=_("All officers"),
     )
@@ -52,7 +60,10 @@ class PatrolFilter(django_filters.FilterSet):
     )
     # The dashboard's "top imbauan topics" link here; a topic appears once per patrol, so no duplicates.
     topic = django_filters.ModelChoiceFilter(
-        label=_("Imbauan"), field_name="topics", queryset=ImbauanTopic.objects.all(), empty_label=_("Any imbauan")
+        label=_("Imbauan"),
+        field_name="topics",
+        queryset=TOPICS,
+        empty_label=_("Any imbauan"),
     )
     q = django_filters.CharFilter(
         label=_("Search"),

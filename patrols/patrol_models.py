@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Assignment, Village, latitude_field, longitude_field
+from .choice_labels import ChoiceLabelsMixin
+from .models import DISPLAY_NAME_FIELDS, Assignment, Village, latitude_field, longitude_field
 
 # An officer may correct a report for this long after logging it; command and admin any time.
 EDIT_WINDOW = datetime.timedelta(days=7)
@@ -27,6 +28,16 @@ EDIT_WINDOW = datetime.timedelta(days=7)
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 MAX_DURATION = datetime.timedelta(hours=24)
 MAX_PHOTOS = 5
+# The columns a list row (patrols/_patrol_item.html) shows.
+LIST_FIELDS = (
+    "patrol_type",
+    "started_at",
+    "ended_at",
+    "place",
+    "situation",
+    "village__name",
+    *(f"leader__{name}" for name in DISPLAY_NAME_FIELDS),
+)
 
 
 class PatrolType(models.TextChoices):
@@ -98,7 +109,10 @@ class PatrolQuerySet(models.QuerySet):
         return Q(leader=user) | Q(created_by=user) | Exists(membership)
 
     def for_list(self) -> PatrolQuerySet:
-        """What a list row shows: village, leader and photo count, without N+1."""
+        """What a list row shows, and only that: village, leader and photo count, without N+1.
+
+        The report's texts (up to 4,000 characters each) stay in the database.
+        """
         photo_count = (
             PatrolPhoto.objects.filter(patrol_id=OuterRef("pk"))
             .order_by()
@@ -108,6 +122,7 @@ class PatrolQuerySet(models.QuerySet):
         )
         return (
             self.select_related("village", "leader")
+            .only(*LIST_FIELDS)
             .annotate(photo_count=Coalesce(Subquery(photo_count), 0))
             .order_by("-started_at", "-pk")
         )
@@ -121,7 +136,7 @@ class PatrolQuerySet(models.QuerySet):
         )
 
 
-class Patrol(models.Model):
+class Patrol(ChoiceLabelsMixin, models.Model):
     """One patrol report: what was done, where, when, by whom, and what was found."""
 
     patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices, default=PatrolType.SAMBANG)

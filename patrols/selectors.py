@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet, Subquery
 
 from .models import Assignment, ImbauanTopic, Officer, Village
 
 
-def _log_permission() -> QuerySet[Permission]:
-    return Permission.objects.filter(content_type__app_label="patrols", codename="log_patrol")
+def granted(app_label: str, codename: str) -> Q:
+    """Officers holding a permission by role (group) or directly (superusers aside).
+
+    The permission's id is one scalar subquery that both lists compare with: the
+    list filters read these officers on every view, and a join to the permission
+    in each list cost PostgreSQL more planning than the query took to run.
+    """
+    permission = Subquery(
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename).order_by().values("pk")[:1]
+    )
+    roles = Group.permissions.through.objects.filter(permission_id=permission).values("group_id")
+    by_role = Officer.groups.through.objects.filter(group_id__in=roles).values("officer_id")
+    by_user = Officer.user_permissions.through.objects.filter(permission_id=permission).values("officer_id")
+    return Q(pk__in=by_role) | Q(pk__in=by_user)
 
 
 def patrol_officers(*, include_inactive: bool = False) -> QuerySet[Officer]:
     """The unit's field officers: everyone who may log patrols (by role, directly, or as superuser)."""
-    permission = _log_permission()
-    by_group = Officer.groups.through.objects.filter(group__permissions__in=permission).values("officer_id")
-    by_user = Officer.user_permissions.through.objects.filter(permission__in=permission).values("officer_id")
-    officers = Officer.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user) | Q(is_superuser=True))
+    officers = Officer.objects.filter(granted("patrols", "log_patrol") | Q(is_superuser=True))
     if not include_inactive:
         officers = officers.filter(is_active=True)
     return officers.order_by("first_name", "last_name", "username")

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.test import Client
 
+from aspirations import choices
 from patrols import roles
 from patrols.models import Position
 from patrols.services import assignment_start
@@ -18,6 +19,15 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_form_choices():
+    """The public pages keep villages and categories in the cache (aspirations.choices);
+    a test's rows roll back without a signal, so no test may start with another's."""
+    choices.forget()
+    yield
+    choices.forget()
 
 
 @pytest.fixture(autouse=True)

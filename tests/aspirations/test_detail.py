@@ -215,7 +215,7 @@ class TestDetailQueries:
         assert len(alone) == len(crowded) == TRIAGE_QUERIES
 
 
-# Besides the session: user + permissions (2) + the aspiration + photos + events, for one in follow-up.
-DETAIL_QUERIES = 6
+# Besides the session: user + permissions (one query) + the aspiration + photos + events, for one in follow-up.
+DETAIL_QUERIES = 5
 # ... and for one awaiting verification: + the possible duplicates.
-TRIAGE_QUERIES = 7
+TRIAGE_QUERIES = 6

@@ -1,7 +1,10 @@
 """aspiration_submit: the one way an aspiration is written."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from aspirations import notifications, services, tickets
@@ -94,18 +97,76 @@ class TestUniqueCode:
         monkeypatch.setattr(tickets, "generate", lambda: next(drawn))
         assert submit().code == fresh
 
-    def test_a_race_on_the_unique_index_is_retried(self, monkeypatch):
+    def test_the_retry_leaves_one_row_and_one_event(self, monkeypatch):
         existing = AspirationFactory()
         fresh = tickets.format_code("RACE1234")
         drawn = iter([existing.code, fresh])
         monkeypatch.setattr(tickets, "generate", lambda: next(drawn))
-        # The pre-check misses the other insert (it committed in between), then sees it.
-        answers = iter([False, True, False])
-        monkeypatch.setattr(services, "_code_taken", lambda code: next(answers))
         aspiration = submit()
         assert aspiration.code == fresh
         assert Aspiration.objects.count() == 2
         assert AspirationEvent.objects.filter(aspiration=aspiration).count() == 1
+
+    def test_gives_up_loudly_after_three_draws(self, monkeypatch):
+        existing = AspirationFactory()
+        monkeypatch.setattr(tickets, "generate", lambda: existing.code)
+        with pytest.raises(IntegrityError):
+            submit()
+        assert Aspiration.objects.count() == 1
+
+    def test_another_integrity_error_is_not_retried(self, monkeypatch):
+        drawn = []
+        monkeypatch.setattr(tickets, "generate", lambda: drawn.append(1) or tickets.format_code("ANY12345"))
+        monkeypatch.setattr(Aspiration, "save", broken_insert)
+        with pytest.raises(IntegrityError):
+            submit()
+        assert len(drawn) == 1
+
+    def test_the_code_is_not_looked_up_first(self, django_assert_num_queries):
+        arguments = in_hand()
+        # The aspiration and its first event, in one transaction (a savepoint here).
+        with django_assert_num_queries(4):
+            services.aspiration_submit(**arguments)
+
+
+def in_hand(**overrides) -> dict:
+    """submit()'s arguments with the category and village already read."""
+    return {
+        "type": "aspirasi",
+        "category": category("lalu-lintas"),
+        "title": "Lampu jalan mati",
+        "description": "Lampu jalan di tikungan dekat balai desa mati sejak seminggu.",
+        "village": village("Kalianyar"),
+        **overrides,
+    }
+
+
+def broken_insert(self, *args, **kwargs):
+    raise IntegrityError("some other constraint")
+
+
+class TestConstraintsInPython:
+    """The table's CheckConstraints, checked without a query for a new aspiration."""
+
+    def test_every_constraint_is_checked_or_holds_for_a_new_row(self):
+        names = {constraint.name for constraint in Aspiration._meta.constraints}
+        assert names == set(services.NEW_ROW_RULES) | services.HOLD_WHEN_NEW
+
+    def test_a_map_point_needs_both_coordinates(self):
+        with pytest.raises(ValidationError) as error:
+            submit(latitude=Decimal("-6.5"))
+        assert "aspiration_lat_lon_together" in str(error.value)
+        assert Aspiration.objects.count() == 0
+
+    def test_the_identity_error_is_the_constraints_own(self):
+        with pytest.raises(ValidationError) as error:
+            submit(reporter_name="Siti Aminah", consent=False)
+        assert "aspiration_identity_needs_consent" in str(error.value)
+
+    def test_checking_costs_no_query(self, django_assert_num_queries):
+        arguments = in_hand(reporter_phone="081234567890", consent=False)
+        with django_assert_num_queries(0), pytest.raises(ValidationError):
+            services.aspiration_submit(**arguments)
 
 
 class TestConfirmationEmail:

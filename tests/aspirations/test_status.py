@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aspirations import deadlines, tickets
+from aspirations import deadlines, selectors, tickets
 from aspirations.models import AspirationEvent, EventKind, RejectionReason, Status
 from aspirations.services import aspiration_submit
 from patrols import roles
@@ -125,11 +125,30 @@ class TestNoOracle:
             "wrong-check": wrong_check(aspiration.code),
             "malformed": "xx",
         }[kind]
+        # With the cache cold, every kind also reads the villages and categories.
+        with django_assert_num_queries(4):
+            look_up(client, code)
         with django_assert_num_queries(2):
             look_up(client, code)
 
+    def test_the_page_shape_holds_once_the_form_is_kept_rendered(self, client):
+        aspiration = AspirationFactory()
+        codes = [aspiration.code, unknown_code(), wrong_check(aspiration.code), "KRK-????"]
+        for code in codes:  # {% crispy_cached %} renders each kind of form once per process
+            look_up(client, code)
+        responses = [look_up(client, code) for code in codes]
+        assert len({repr([template.name for template in response.templates]) for response in responses}) == 1
+        assert len({frozenset(ids_in(response.content.decode())) for response in responses[:2]}) == 1
+
+    def test_the_queries_are_compiled_once_per_process(self, client):
+        selectors._status_page_sql.cache_clear()
+        for code in (unknown_code(), "xx", AspirationFactory().code):
+            look_up(client, code)
+        assert selectors._status_page_sql.cache_info().misses == 1
+
     def test_the_cost_does_not_grow_with_the_timeline(self, client, django_assert_num_queries):
         aspiration = AspirationFactory()
+        look_up(client, unknown_code())  # the villages and categories, kept
         with django_assert_num_queries(2):
             look_up(client, aspiration.code)
         for number in range(30):

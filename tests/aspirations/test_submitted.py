@@ -1,8 +1,10 @@
 """The success page: the ticket code just created, to this browser only."""
 
 import re
+import time
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
@@ -73,8 +75,39 @@ class TestSubmittedPage:
         second = submit(client, form_data(title="Jalan gelap di dekat sekolah"))
         assert second.code in client.get(URL).content.decode()
 
-    def test_reads_only_the_session(self, client, django_assert_num_queries):
+    def test_needs_no_query(self, client, django_assert_num_queries):
         submit(client)
-        client.get(URL)  # the success message is consumed here
-        with django_assert_num_queries(1):  # the session row
+        with django_assert_num_queries(0):  # no session row: a signed cookie
             client.get(URL)
+
+
+class TestTicketCookie:
+    """The success page's memory of the ticket: this browser, this page, signed."""
+
+    def test_is_httponly_lax_and_sent_only_to_the_success_page(self, client, settings):
+        response = client.post(reverse("aspirations:submit"), form_data())
+        cookie = response.cookies["krk_ticket"]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+        assert cookie["path"] == URL
+        assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+        assert settings.SESSION_COOKIE_NAME not in response.cookies  # no session was made
+
+    def test_over_https_it_is_secure_prefixed(self, client, settings):
+        settings.SESSION_COOKIE_SECURE = True
+        response = client.post(reverse("aspirations:submit"), form_data(), secure=True)
+        cookie = response.cookies["__Secure-krk_ticket"]
+        assert cookie["secure"]
+        assert "krk_ticket" not in response.cookies
+
+    def test_a_forged_cookie_shows_nothing(self, client):
+        ticket = {"code": "KRK-AAAA-AAAA-A", "due": "2030-01-01T23:59:59+07:00", "emailed": False}
+        client.cookies["krk_ticket"] = signing.dumps(ticket, salt="aspirations.last-ticket", key="not-the-secret-key")
+        response = client.get(URL)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("aspirations:submit")
+
+    def test_an_old_cookie_shows_nothing(self, client, settings, monkeypatch):
+        submit(client)
+        later = time.time() + settings.SESSION_COOKIE_AGE + 1
+        monkeypatch.setattr(signing.time, "time", lambda: later)
+        assert client.get(URL).status_code == 302

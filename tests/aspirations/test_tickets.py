@@ -104,17 +104,3 @@ class TestNormalise:
         code = tickets.format_code("KRK12345")
         assert tickets.normalise(code) == code
         assert tickets.normalise(code.replace("-", "")[3:]) == code
-
-
-class TestGenerateUnique:
-    def test_retries_on_collision(self, monkeypatch):
-        taken = tickets.format_code("AAAAAAAA")
-        fresh = tickets.format_code("BBBBBBBB")
-        drawn = iter([taken, taken, fresh])
-        monkeypatch.setattr(tickets, "generate", lambda: next(drawn))
-        assert tickets.generate_unique(lambda code: code == taken) == fresh
-
-    def test_gives_up_loudly_instead_of_looping(self, monkeypatch):
-        monkeypatch.setattr(tickets, "generate", lambda: "KRK-AAAA-AAAA-A")
-        with pytest.raises(RuntimeError):
-            tickets.generate_unique(lambda code: True, attempts=5)

@@ -109,6 +109,6 @@ class TestQueryCount:
             client.get(URL)
 
 
-# session, user, the user's permissions (2: own and through groups), count, page;
+# session, user, the user's permissions (one query: own and through roles), count, page;
 # the last-seen stamp is saved at most once a minute, so not on this request.
-QUERIES = 6
+QUERIES = 5

@@ -4,7 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from aspirations.forms import AspirationForm, started_token
+from aspirations import tickets
+from aspirations.forms import AspirationForm, StatusLookupForm, started_token
 from aspirations.models import Category
 from patrols.templatetags import form_cache
 
@@ -70,9 +71,49 @@ class TestCrispyCached:
         assert "Kategori yang baru diubah" in render(CACHED, AspirationForm())
 
     def test_costs_the_same_queries_rendered_or_reused(self, django_assert_num_queries):
-        form = AspirationForm()  # the form itself reads the villages
-        with django_assert_num_queries(1):  # the categories, once
+        form = AspirationForm()  # the form itself reads its choices (aspirations.choices)
+        with django_assert_num_queries(0):
             render(CACHED, form)
         form = AspirationForm()
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):
             render(CACHED, form)
+
+
+class TestCrispyCachedBound:
+    """A form with `render_cache_bound` (Cek Status) is kept rendered with its input too."""
+
+    def lookup(self, code: str) -> StatusLookupForm:
+        form = StatusLookupForm({"kode": code})
+        form.is_valid()
+        return form
+
+    @pytest.mark.parametrize("code", ["KRK-7Q4M-9XTP-J", "krk 7q4m 9xtp j", "KRK-7Q4M-9XTP-0", "x", "", "A" * 50])
+    def test_renders_what_crispy_renders(self, code):
+        render(CACHED, self.lookup("KRK-AAAA-AAAA-A"))  # another value, kept first
+        assert render(CACHED, self.lookup(code)) == render(PLAIN, self.lookup(code))
+
+    def test_one_rendering_serves_every_code_without_errors(self):
+        first, second = tickets.format_code("AAAABBBB"), tickets.format_code("ZZZZZZZZ")
+        render(CACHED, self.lookup(first))
+        html = render(CACHED, self.lookup(second))
+        assert len(form_cache._rendered) == 1
+        assert f'value="{second}"' in html and first not in html
+
+    def test_what_was_typed_is_escaped_once(self):
+        typed = '"><script>alert(1)</script>&amp;'
+        render(CACHED, self.lookup(typed))
+        html = render(CACHED, self.lookup(typed))
+        assert "<script>" not in html
+        assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;"' in html
+        assert html == render(PLAIN, self.lookup(typed))
+
+    def test_a_typed_placeholder_is_not_replaced(self):
+        typed = f"krk-csrf-{form_cache._MARK}"
+        html = render(CACHED, self.lookup(typed), csrf_token="token-one")
+        assert f'value="{typed}"' in html
+
+    def test_forms_without_the_flag_are_rendered_afresh(self):
+        bound = AspirationForm({"title": "x"})
+        bound.is_valid()
+        render(CACHED, bound)
+        assert form_cache._rendered == {}

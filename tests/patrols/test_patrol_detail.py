@@ -12,10 +12,10 @@ from tests.patrols.conftest import log
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, permissions (user + groups), the scoped patrol, its members,
+# Session, user, permissions (user and roles, one query), the scoped patrol, its members,
 # topics, photos and edits: the same whatever the patrol holds (the sign-in
 # timeout stamp is saved at most once a minute, not on this request).
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 8
 
 
 def url(patrol: Patrol) -> str:

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,10 +19,11 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("patrols:patrol_list")
 MINE = reverse("patrols:my_patrols")
-# Session, user, permissions (user + groups), the page of patrols (one query: the
+# Session, user, permissions (user and roles, one query), the page of patrols (one query: the
 # photo count is a subquery), the village, officer and imbauan choices of the filter
-# form (the sign-in timeout stamp is saved at most once a minute, not here).
-LIST_QUERIES = 8
+# form (one query, filters.CHOICES) (the sign-in timeout stamp is saved at most once a
+# minute, not here).
+LIST_QUERIES = 5
 
 
 def warmed_up(user):
@@ -100,6 +102,38 @@ class TestPatrolList:
         assert "Belum ada patroli yang dicatat." in client_for(bhabin).get(LIST).content.decode()
 
 
+class TestPatrolListRows:
+    def test_the_time_in_wib_in_indonesian(self, bhabin):
+        PatrolFactory(leader=bhabin, started_at=wib(2024, 5, 7, 8, 0), ended_at=wib(2024, 5, 7, 9, 30))
+        html = client_for(bhabin).get(LIST).content.decode()
+        assert '<time datetime="2024-05-07T08:00:00+07:00">Sel, 7 Mei 2024 8.00–9.30 WIB</time>' in html
+
+    def test_the_time_in_english(self, bhabin):
+        PatrolFactory(leader=bhabin, started_at=wib(2024, 5, 7, 20, 0), ended_at=wib(2024, 5, 7, 21, 30))
+        client = client_for(bhabin)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = client.get(LIST).content.decode()
+        assert '<time datetime="2024-05-07T20:00:00+07:00">Tue, 7 May 2024 8 p.m.–9:30 p.m. WIB</time>' in html
+        assert "Patroli Sambang (visits) · Krangkeng" in html
+
+    def test_edited_officer_and_village_names_show_at_once(self, bhabin, commander):
+        PatrolFactory(leader=bhabin)
+        client = client_for(commander)
+        client.get(LIST)
+        bhabin.first_name, bhabin.rank = "Budi", "aiptu"
+        bhabin.save()
+        renamed = village("Krangkeng")
+        renamed.name = "Krangkeng Kulon"
+        renamed.save()
+        html = client.get(LIST).content.decode()
+        row = html.split("krk-patrol-list", 1)[1]
+        assert "Patroli Sambang · Krangkeng Kulon" in row
+        assert "Aiptu Budi Fauzi" in row
+        # The filter form's choices too (its rendering is reused while they stay the same).
+        assert f'<option value="{renamed.pk}">Krangkeng Kulon</option>' in html
+        assert f'<option value="{bhabin.pk}">Aiptu Budi Fauzi</option>' in html
+
+
 class TestPatrolListQueries:
     @pytest.mark.parametrize("rows", [1, 50])
     def test_constant_in_the_number_of_rows(self, bhabin, other_bhabin, rows, django_assert_num_queries):
@@ -117,12 +151,18 @@ class TestPatrolListQueries:
         with django_assert_num_queries(LIST_QUERIES + 2):
             assert len(shown(client.get(LIST, filters))) == min(rows, PER_PAGE)
 
+    def test_rows_leave_the_report_texts_in_the_database(self, bhabin):
+        PatrolFactory(leader=bhabin)
+        row = shown(client_for(bhabin).get(LIST))[0]
+        assert {"summary", "findings", "actions", "partners"} <= row.get_deferred_fields()
+        assert "password" in row.leader.get_deferred_fields()
+
     @pytest.mark.parametrize("rows", [1, 50])
     def test_my_patrols_constant_too(self, bhabin, rows, django_assert_num_queries):
         bulk(bhabin, rows)
         client = warmed_up(bhabin)
-        # No officer filter on Patroli Saya: one query fewer.
-        with django_assert_num_queries(LIST_QUERIES - 1):
+        # No officer filter on Patroli Saya: the villages and imbauan topics, still one query.
+        with django_assert_num_queries(LIST_QUERIES):
             assert len(shown(client.get(MINE))) == min(rows, PER_PAGE)
 
 

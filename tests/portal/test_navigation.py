@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
+from krangkeng_portal import navigation
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +50,38 @@ def test_footer_says_emergencies_go_to_110(client):
     html = client.get(reverse("home")).content.decode()
     assert 'href="tel:110"' in html
     assert "gratis, 24 jam" in html
+
+
+def test_links_follow_the_chosen_language(client):
+    client.get(reverse("home"))  # the Indonesian links, built and kept
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    labels = nav_labels(client.get(reverse("home")).content.decode())
+    assert {"Home", "Check Status", "Sign in"} <= labels
+    assert not {"Beranda", "Masuk"} & labels
+    translation.activate("id")
+
+
+@pytest.mark.parametrize("name", ["home", "aspirations:submit", "aspirations:status", "directory"])
+def test_exactly_the_current_page_is_marked(client, name):
+    nav = client.get(reverse(name)).content.decode().split('id="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert nav.count('aria-current="page"') == 1
+    assert re.search(rf'class="nav-link active" href="{re.escape(reverse(name))}" aria-current="page"', nav)
+
+
+class TestBar:
+    def test_built_once_per_role_language_and_page(self):
+        anonymous = AnonymousUser()
+        assert navigation.bar(anonymous, "home") is navigation.bar(anonymous, "home")
+        assert navigation.bar(anonymous, "directory") is not navigation.bar(anonymous, "home")
+
+    def test_visibility_is_checked_on_every_request(self, site_admin):
+        admin_links = navigation.bar(site_admin, "home")
+        assert "admin:index" in [link["name"] for link in admin_links.staff]
+        assert navigation.bar(AnonymousUser(), "home").staff == []
+
+    def test_a_new_url_configuration_builds_them_again(self, settings):
+        before = navigation.bar(AnonymousUser(), "home")
+        settings.ROOT_URLCONF = "tests.portal.error_urls"
+        assert navigation._built == {}  # emptied when the setting changed
+        settings.ROOT_URLCONF = "krangkeng_portal.urls"
+        assert navigation.bar(AnonymousUser(), "home") == before

@@ -1,0 +1,61 @@
+"""base.html: what every page shares, kept rendered ({% kept %}) without sharing anything personal."""
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from krangkeng_portal.templatetags import kept
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+KEPT = Template("{% load kept %}{% kept value %}[{{ value }}|{{ other }}]{% endkept %}")
+
+
+def csrf_tokens(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+class TestKeptTag:
+    def test_rendered_once_per_value(self):
+        kept._kept.clear()
+        assert KEPT.render(Context({"value": 1, "other": "a"})) == "[1|a]"
+        assert KEPT.render(Context({"value": 1, "other": "b"})) == "[1|a]"  # kept: `other` is not a key
+        assert KEPT.render(Context({"value": 2, "other": "b"})) == "[2|b]"
+
+    def test_dropped_when_a_setting_changes(self, settings):
+        KEPT.render(Context({"value": 1, "other": "a"}))
+        settings.KRK_UNIT_NAME = "Polsek Lain"
+        assert kept._kept == {}
+
+
+class TestSharedParts:
+    def test_every_visitor_gets_their_own_csrf_token(self):
+        first, second = client_for(None), client_for(None)
+        tokens = csrf_tokens(first.get(reverse("home")).content.decode())
+        other = csrf_tokens(second.get(reverse("home")).content.decode())
+        assert len(tokens) == len(other) == 1 and tokens != other
+
+    def test_the_language_form_returns_to_this_page(self, client):
+        client.get(reverse("aspirations:status"))
+        html = client.get(reverse("aspirations:status"), {"kode": '"><b>x'}).content.decode()
+        assert 'name="next" type="hidden" value="/aspirasi/status/?kode=%22%3E%3Cb%3Ex"' in html
+
+    def test_a_signed_in_page_after_a_public_one_shows_its_own_bar(self, bhabin):
+        client_for(None).get(reverse("home"))
+        html = client_for(bhabin).get(reverse("home")).content.decode()
+        assert bhabin.display_name in html and "Keluar" in html
+        assert ">Masuk<" not in html.split("</nav>", 1)[0]
+
+    def test_two_officers_never_share_the_name_in_the_bar(self, bhabin, other_bhabin):
+        assert bhabin.display_name in client_for(bhabin).get(reverse("home")).content.decode()
+        html = client_for(other_bhabin).get(reverse("home")).content.decode()
+        assert other_bhabin.display_name in html and bhabin.display_name not in html
+
+    def test_the_unit_name_follows_the_setting(self, client, settings):
+        client.get(reverse("home"))
+        settings.KRK_UNIT_NAME = "Polsek Contoh"
+        html = client.get(reverse("home")).content.decode()
+        assert 'class="navbar-brand fw-semibold" href="/">Polsek Contoh</a>' in html
