@@ -84,6 +84,18 @@ def _wib_day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
+def _per_day(rows, prefix: str, key: str, days: list[datetime.date] | None):
+    """(WIB day, `key`, how many) of the patrols started on `days` (None: all), or of their
+    link rows (`prefix` "patrol__": the way from a members or topics row to its patrol)."""
+    return (
+        rows.filter(_started_on(days, prefix))
+        .annotate(day=_wib_day(f"{prefix}started_at"))
+        .order_by()
+        .values_list("day", key)
+        .annotate(n=Count("pk" if not prefix else "patrol_id"))
+    )
+
+
 def _refresh_villages(apps, days) -> None:
     Patrol = apps.get_model("patrols", "Patrol")
     PatrolTally = apps.get_model("patrols", "PatrolTally")
@@ -117,23 +129,9 @@ def _refresh_officers(apps, days) -> None:
     OfficerPatrolTally = apps.get_model("patrols", "OfficerPatrolTally")
     _tally_rows(OfficerPatrolTally, days).delete()
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: {"led": 0, "joined": 0})
-    led = (
-        Patrol.objects.filter(_started_on(days))
-        .annotate(day=_wib_day("started_at"))
-        .order_by()
-        .values_list("day", "leader_id")
-        .annotate(n=Count("pk"))
-    )
-    for day, officer_id, n in led:
+    for day, officer_id, n in _per_day(Patrol.objects.all(), "", "leader_id", days):
         counts[(day, officer_id)]["led"] = n
-    joined = (
-        Patrol.members.through.objects.filter(_started_on(days, "patrol__"))
-        .annotate(day=_wib_day("patrol__started_at"))
-        .order_by()
-        .values_list("day", "officer_id")
-        .annotate(n=Count("patrol_id"))
-    )
-    for day, officer_id, n in joined:
+    for day, officer_id, n in _per_day(Patrol.members.through.objects.all(), "patrol__", "officer_id", days):
         counts[(day, officer_id)]["joined"] = n
     OfficerPatrolTally.objects.bulk_create(
         OfficerPatrolTally(day=day, officer_id=officer_id, **values) for (day, officer_id), values in counts.items()
@@ -144,13 +142,7 @@ def _refresh_topics(apps, days) -> None:
     Patrol = apps.get_model("patrols", "Patrol")
     TopicPatrolTally = apps.get_model("patrols", "TopicPatrolTally")
     _tally_rows(TopicPatrolTally, days).delete()
-    rows = (
-        Patrol.topics.through.objects.filter(_started_on(days, "patrol__"))
-        .annotate(day=_wib_day("patrol__started_at"))
-        .order_by()
-        .values_list("day", "imbauantopic_id")
-        .annotate(n=Count("patrol_id"))
-    )
+    rows = _per_day(Patrol.topics.through.objects.all(), "patrol__", "imbauantopic_id", days)
     TopicPatrolTally.objects.bulk_create(
         TopicPatrolTally(day=day, topic_id=topic_id, patrols=n) for day, topic_id, n in rows
     )
