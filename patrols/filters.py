@@ -29,6 +29,13 @@ TOPICS = ImbauanTopic.objects.only("name")
 CHOICES = ChoiceLists(village=(VILLAGES, ("name",)), officer=(OFFICERS, DISPLAY_NAME_FIELDS), topic=(TOPICS, ("name",)))
 
 
+# The officer's part in a patrol (with the officer filter): the dashboard's "led" and
+# "joined" figures link here, so each list shows exactly the patrols counted.
+LED = "memimpin"
+JOINED = "ikut"
+ROLES = [(LED, _("Led the team")), (JOINED, _("Came along"))]
+
+
 class PatrolFilterForm(forms.Form):
     """Two dates side by side, the choices two to a row on a phone, the search box last."""
 
@@ -55,6 +62,9 @@ class PatrolFilter(django_filters.FilterSet):
         method="filter_officer",
         empty_label=_("All officers"),
     )
+    role = django_filters.ChoiceFilter(
+        label=_("As"), choices=ROLES, empty_label=_("Leader or member"), method="filter_with_officer"
+    )
     situation = django_filters.ChoiceFilter(
         label=_("Situation"), choices=Situation.choices, empty_label=_("Any situation")
     )
@@ -80,10 +90,20 @@ class PatrolFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if mine:  # Patroli Saya: the officer is always the user
             del self.filters["officer"]
+            del self.filters["role"]
 
     def filter_officer(self, queryset, name, value):
+        """Patrols the officer led or came along on (`role` narrows it to one of the two)."""
         membership = Patrol.members.through.objects.filter(patrol_id=OuterRef("pk"), officer_id=value.pk)
+        role = self.form.cleaned_data.get("role")
+        if role == LED:
+            return queryset.filter(leader=value)
+        if role == JOINED:
+            return queryset.filter(Exists(membership))
         return queryset.filter(Q(leader=value) | Exists(membership))
+
+    def filter_with_officer(self, queryset, name, value):
+        return queryset  # applied by filter_officer; alone it means nothing
 
     def filter_text(self, queryset, name, value: str):
         for word in value.split()[:5]:

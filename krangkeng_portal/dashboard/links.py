@@ -12,7 +12,11 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 
+from patrols.filters import JOINED, LED
+
 from .periods import Period
+
+__all__ = ["JOINED", "LED", "OUTSIDE", "YES", "aspiration_export", "aspirations", "patrol_export", "patrols"]
 
 PATROL_LIST = "patrols:patrol_list"
 PATROL_EXPORT = "patrols:patrol_export"
@@ -44,7 +48,7 @@ def _url(name: str, period: Period | None, filters: dict) -> str | None:
 
 
 def patrols(period: Period | None = None, **filters) -> str | None:
-    """The patrol list: village, patrol_type, officer, situation, topic."""
+    """The patrol list: village, patrol_type, officer (and role), situation, topic."""
     return _url(PATROL_LIST, period, filters)
 
 

@@ -330,7 +330,8 @@ def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str
     officer_rows = [
         {
             **row,
-            "patrols_url": links.patrols(period, officer=row["officer"].pk),
+            "led_url": links.patrols(period, officer=row["officer"].pk, role=links.LED),
+            "joined_url": links.patrols(period, officer=row["officer"].pk, role=links.JOINED),
             "assigned_url": links.aspirations(period, officer=row["officer"].pk),
             "overdue_url": links.aspirations(None, officer=row["officer"].pk, overdue=links.YES),
         }

@@ -196,6 +196,14 @@ class TestPatrolListFilters:
         )
         PatrolFactory(leader=bhabin, started_at=led.started_at - datetime.timedelta(hours=2))
         assert shown(commander_client.get(LIST, {"officer": other_bhabin.pk})) == [led, joined]
+        assert shown(commander_client.get(LIST, {"officer": other_bhabin.pk, "role": "memimpin"})) == [led]
+        assert shown(commander_client.get(LIST, {"officer": other_bhabin.pk, "role": "ikut"})) == [joined]
+        # Without an officer the role means nothing: every patrol.
+        assert len(shown(commander_client.get(LIST, {"role": "ikut"}))) == 3
+
+    def test_patroli_saya_has_no_officer_or_role_filter(self, bhabin):
+        response = client_for(bhabin).get(reverse("patrols:my_patrols"))
+        assert not {"officer", "role"} & set(response.context["filter"].form.fields)
 
     def test_situation(self, bhabin, commander_client):
         PatrolFactory(leader=bhabin)

@@ -294,6 +294,8 @@ class TestLinks:
             (figure(data.patrol_figures, "incidents").url, 1),
             (by_name(data)["Srengseng"].patrols_url, 2),
             (data.topic_bars[0].url, 2),
+            *[(row["led_url"], row["led"]) for row in data.officers],
+            *[(row["joined_url"], row["joined"]) for row in data.officers],
         ]:
             html = client.get(url).content.decode()
             assert html.count('class="list-group-item position-relative"') == expected, url
