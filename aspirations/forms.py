@@ -26,6 +26,8 @@ OUTSIDE_KRANGKENG = "luar"
 ANONYMOUS = "anonim"
 IDENTIFIED = "kontak"
 STARTED_SALT = "aspirations.form-started"
+# Shown while a form with photos is on its way (portal.js), which also stops a second tap.
+SENDING = _("Sending… With photos on a slow connection this can take a minute; please keep this page open.")
 # Typing an hour or two ahead of "now" is a wrong clock, not a future event; more is a mistake.
 FUTURE_TOLERANCE = 15 * 60
 
@@ -157,7 +159,7 @@ class AspirationForm(forms.Form):
         # nor when {% crispy_cached %} has the HTML kept.
         helper = FormHelper()
         helper.form_id = "aspiration-form"
-        helper.attrs = {"novalidate": ""}
+        helper.attrs = {"novalidate": "", "data-krk-sending": SENDING}
         helper.layout = Layout(
             Fieldset(
                 _("Your report"),

@@ -16,3 +16,41 @@ document.addEventListener("click", function (event) {
     status.textContent = "";
   }, 60000);
 });
+
+// A form marked data-krk-sending (forms with photos) says it is on its way and ignores a
+// second tap until the page changes: on a slow connection the first is still uploading,
+// and a second would file the same report twice.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-krk-sending")) {
+    return;
+  }
+  if (form.krkSending) {
+    event.preventDefault();
+    return;
+  }
+  form.krkSending = true;
+  var status = form.querySelector("[data-krk-sending-status]");
+  if (!status) {
+    status = document.createElement("p");
+    status.className = "small text-body-secondary mt-2";
+    status.setAttribute("role", "status");
+    status.setAttribute("data-krk-sending-status", "");
+    form.appendChild(status);
+  }
+  status.textContent = form.getAttribute("data-krk-sending");
+});
+
+// Back to a page the browser kept (back/forward cache): the form may be sent again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) {
+    return;
+  }
+  document.querySelectorAll("form[data-krk-sending]").forEach(function (form) {
+    form.krkSending = false;
+    var status = form.querySelector("[data-krk-sending-status]");
+    if (status) {
+      status.textContent = "";
+    }
+  });
+});

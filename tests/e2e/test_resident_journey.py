@@ -84,3 +84,23 @@ def test_without_javascript_errors_show_by_their_fields_and_nothing_typed_is_los
         assert not page.get_by_role("button", name="Cetak").is_visible()  # needs JavaScript; the menu prints
     finally:
         context.close()
+
+
+def test_a_second_tap_while_sending_is_ignored(page):
+    """On a slow connection a resident taps "Kirim" again while the photos upload: the
+    form says it is on its way and the second submit is cancelled, so one report makes
+    one ticket. (Synthetic submit events: they run the page's handlers without sending.)"""
+    page.goto("/aspirasi/kirim/")
+    first, second, shown = page.evaluate(
+        """() => {
+            const form = document.getElementById("aspiration-form");
+            const tap = () => {
+                const event = new SubmitEvent("submit", {bubbles: true, cancelable: true});
+                form.dispatchEvent(event);
+                return event.defaultPrevented;
+            };
+            return [tap(), tap(), form.querySelector("[role=status]").textContent];
+        }"""
+    )
+    assert (first, second) == (False, True)
+    assert shown.startswith("Sedang mengirim")
