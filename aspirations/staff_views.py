@@ -176,7 +176,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, aspiration)
 
 
-def _act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
+    """One workflow step on the detail page (verify, reject, assign, reply, note, resolve,
+    reopen): the URLconf names each step's URL and passes its action."""
     aspiration = get_aspiration_for_user(request.user, pk, detail=True)
     if not workflow.may(request.user, aspiration, action):
         raise PermissionDenied
@@ -197,48 +201,6 @@ def _act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
             messages.success(request, done)
             return redirect(aspiration)
     return _render_detail(request, aspiration, bound=form)
-
-
-@login_required
-@require_POST
-def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.VERIFY)
-
-
-@login_required
-@require_POST
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.REJECT)
-
-
-@login_required
-@require_POST
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.ASSIGN)
-
-
-@login_required
-@require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.REPLY)
-
-
-@login_required
-@require_POST
-def note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.NOTE)
-
-
-@login_required
-@require_POST
-def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.RESOLVE)
-
-
-@login_required
-@require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.REOPEN)
 
 
 @login_required

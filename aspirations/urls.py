@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import export_views, staff_views, views
+from .workflow import Action
 
 app_name = "aspirations"
 
@@ -17,13 +18,13 @@ urlpatterns = [
     path("staf/patroli/<int:patrol_pk>/catat/", staff_views.record_on_patrol, name="record_on_patrol"),
     path("staf/<int:pk>/", staff_views.detail, name="detail"),
     path("staf/<int:pk>/slip/", staff_views.slip, name="slip"),
-    path("staf/<int:pk>/verifikasi/", staff_views.verify, name="verify"),
-    path("staf/<int:pk>/tolak/", staff_views.reject, name="reject"),
-    path("staf/<int:pk>/disposisi/", staff_views.assign, name="assign"),
-    path("staf/<int:pk>/tanggapi/", staff_views.reply, name="reply"),
-    path("staf/<int:pk>/catatan/", staff_views.note, name="note"),
-    path("staf/<int:pk>/selesaikan/", staff_views.resolve, name="resolve"),
-    path("staf/<int:pk>/buka-kembali/", staff_views.reopen, name="reopen"),
+    path("staf/<int:pk>/verifikasi/", staff_views.act, {"action": Action.VERIFY}, name="verify"),
+    path("staf/<int:pk>/tolak/", staff_views.act, {"action": Action.REJECT}, name="reject"),
+    path("staf/<int:pk>/disposisi/", staff_views.act, {"action": Action.ASSIGN}, name="assign"),
+    path("staf/<int:pk>/tanggapi/", staff_views.act, {"action": Action.REPLY}, name="reply"),
+    path("staf/<int:pk>/catatan/", staff_views.act, {"action": Action.NOTE}, name="note"),
+    path("staf/<int:pk>/selesaikan/", staff_views.act, {"action": Action.RESOLVE}, name="resolve"),
+    path("staf/<int:pk>/buka-kembali/", staff_views.act, {"action": Action.REOPEN}, name="reopen"),
     path("staf/<int:pk>/identitas/", staff_views.reveal_identity, name="reveal_identity"),
     path("staf/foto/<int:pk>/", staff_views.photo, name="photo"),
     path("staf/foto/<int:pk>/kecil/", staff_views.photo, {"thumbnail": True}, name="photo_thumbnail"),
