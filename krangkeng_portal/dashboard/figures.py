@@ -21,9 +21,8 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
-from django.utils import translation
 
-from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Status
+from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Category, Status
 from patrols.models import (
     Officer,
     OfficerPatrolTally,
@@ -173,13 +172,6 @@ def aspiration_summary(period: Period, now: datetime.datetime) -> dict:
     return totals
 
 
-def category_label(name: str, name_en: str) -> str:
-    """Category.label for a values() row."""
-    if name_en and (translation.get_language() or "").startswith("en"):
-        return name_en
-    return name
-
-
 def aspirations_by_week_and_category(period: Period) -> list[dict]:
     """Rows of (week Monday, category id, label, n): one query grouped by category, a count per week.
 
@@ -202,7 +194,7 @@ def aspirations_by_week_and_category(period: Period) -> list[dict]:
         {
             "week": monday,
             "category_id": row["category_id"],
-            "label": category_label(row["category__name"], row["category__name_en"]),
+            "label": Category.label_for(row["category__name"], row["category__name_en"]),
             "sort_order": row["category__sort_order"],
             "n": row[f"week_{index}"],
         }
@@ -228,7 +220,7 @@ def aspirations_by_category(period: Period) -> list[dict]:
     result = [
         {
             "id": row["category_id"],
-            "label": category_label(row["category__name"], row["category__name_en"]),
+            "label": Category.label_for(row["category__name"], row["category__name_en"]),
             **{key: row[key] for key in ("n", "open", "resolved", "rejected")},
         }
         for row in rows
