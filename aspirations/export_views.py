@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from patrols import exports as writer
+from core import exports as writer
 
 from .exports import aspiration_export, aspiration_export_identity_record
 from .filters import BY_DEADLINE, AspirationFilter

@@ -1,6 +1,6 @@
 """The inbox's export: the aspirations the inbox shows with its filters, as Excel or CSV.
 
-Built on the shared writer in patrols.exports (Indonesian headers, WIB times,
+Built on the shared writer in core.exports (Indonesian headers, WIB times,
 formula neutralisation). The reporter's identity is left out unless the user holds
 `aspirations.view_reporter_identity` AND asks for it; such an export is recorded in
 the audit trail (like a reveal) before any row leaves the server.
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from patrols.exports import Column, export_response, labels, stamped
+from core.exports import Column, export_response, labels, stamped
 from patrols.models import Officer, Village
 
 from .models import AspirationType, Category, Channel, Priority, RejectionReason, Status

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
-from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
+from core.dates import FromDayFilter, UntilDayFilter
 from patrols.choice_lists import ChoiceLists
 from patrols.models import DISPLAY_NAME_FIELDS, Village
 

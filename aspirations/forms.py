@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from patrols.images import MultiplePhotoField
+from core.images import MultiplePhotoField
 from patrols.models import Village, phone_validator
 
 from . import choices, tickets

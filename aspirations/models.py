@@ -415,7 +415,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A photo on an aspiration, re-encoded and stripped by `patrols.images`.
+    """A photo on an aspiration, re-encoded and stripped by `core.images`.
 
     Files live under MEDIA_ROOT, which no URL serves: staff views check
     permission and stream them; the public status page never shows them.

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 # Leaf helpers of the project package (they import no app): one definition of the
 # client address, its keyed hash and the 429 page for every limit in the portal.
-from krangkeng_portal import errors
-from krangkeng_portal.security import client_ip, client_ip_hash
+from core import errors
+from core.security import client_ip, client_ip_hash
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from patrols.images import ProcessedPhoto
+from core.images import ProcessedPhoto
 from patrols.models import Officer, Patrol, Village
 
 from . import deadlines, notifications, tickets, workflow

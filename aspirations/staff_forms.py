@@ -15,8 +15,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.images import MultiplePhotoField
 from patrols.forms import OfficerChoiceField
-from patrols.images import MultiplePhotoField
 from patrols.models import Village, phone_validator
 
 from . import tickets

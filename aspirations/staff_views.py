@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.images import photo_response
+from core.pagination import page_of
 from patrols.access import get_patrol_for_user
-from patrols.images import photo_response
 from patrols.models import Patrol
-from patrols.pagination import page_of
 
 from . import notifications, selectors, services, workflow
 from .access import get_aspiration_for_user, get_attachment_for_user, get_slip_for_user

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from krangkeng_portal.security import client_ip_hash
-from patrols.images import MAX_UPLOAD_BYTES
+from core.images import MAX_UPLOAD_BYTES
+from core.security import client_ip_hash
 
 from . import notifications, ratelimit, selectors, services
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm

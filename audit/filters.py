@@ -4,7 +4,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
+from core.dates import FromDayFilter, UntilDayFilter
 
 from .models import AuditAction, AuditEntry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from krangkeng_portal.session_lifetime import EXPIRED_ATTR
+from core.session_lifetime import EXPIRED_ATTR
 
 from .models import AuditAction
 from .services import audit_record

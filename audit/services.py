@@ -4,7 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from krangkeng_portal.security import client_ip_hash
+from core.security import client_ip_hash
 
 from .models import AuditAction, AuditEntry
 

@@ -44,7 +44,8 @@ from aspirations.models import (
     RejectionReason,
     Status,
 )
-from patrols import roles, tallies
+from core import roles
+from patrols import tallies
 from patrols.demo import BABINSA, KUWU, PLACES, seed_accounts
 from patrols.models import (
     Assignment,

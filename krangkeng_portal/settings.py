@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "core",
     "audit",
     "patrols",
     "aspirations",
@@ -135,15 +136,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "krangkeng_portal.security.SecurityHeadersMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "krangkeng_portal.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "krangkeng_portal.session_lifetime.SessionLifetimeMiddleware",
+    "core.session_lifetime.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out sign-in into the 429 page; django-axes wants it last.
     "axes.middleware.AxesMiddleware",
@@ -189,7 +190,7 @@ LOGOUT_REDIRECT_URL = "home"
 # AxesStandaloneBackend refuses locked-out sign-ins before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "patrols.backends.OneQueryPermissionsBackend",  # ModelBackend, one query for the permissions
+    "core.backends.OneQueryPermissionsBackend",  # ModelBackend, one query for the permissions
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -264,10 +265,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "krangkeng_portal.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Staff sessions end after KRK_SESSION_IDLE_MINUTES without a request and
-# KRK_SESSION_MAX_HOURS after sign-in (krangkeng_portal.session_lifetime).
+# KRK_SESSION_MAX_HOURS after sign-in (core.session_lifetime).
 KRK_SESSION_IDLE_SECONDS = env_int("KRK_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 KRK_SESSION_MAX_SECONDS = env_int("KRK_SESSION_MAX_HOURS", 12, minimum=1) * 3600
 KRK_SESSION_TOUCH_SECONDS = 60
@@ -307,8 +308,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("KRK_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "krangkeng_portal.errors.axes_lockout_response"
-AXES_CLIENT_IP_CALLABLE = "krangkeng_portal.security.client_network"
+AXES_LOCKOUT_CALLABLE = "core.errors.axes_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_network"
 # Sign-ins are in the audit trail with a hashed address; axes' own access log
 # would keep every address in clear.
 AXES_DISABLE_ACCESS_LOG = True

@@ -23,7 +23,7 @@ urlpatterns = [
 
 # Error pages render without context processors (templates/error_base.html); the
 # 500 page shows an incident id that is also written to the log.
-handler400 = "krangkeng_portal.errors.bad_request"
-handler403 = "krangkeng_portal.errors.permission_denied"
-handler404 = "krangkeng_portal.errors.page_not_found"
-handler500 = "krangkeng_portal.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -13,8 +13,10 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from . import roles, tallies
-from .images import process_photo
+from core import roles
+from core.images import process_photo
+
+from . import tallies
 from .models import (
     DEFAULT_VISIT_TARGET_DAYS,
     Assignment,

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from krangkeng_portal.dates import FromDayFilter, UntilDayFilter
+from core.dates import FromDayFilter, UntilDayFilter
 
 from .choice_lists import ChoiceLists
 from .forms import OfficerChoiceField

@@ -10,7 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .images import MAX_UPLOAD_BYTES, MultiplePhotoField
+from core.images import MAX_UPLOAD_BYTES, MultiplePhotoField
+
 from .models import Officer, Patrol, PatrolPhoto
 from .patrol_models import MAX_PHOTOS
 from .selectors import home_village, offered_topics, patrol_officers

@@ -275,12 +275,12 @@ class Patrol(ChoiceLabelsMixin, models.Model):
 
 
 def photo_upload_to(instance: PatrolPhoto, filename: str) -> str:
-    # `filename` is already random (patrols.images); fan out by its first two characters.
+    # `filename` is already random (core.images); fan out by its first two characters.
     return f"patrols/{filename[:2]}/{filename}"
 
 
 class PatrolPhoto(models.Model):
-    """Documentation photo, re-encoded by patrols.images; served only by the permission-checked view."""
+    """Documentation photo, re-encoded by core.images; served only by the permission-checked view."""
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="photos", verbose_name=_("patrol"))
     image = models.FileField(_("photo"), upload_to=photo_upload_to, max_length=200)

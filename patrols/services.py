@@ -14,9 +14,9 @@ from django.utils.translation import ngettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from core.images import ProcessedPhoto
 
 from .access import patrol_can_edit
-from .images import ProcessedPhoto
 from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
 from .patrol_models import MAX_PHOTOS
 

@@ -26,7 +26,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from krangkeng_portal.dates import day_range
+from core.dates import day_range
 
 from .patrol_models import Situation
 

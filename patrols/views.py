@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from krangkeng_portal.security import permissions_policy
+from core import exports as writer
+from core.images import photo_response
+from core.pagination import page_of
+from core.security import permissions_policy
 
 from . import exports
 from .access import get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
 from .filters import PatrolFilter
 from .forms import PatrolEditForm, PatrolForm
-from .images import photo_response
 from .models import Patrol
-from .pagination import page_of
 from .services import patrol_log, patrol_update
 
 
@@ -57,7 +58,7 @@ def _export_urls(request: HttpRequest) -> dict[str, str]:
     query = request.GET.copy()
     query.pop("page", None)
     urls = {}
-    for file_format in exports.FORMATS:
+    for file_format in writer.FORMATS:
         query["format"] = file_format
         urls[file_format] = f"{reverse('patrols:patrol_export')}?{query.urlencode()}"
     return urls
@@ -85,15 +86,15 @@ def patrol_export(request: HttpRequest) -> HttpResponse:
     """Ekspor: the patrols the list shows with the same filters, as Excel or CSV (constant queries)."""
     _require(request.user, "patrols.view_patrol")
     file_format = request.GET.get("format")
-    if file_format not in exports.FORMATS:
-        file_format = exports.XLSX
+    if file_format not in writer.FORMATS:
+        file_format = writer.XLSX
     patrol_filter = PatrolFilter(request.GET, queryset=Patrol.objects.visible_to(request.user), request=request)
     queryset = patrol_filter.qs
-    if exports.too_many(queryset):
+    if writer.too_many(queryset):
         messages.error(
             request,
             _("More than %(count)s patrols match: narrow the filter (for example the dates) and export again.")
-            % {"count": intcomma(exports.MAX_ROWS)},
+            % {"count": intcomma(writer.MAX_ROWS)},
         )
         query = request.GET.copy()
         query.pop("format", None)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from aspirations import choices
-from patrols import roles
+from core import roles
 from patrols.models import Position
 from patrols.services import assignment_start
 from tests.factories import OfficerFactory, village

@@ -6,7 +6,7 @@ to them) is decided by the views' scoping; these are the role-wide rights.
 
 from django.db import migrations
 
-from patrols.roles import grant_permissions, revoke_permissions
+from core.roles import grant_permissions, revoke_permissions
 
 GRANTS = {
     # Officers record aspirations heard on patrol and write on the timeline.

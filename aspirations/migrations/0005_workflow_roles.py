@@ -13,7 +13,7 @@ constraints would refuse them, so they are repaired here first.
 
 from django.db import migrations
 
-from patrols.roles import grant_permissions, revoke_permissions
+from core.roles import grant_permissions, revoke_permissions
 
 GRANTS = {
     "officer": ["aspirations.handle_aspiration"],

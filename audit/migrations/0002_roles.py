@@ -6,7 +6,7 @@ ours, and unlocking is part of the same accountability story.
 
 from django.db import migrations
 
-from patrols.roles import grant_permissions, revoke_permissions
+from core.roles import grant_permissions, revoke_permissions
 
 GRANTS = {
     "command": ["audit.view_auditentry"],

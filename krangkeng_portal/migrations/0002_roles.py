@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from patrols.roles import grant_permissions, revoke_permissions
+from core.roles import grant_permissions, revoke_permissions
 
 GRANTS = {
     "command": ["krangkeng_portal.view_dashboard", "krangkeng_portal.view_recap"],

@@ -7,7 +7,7 @@ at any time. admin: everything, including the imbauan topics and photos.
 
 from django.db import migrations
 
-from patrols.roles import grant_permissions, revoke_permissions
+from core.roles import grant_permissions, revoke_permissions
 
 GRANTS = {
     "officer": ["patrols.view_patrol", "patrols.log_patrol", "patrols.change_patrol", "patrols.view_imbauantopic"],

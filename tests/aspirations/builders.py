@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aspirations import deadlines
 from aspirations.models import Aspiration, AspirationEvent, EventKind, RejectionReason, Status
-from patrols.images import process_photo
+from core.images import process_photo
 from tests.factories import AspirationFactory
 from tests.photos import photo_upload
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from aspirations.models import Status
 from audit.models import AuditAction, AuditEntry
-from patrols import exports as writer
+from core import exports as writer
 from tests.conftest import client_for
 from tests.factories import OfficerFactory
 from tests.portal.dashboard_world import aspiration, wib

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from aspirations.models import AspirationEvent, Category, EventKind, Status
-from patrols import roles
+from core import roles
 from tests.factories import AspirationFactory, OfficerFactory, category
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from aspirations.models import Status
-from patrols.images import THUMB_SIDE
+from core.images import THUMB_SIDE
 from tests.aspirations.builders import in_status, with_photo
 from tests.conftest import client_for
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from aspirations import notifications, services, tickets
 from aspirations.models import Aspiration, AspirationEvent, Attachment, Channel, EventKind, Status
-from patrols import roles
-from patrols.images import process_photo
+from core import roles
+from core.images import process_photo
 from tests.aspirations.conftest import stored_files
 from tests.factories import AspirationFactory, OfficerFactory, category, village
 from tests.photos import jpeg_bytes, upload

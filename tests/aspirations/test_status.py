@@ -10,7 +10,7 @@ from django.utils import timezone
 from aspirations import deadlines, selectors, tickets
 from aspirations.models import AspirationEvent, EventKind, RejectionReason, Status
 from aspirations.services import aspiration_submit
-from patrols import roles
+from core import roles
 from tests.factories import AspirationFactory, OfficerFactory, category, village
 
 URL = reverse("aspirations:status")

@@ -13,7 +13,7 @@ from PIL import Image
 from aspirations import views
 from aspirations.forms import ANONYMOUS, IDENTIFIED, OUTSIDE_KRANGKENG, started_token
 from aspirations.models import Aspiration, AspirationEvent, Attachment, Category, Channel, EventKind, Status
-from patrols.images import MAX_UPLOAD_BYTES
+from core.images import MAX_UPLOAD_BYTES
 from tests.aspirations.conftest import form_data, identified_data, stored_files
 from tests.photos import (
     GPS_IFD,

@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from aspirations.models import Aspiration, Status
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_record
-from krangkeng_portal.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
+from core.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
 from patrols.models import Patrol
 from tests.aspirations.builders import in_status
 from tests.conftest import PASSWORD, client_for

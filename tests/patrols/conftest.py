@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from core.images import process_photo
 from patrols.forms import DATETIME_LOCAL
-from patrols.images import process_photo
 from patrols.services import patrol_log
 from tests.factories import village
 from tests.photos import photo_upload

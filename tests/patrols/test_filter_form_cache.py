@@ -9,7 +9,7 @@ from django.utils import translation
 
 from aspirations.filters import AspirationFilter
 from aspirations.models import Aspiration, Category
-from patrols import roles
+from core import roles
 from patrols.filters import PatrolFilter
 from patrols.models import ImbauanTopic, Patrol
 from patrols.templatetags import form_cache

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from patrols import roles
+from core import roles
 from patrols.access import get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
 from patrols.models import Assignment, Patrol
 from tests.factories import OfficerFactory, PatrolFactory, village

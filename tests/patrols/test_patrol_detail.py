@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patrols import roles
+from core import roles
 from patrols.models import ImbauanTopic, Patrol, PatrolEdit
 from tests.conftest import client_for
 from tests.factories import OfficerFactory

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from patrols import roles
+from core import roles
+from core.pagination import PER_PAGE
 from patrols.models import Patrol, PatrolPhoto
-from patrols.pagination import PER_PAGE
 from tests.conftest import client_for
 from tests.factories import OfficerFactory, PatrolFactory, village
 from tests.patrols.conftest import log

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from patrols.images import THUMB_SIDE
+from core.images import THUMB_SIDE
 from tests.conftest import client_for
 from tests.patrols.conftest import log
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from patrols import roles
-from patrols.images import process_photo
+from core import roles
+from core.images import process_photo
 from patrols.models import ImbauanTopic, Patrol, PatrolEdit, PatrolPhoto
 from patrols.services import patrol_log, patrol_update
 from tests.factories import OfficerFactory, village

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from patrols import roles
+from core import roles
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from aspirations.selectors import handling_officers
-from patrols import roles
+from core import roles
 from patrols.selectors import patrol_officers
 from tests.factories import OfficerFactory
 

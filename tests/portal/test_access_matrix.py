@@ -103,7 +103,7 @@ def _url_names(patterns, prefix: str = "") -> set[str]:
 
 def patrol_world(bhabin) -> dict:
     """A patrol the officer logged an hour ago in Krangkeng, with one photo."""
-    from patrols.images import process_photo
+    from core.images import process_photo
     from patrols.services import patrol_log
     from tests.factories import village
     from tests.photos import photo_upload
@@ -127,7 +127,7 @@ def patrol_world(bhabin) -> dict:
 def aspiration_world(bhabin, operator) -> dict:
     """An aspiration from the web form, verified and assigned to the officer, with one photo."""
     from aspirations.services import aspiration_assign, aspiration_submit, aspiration_verify
-    from patrols.images import process_photo
+    from core.images import process_photo
     from tests.factories import category, village
     from tests.photos import photo_upload
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from krangkeng_portal.errors import too_many_requests
+from core.errors import too_many_requests
 from tests.portal.test_headers import assert_no_inline_code, assert_security_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.error_urls")]
@@ -70,14 +70,14 @@ class TestTooManyRequests:
 class TestServerError:
     def test_shows_an_incident_id_that_is_in_the_log(self, caplog):
         client = Client(raise_request_exception=False)
-        with caplog.at_level(logging.ERROR, logger="krangkeng_portal.errors"):
+        with caplog.at_level(logging.ERROR, logger="core.errors"):
             response = client.get("/boom/")
         assert response.status_code == 500
         body = response.content.decode()
         assert "Terjadi kesalahan di pihak kami" in body
         incident = re.search(r"\b([2-9A-Z]{4}-[2-9A-Z]{4})\b", body).group(1)
         assert response["X-Incident-Id"] == incident
-        records = [r for r in caplog.records if r.name == "krangkeng_portal.errors"]
+        records = [r for r in caplog.records if r.name == "core.errors"]
         assert len(records) == 1
         assert incident in records[0].getMessage()
         assert records[0].exc_info[0] is ZeroDivisionError

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from krangkeng_portal.security import DENIED_FEATURES
+from core.security import DENIED_FEATURES
 from tests.conftest import client_for
 from tests.portal import test_access_matrix
 from tests.portal.test_access_matrix import PERSONAS, ROUTES

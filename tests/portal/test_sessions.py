@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
-from krangkeng_portal.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
+from core.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
 from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ CATALOGUES = sorted(
 
 def test_there_is_a_catalogue_per_app_and_the_project():
     found = {path.relative_to(ROOT).parts[0] for path in CATALOGUES}
-    assert {"locale", "patrols", "aspirations"} <= found
+    assert {"locale", "core", "patrols", "aspirations"} <= found
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -47,7 +47,7 @@ from openpyxl import load_workbook
 from aspirations.forms import IDENTIFIED, started_token
 from aspirations.models import Aspiration, AspirationEvent, Attachment
 from aspirations.services import aspiration_submit
-from patrols.images import process_photo
+from core.images import process_photo
 from patrols.models import Patrol, PatrolPhoto
 from patrols.services import patrol_log
 from tests.conftest import client_for

@@ -1,10 +1,10 @@
-"""krangkeng_portal.security: the per-view header decorators and the client address."""
+"""core.security: the per-view header decorators and the client address."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from krangkeng_portal.security import (
+from core.security import (
     SecurityHeadersMiddleware,
     client_ip,
     client_ip_hash,

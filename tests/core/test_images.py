@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
-from patrols.images import (
+from core.images import (
     DISPLAY_SIDE,
     MAX_UPLOAD_BYTES,
     THUMB_SIDE,

@@ -4,7 +4,7 @@ import zoneinfo
 import pytest
 
 from audit.models import AuditEntry
-from krangkeng_portal.dates import FromDayFilter, UntilDayFilter, day_range, day_start
+from core.dates import FromDayFilter, UntilDayFilter, day_range, day_start
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Permission
 
-from patrols import roles
-from patrols.backends import OneQueryPermissionsBackend
+from core import roles
+from core.backends import OneQueryPermissionsBackend
 from patrols.models import Officer
 from tests.factories import OfficerFactory
 

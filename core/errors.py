@@ -26,7 +26,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-logger = logging.getLogger("krangkeng_portal.errors")
+logger = logging.getLogger(__name__)
 
 # No 0/O or 1/I, so an incident id can be read out over the phone.
 _INCIDENT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

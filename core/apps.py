@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app shares: photos, exports, pagination, roles, client address, error pages, dates, sessions.
+
+    Imports no other app of the portal (tests/core/test_layers.py): `audit`,
+    `patrols`, `aspirations` and the pages in `krangkeng_portal` build on it.
+    """
+
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .session_lifetime import stamp_sign_in
+
+        # Sign-in has no hook but this signal: the absolute session lifetime starts here.
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="core.stamp_sign_in")

@@ -1,0 +1,169 @@
+"""Exports to Excel (XLSX) and CSV: one writer for every list.
+
+The writer takes column headers and rows of plain values. It writes times in WIB,
+headers and labels in Indonesian (the unit's reporting language, whatever the
+language of the screen), and neutralises text that a spreadsheet would run as a
+formula (a cell starting with =, +, -, @, a tab or a carriage return gets a leading
+apostrophe; OWASP "CSV injection"). CSV streams row by row; XLSX is built in
+openpyxl's write-only mode (rows go to a temporary file, not into memory).
+
+The patrol list (patrols.exports) and the aspiration inbox (aspirations.exports)
+give it their columns and rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+CSV = "csv"
+XLSX = "xlsx"
+FORMATS = (XLSX, CSV)
+# Beyond this many rows an export is refused ("narrow the filter"): a spreadsheet of a
+# whole Polres year helps nobody, and the request must stay short.
+MAX_ROWS = 50_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+XLSX_DATETIME = "dd-mm-yyyy hh:mm"
+XLSX_DATE = "dd-mm-yyyy"
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str | Promise
+    width: int = 14  # in Excel's character widths
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet must show, never evaluate: "=HYPERLINK(...)" -> "'=HYPERLINK(...)"."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _plain(value):
+    """A cell value: aware times in WIB without tzinfo, lazy strings as text, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, int | float | decimal.Decimal | datetime.date):
+        return value
+    return neutralise(str(value))
+
+
+def _csv_text(value) -> str:
+    value = _plain(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _headers(columns: Sequence[Column]) -> list[str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return [str(column.header) for column in columns]
+
+
+def csv_response(*, filename: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+    """Stream rows as CSV (UTF-8 with a byte-order mark, so Excel reads the accents right)."""
+    headers = _headers(columns)
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(headers)
+        with translation.override(settings.LANGUAGE_CODE):
+            for row in rows:
+                yield writer.writerow([_csv_text(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPES[CSV])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(*, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> FileResponse:
+    """Write rows to one worksheet (bold, frozen header row; dates as real Excel dates)."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    worksheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header_cells = []
+    for header in _headers(columns):
+        cell = WriteOnlyCell(worksheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    worksheet.append(header_cells)
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows:
+            worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+    # Spooled: small files stay in memory, big ones go to disk until sent.
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(output)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=CONTENT_TYPES[XLSX])
+
+
+def _xlsx_cell(worksheet, value):
+    value = _plain(value)
+    # Text is appended as it is: openpyxl takes only a leading "=" for a formula, and
+    # _plain() has already put an apostrophe before any.
+    if isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = XLSX_DATETIME
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = XLSX_DATE
+        return cell
+    return value
+
+
+def export_response(
+    file_format: str, *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]
+):
+    if file_format == CSV:
+        return csv_response(filename=filename, columns=columns, rows=rows)
+    return xlsx_response(filename=filename, sheet=sheet, columns=columns, rows=rows)
+
+
+def too_many(queryset) -> bool:
+    """More than MAX_ROWS rows? One query that stops reading at the limit."""
+    return queryset.order_by()[MAX_ROWS : MAX_ROWS + 1].exists()
+
+
+def labels(choices) -> dict[str, str]:
+    """A TextChoices' labels in the active language, for looking up row after row."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def stamped(name: str) -> str:
+    """A file name with the local time: patroli-20240520-1430."""
+    return f"{name}-{timezone.localtime():%Y%m%d-%H%M}"
