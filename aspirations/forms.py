@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import phone_validator
 from core.images import MultiplePhotoField
-from patrols.models import Village, phone_validator
+from patrols.models import Village
 
 from . import choices, tickets
 from .models import AspirationType, Category

@@ -15,9 +15,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import phone_validator
 from core.images import MultiplePhotoField
 from patrols.forms import OfficerChoiceField
-from patrols.models import Village, phone_validator
+from patrols.models import Village
 
 from . import tickets
 from .forms import FUTURE_TOLERANCE, MAX_PHOTOS, OUTSIDE_KRANGKENG, CategoryChoiceField

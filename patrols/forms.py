@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import MAX_UPLOAD_BYTES, MultiplePhotoField
 
-from .models import Officer, Patrol, PatrolPhoto
-from .patrol_models import MAX_PHOTOS
+from .models import MAX_PHOTOS, Officer, Patrol, PatrolPhoto
 from .selectors import home_village, offered_topics, patrol_officers
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

@@ -17,8 +17,7 @@ from audit.services import audit_record
 from core.images import ProcessedPhoto
 
 from .access import patrol_can_edit
-from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
-from .patrol_models import MAX_PHOTOS
+from .models import MAX_PHOTOS, Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
 
 
 @transaction.atomic

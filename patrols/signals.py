@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import tallies
-from .patrol_models import Patrol, PatrolPhoto
+from .models import Patrol, PatrolPhoto
 
 
 def _loaded_day(patrol: Patrol):

@@ -1,4 +1,4 @@
-"""Keep the daily patrol tallies (`tally_models`) equal to the patrols they count.
+"""Keep the daily patrol tallies (`models.tallies`) equal to the patrols they count.
 
 `refresh(days)` recomputes the given WIB days from the patrols themselves: it
 deletes those days' rows and counts again, so it is right however the patrols
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from core.dates import day_range
 
-from .patrol_models import Situation
+from .models import Situation
 
 VILLAGES = "villages"  # PatrolTally: per village and type
 OFFICERS = "officers"  # OfficerPatrolTally: led (the patrol's leader) and joined (its members)

@@ -2,7 +2,7 @@
 
 Every function here runs ONE query (village_rows two: the villages, then their
 current officers), whatever the number of patrols or aspirations. Patrol figures
-sum the daily tallies (`patrols.tally_models`: per day, village and type; per day
+sum the daily tallies (`patrols.models.tallies`: per day, village and type; per day
 and officer; per day and topic), so a 30-day period reads a few hundred rows
 however many patrols it holds; aspirations are read through their indexes by
 `submitted_at`, (village, submitted_at) and (assigned_to, status). Nothing loops

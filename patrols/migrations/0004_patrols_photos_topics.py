@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import patrols.patrol_models
+import patrols.models.patrols
 
 
 class Migration(migrations.Migration):
@@ -245,13 +245,13 @@ class Migration(migrations.Migration):
                 (
                     "image",
                     models.FileField(
-                        max_length=200, upload_to=patrols.patrol_models.photo_upload_to, verbose_name="photo"
+                        max_length=200, upload_to=patrols.models.patrols.photo_upload_to, verbose_name="photo"
                     ),
                 ),
                 (
                     "thumbnail",
                     models.FileField(
-                        max_length=200, upload_to=patrols.patrol_models.photo_upload_to, verbose_name="thumbnail"
+                        max_length=200, upload_to=patrols.models.patrols.photo_upload_to, verbose_name="thumbnail"
                     ),
                 ),
                 ("width", models.PositiveIntegerField(verbose_name="width")),

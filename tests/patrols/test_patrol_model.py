@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from patrols.models import ImbauanTopic, Patrol, PatrolMode, PatrolType, Situation
-from patrols.patrol_models import EDIT_WINDOW
+from patrols.models import EDIT_WINDOW, ImbauanTopic, Patrol, PatrolMode, PatrolType, Situation
 from tests.factories import PatrolFactory, village
 
 pytestmark = pytest.mark.django_db

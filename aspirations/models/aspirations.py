@@ -1,8 +1,6 @@
-"""Residents' aspirations, their categories, photos and timeline.
+"""Residents' aspirations: what a resident (or staff on a resident's behalf) tells the police.
 
-An Aspiration is what a resident (or staff on a resident's behalf) tells the police;
-its AspirationEvents are the timeline the staff and, for public events only, the
-resident on the status page see. Writes go through `services.py`.
+Writes go through the services; the timeline is in `events`, the photos in `attachments`.
 """
 
 from __future__ import annotations
@@ -11,92 +9,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import latitude_field, longitude_field, phone_validator
 from patrols.choice_labels import ChoiceLabelsMixin
-from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village, latitude_field, longitude_field, phone_validator
+from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 
-
-class Category(models.Model):
-    """What an aspiration is about (editable master data; seeded by a migration).
-
-    Names are data, written in Indonesian; `name_en` is shown when the interface
-    is in English and falls back to the Indonesian name when empty.
-    """
-
-    slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    name = models.CharField(_("name (Indonesian)"), max_length=80)
-    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
-    description = models.CharField(
-        _("description"), max_length=200, blank=True, help_text=_("A hint shown under the choice on the public form.")
-    )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
-    is_active = models.BooleanField(
-        _("offered on the form"), default=True, help_text=_("Retired categories stay on old aspirations.")
-    )
-
-    class Meta:
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return self.label_for(self.name, self.name_en)
-
-    @staticmethod
-    def label_for(name: str, name_en: str) -> str:
-        """The name in the interface's language, for a row read without its model."""
-        if name_en and (translation.get_language() or "").startswith("en"):
-            return name_en
-        return name
-
-
-class AspirationType(models.TextChoices):
-    ASPIRASI = "aspirasi", _("Aspiration")
-    KELUHAN = "keluhan", _("Complaint")
-    KEBUTUHAN = "kebutuhan", _("Need")
-    LAPORAN_KEJADIAN = "laporan_kejadian", _("Incident report")
-
-
-class Status(models.TextChoices):
-    """The workflow: baru -> terverifikasi -> ditindaklanjuti -> selesai; or ditolak."""
-
-    BARU = "baru", _("Awaiting verification")
-    TERVERIFIKASI = "terverifikasi", _("Verified")
-    DITINDAKLANJUTI = "ditindaklanjuti", _("In follow-up")
-    SELESAI = "selesai", _("Resolved")
-    DITOLAK = "ditolak", _("Rejected")
-
-
-OPEN_STATUSES = (Status.BARU, Status.TERVERIFIKASI, Status.DITINDAKLANJUTI)
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Web form")
-    PATROL = "patrol", _("During a patrol")
-    PHONE = "phone", _("Phone")
-    WHATSAPP = "whatsapp", _("WhatsApp")
-    WALK_IN = "walk_in", _("Walk-in at the station")
-
-
-class Priority(models.TextChoices):
-    LOW = "rendah", _("Low")
-    NORMAL = "normal", _("Normal")
-    HIGH = "tinggi", _("High")
-    URGENT = "mendesak", _("Urgent")
-
-
-class RejectionReason(models.TextChoices):
-    SPAM = "spam", _("Spam or abuse")
-    DUPLICATE = "duplikat", _("Duplicate of another ticket")
-    NOT_AUTHORITY = "bukan_wewenang", _("Not police authority")
-    OTHER = "lainnya", _("Other reason")
-
+from .categories import Category
+from .choices import OPEN_STATUSES, AspirationType, Channel, Priority, Referral, RejectionReason, Status
+from .events import AspirationEvent
 
 # The date the next step is due (see AspirationQuerySet.with_deadline). An index is
 # built on this expression (Meta.indexes): plain values, not Status members, and the
@@ -129,13 +51,6 @@ LIST_FIELDS = (
     "village__name",
     *(f"assigned_to__{name}" for name in DISPLAY_NAME_FIELDS),
 )
-
-
-class Referral(models.TextChoices):
-    """Where a resident is sent when the matter is not for the police to handle (DOMAIN.md)."""
-
-    SP4N_LAPOR = "sp4n_lapor", _("SP4N-LAPOR! (other public services)")
-    DUMAS_PRESISI = "dumas_presisi", _("Dumas Presisi (conduct of a police officer)")
 
 
 class AspirationQuerySet(models.QuerySet):
@@ -407,122 +322,3 @@ class Aspiration(ChoiceLabelsMixin, models.Model):
         if self.status in (Status.TERVERIFIKASI, Status.DITINDAKLANJUTI) and self.first_response_at is None:
             return self.followup_due
         return None
-
-
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # The pipeline already gave the file a random name; the date keeps folders small.
-    return timezone.now().strftime(f"aspirations/%Y/%m/{filename}")
-
-
-class Attachment(models.Model):
-    """A photo on an aspiration, re-encoded and stripped by `core.images`.
-
-    Files live under MEDIA_ROOT, which no URL serves: staff views check
-    permission and stream them; the public status page never shows them.
-    """
-
-    aspiration = models.ForeignKey(
-        Aspiration, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("aspiration")
-    )
-    image = models.FileField(_("photo"), upload_to=attachment_path, max_length=200)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=attachment_path, max_length=200)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
-    content_type = models.CharField(_("content type"), max_length=40, default="image/jpeg")
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["aspiration", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.aspiration} #{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("aspirations:photo", kwargs={"pk": self.pk})
-
-    def get_thumbnail_url(self) -> str:
-        return reverse("aspirations:photo_thumbnail", kwargs={"pk": self.pk})
-
-    def download_name(self, *, thumbnail: bool = False) -> str:
-        suffix = "-kecil" if thumbnail else ""
-        return f"aspirasi-{self.aspiration_id}-foto-{self.pk}{suffix}.jpg"
-
-
-class EventKind(models.TextChoices):
-    CREATED = "created", _("Received")
-    STATUS_CHANGE = "status_change", _("Status changed")
-    ASSIGNMENT = "assignment", _("Assigned")
-    PUBLIC_REPLY = "public_reply", _("Reply")
-    INTERNAL_NOTE = "internal_note", _("Internal note")
-
-
-class AspirationEventQuerySet(models.QuerySet):
-    def public(self) -> AspirationEventQuerySet:
-        return self.filter(is_public=True)
-
-
-class AspirationEvent(models.Model):
-    """One entry of an aspiration's timeline.
-
-    Only events with `is_public` reach the resident's status page, and there
-    without their author: the public sees "the unit", never an officer.
-    """
-
-    aspiration = models.ForeignKey(
-        Aspiration, on_delete=models.CASCADE, related_name="events", verbose_name=_("aspiration")
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
-    from_status = models.CharField(_("from status"), max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="aspiration_events",
-        verbose_name=_("author"),
-        help_text=_("Empty when the resident did it (the public form)."),
-    )
-    # Who an ASSIGNMENT handed the aspiration to. Kept per event, so "was ever
-    # assigned to this officer" is one indexed EXISTS (see visible_to).
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="aspiration_assignments",
-        verbose_name=_("assigned to"),
-        db_index=False,
-    )
-    body = models.TextField(_("text"), blank=True, max_length=4000)
-    is_public = models.BooleanField(_("shown to the resident"), default=False)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-
-    objects = AspirationEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("timeline event")
-        verbose_name_plural = _("timeline events")
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="internal_note", is_public=True), name="aspirationevent_internal_never_public"
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="status_change", to_status=""), name="aspirationevent_status_change_has_status"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind="assignment", assignee__isnull=False)
-                | Q(~Q(kind="assignment"), assignee__isnull=True),
-                name="aspirationevent_assignee_iff_assignment",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["aspiration", "created_at"], name="aspirationevent_timeline"),
-            models.Index(fields=["assignee", "aspiration"], name="aspirationevent_assignee"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.aspiration}: {self.get_kind_display()}"

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Village
-from .patrol_models import ImbauanTopic, PatrolType
+from .patrols import ImbauanTopic, PatrolType
+from .villages import Village
 
 
 class PatrolTally(models.Model):

@@ -1,8 +1,4 @@
-"""Patrol reports (patroli sambang and the other kinds), their photos and edit history.
-
-Kept apart from models.py (officers, villages, assignments) to keep both short;
-models.py imports this module so Django registers the models with the app.
-"""
+"""Patrol reports (patroli sambang and the other kinds), their photos, topics and edit history."""
 
 from __future__ import annotations
 
@@ -19,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choice_labels import ChoiceLabelsMixin
-from .models import DISPLAY_NAME_FIELDS, Assignment, Village, latitude_field, longitude_field
+from core.fields import latitude_field, longitude_field
+
+from ..choice_labels import ChoiceLabelsMixin
+from .officers import DISPLAY_NAME_FIELDS
+from .villages import Assignment, Village
 
 # An officer may correct a report for this long after logging it; command and admin any time.
 EDIT_WINDOW = datetime.timedelta(days=7)

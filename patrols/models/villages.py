@@ -1,134 +1,19 @@
+"""Villages (desa) of the district and the officers assigned to them (Bhabinkamtibmas)."""
+
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choice_labels import ChoiceLabelsMixin
-
-nrp_validator = RegexValidator(
-    r"^(\d{8}|\d{18})$",
-    _("Enter an NRP of 8 digits or an NIP of 18 digits."),
-)
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 \-]{6,18}[0-9]$",
-    _("Enter a phone number using digits only, for example 081234567890."),
-)
-
-
-def latitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField:
-    """An optional latitude in degrees (villages, patrols and aspirations share the rule)."""
-    return models.DecimalField(
-        _("latitude"),
-        max_digits=max_digits,
-        decimal_places=decimal_places,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-
-
-def longitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField:
-    return models.DecimalField(
-        _("longitude"),
-        max_digits=max_digits,
-        decimal_places=decimal_places,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
-
-
-class Rank(models.TextChoices):
-    """Polri ranks, low to high; civilian staff (PNS) have no police rank."""
-
-    BHARADA = "bharada", "Bharada"
-    BHARATU = "bharatu", "Bharatu"
-    BHARAKA = "bharaka", "Bharaka"
-    ABRIPDA = "abripda", "Abripda"
-    ABRIPTU = "abriptu", "Abriptu"
-    ABRIPKA = "abripka", "Abripka"
-    BRIPDA = "bripda", "Bripda"
-    BRIPTU = "briptu", "Briptu"
-    BRIGPOL = "brigpol", "Brigpol"
-    BRIPKA = "bripka", "Bripka"
-    AIPDA = "aipda", "Aipda"
-    AIPTU = "aiptu", "Aiptu"
-    IPDA = "ipda", "Ipda"
-    IPTU = "iptu", "Iptu"
-    AKP = "akp", "AKP"
-    KOMPOL = "kompol", "Kompol"
-    AKBP = "akbp", "AKBP"
-    KOMBES = "kombes", "Kombes Pol"
-    PNS = "pns", _("Civil servant (PNS)")
-
-
-class Position(models.TextChoices):
-    KAPOLSEK = "kapolsek", "Kapolsek"
-    WAKAPOLSEK = "wakapolsek", "Wakapolsek"
-    KANIT_BINMAS = "kanit_binmas", "Kanit Binmas"
-    BHABINKAMTIBMAS = "bhabinkamtibmas", "Bhabinkamtibmas"
-    KANIT_SAMAPTA = "kanit_samapta", "Kanit Samapta"
-    ANGGOTA = "anggota", _("Member")
-    OPERATOR = "operator", _("Operator")
-
-
-# What `Officer.display_name` reads: the columns a list fetches for a name (`only()`).
-DISPLAY_NAME_FIELDS = ("first_name", "last_name", "username", "rank")
-
-
-class Officer(ChoiceLabelsMixin, AbstractUser):
-    """A member of the unit (or civilian staff) who signs in to the portal."""
-
-    nrp = models.CharField(
-        _("NRP / NIP"),
-        max_length=18,
-        blank=True,
-        validators=[nrp_validator],
-        help_text=_("Registration number: 8 digits (NRP) or 18 digits (NIP). Optional."),
-    )
-    rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices, blank=True)
-    position = models.CharField(_("position"), max_length=20, choices=Position.choices, default=Position.ANGGOTA)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
-    phone_public = models.BooleanField(
-        _("show phone in the public directory"),
-        default=False,
-        help_text=_("Residents see this number in the Bhabinkamtibmas directory."),
-    )
-
-    objects = UserManager()
-
-    class Meta:
-        verbose_name = _("officer")
-        verbose_name_plural = _("officers")
-        ordering = ["first_name", "last_name", "username"]
-        constraints = [
-            models.UniqueConstraint(fields=["nrp"], condition=~Q(nrp=""), name="officer_nrp_unique_when_given"),
-        ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        """Rank and name as written on reports, e.g. "Bripka Ahmad Fauzi"."""
-        name = self.get_full_name() or self.username
-        if not self.rank or self.rank == Rank.PNS:
-            return name
-        return f"{self.get_rank_display()} {name}"
-
-    def clean_fields(self, exclude=None) -> None:
-        # Normalise before the validators run: "7805 0101" is typed as often as "78050101".
-        self.nrp = "".join((self.nrp or "").split())
-        super().clean_fields(exclude=exclude)
+from core.fields import latitude_field, longitude_field
 
 
 class RiskLevel(models.TextChoices):
@@ -251,17 +136,3 @@ class Assignment(models.Model):
                 raise ValidationError(
                     _("This village already has a Bhabinkamtibmas for these dates. End that assignment first.")
                 )
-
-
-# Patrol reports live in their own module to keep this one short; importing them
-# here registers them with the app (they import Officer, Village, Assignment above).
-from .patrol_models import (  # noqa: E402, F401
-    ImbauanTopic,
-    Patrol,
-    PatrolEdit,
-    PatrolMode,
-    PatrolPhoto,
-    PatrolType,
-    Situation,
-)
-from .tally_models import OfficerPatrolTally, PatrolTally, TopicPatrolTally  # noqa: E402, F401

@@ -1,0 +1,29 @@
+"""Residents' aspirations, their categories, photos and timeline; one module per subject.
+
+An Aspiration is what a resident (or staff on a resident's behalf) tells the police;
+its AspirationEvents are the timeline the staff and, for public events only, the
+resident on the status page see. Writes go through the services.
+"""
+
+from .aspirations import DEADLINE, LIST_FIELDS, Aspiration
+from .attachments import Attachment
+from .categories import Category
+from .choices import OPEN_STATUSES, AspirationType, Channel, EventKind, Priority, Referral, RejectionReason, Status
+from .events import AspirationEvent
+
+__all__ = [
+    "DEADLINE",
+    "LIST_FIELDS",
+    "OPEN_STATUSES",
+    "Aspiration",
+    "AspirationEvent",
+    "AspirationType",
+    "Attachment",
+    "Category",
+    "Channel",
+    "EventKind",
+    "Priority",
+    "Referral",
+    "RejectionReason",
+    "Status",
+]
