@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     """The audit trail: who signed in, revealed an identity, exported or changed records.
 
-    Depends on nothing of the portal's own apps; `patrols` and `aspirations` call
+    Builds on `core` only; `patrols` and `aspirations` call
     `audit.services.audit_record`.
     """
 

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     """What every app shares: photos, exports, pagination, roles, client address, error pages, dates, sessions.
 
-    Imports no other app of the portal (tests/core/test_layers.py): `audit`,
+    Imports no other app of the portal (tests/portal/test_layers.py): `audit`,
     `patrols`, `aspirations` and the pages in `krangkeng_portal` build on it.
     """
 
