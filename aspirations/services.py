@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from core.images import ProcessedPhoto
+from core.services import store_photos
 from patrols.models import Officer, Patrol, Village
 
 from . import deadlines, notifications, tickets, workflow
@@ -172,43 +173,22 @@ def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[Processe
 
 
 def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
-    """The photos, the CREATED event and the confirmation mail, in the insert's transaction."""
+    """The CREATED event, the photos and the confirmation mail, in the insert's transaction."""
     now = aspiration.submitted_at
-    saved_files: list = []
-    try:
-        for photo in photos:
-            attachment = Attachment(
-                aspiration=aspiration,
-                width=photo.width,
-                height=photo.height,
-                content_type=photo.content_type,
-                created_at=now,
-            )
-            attachment.image.save(photo.image.name, photo.image, save=False)
-            saved_files.append(attachment.image)
-            attachment.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-            saved_files.append(attachment.thumbnail)
-            attachment.full_clean()
-            attachment.save()
-
-        event = AspirationEvent(
-            aspiration=aspiration,
-            kind=EventKind.CREATED,
-            to_status=Status.BARU,
-            author=aspiration.created_by,
-            is_public=True,
-            created_at=now,
-        )
-        # Built here from constants, so its CheckConstraints (enforced by the database
-        # anyway) need no query each; the aspiration was just inserted (no lookup).
-        event.full_clean(exclude=["aspiration", "author", "assignee"], validate_constraints=False)
-        event.save()
-    except BaseException:
-        # The rows roll back with the transaction; the files would stay behind.
-        for stored in saved_files:
-            stored.storage.delete(stored.name)
-        raise
-
+    event = AspirationEvent(
+        aspiration=aspiration,
+        kind=EventKind.CREATED,
+        to_status=Status.BARU,
+        author=aspiration.created_by,
+        is_public=True,
+        created_at=now,
+    )
+    # Built here from constants, so its CheckConstraints (enforced by the database
+    # anyway) need no query each; the aspiration was just inserted (no lookup).
+    event.full_clean(exclude=["aspiration", "author", "assignee"], validate_constraints=False)
+    event.save()
+    # After the rows that could fail: files do not roll back with the transaction.
+    store_photos(Attachment, photos, aspiration=aspiration, created_at=now)
     notifications.notify_submission(aspiration=aspiration)
 
 

@@ -52,7 +52,6 @@ class ProcessedPhoto:
     thumbnail: ContentFile
     width: int
     height: int
-    content_type: str
 
 
 def _error(message, code: str, **params) -> ValidationError:
@@ -136,7 +135,6 @@ def process_photo(upload, *, max_bytes: int = MAX_UPLOAD_BYTES, max_side: int = 
         thumbnail=ContentFile(_encode(thumb, THUMB_QUALITY), name=f"{token}_t.jpg"),
         width=display.width,
         height=display.height,
-        content_type="image/jpeg",
     )
 
 

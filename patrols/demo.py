@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from core import roles
 from core.images import process_photo
+from core.services import store_photos
 
 from . import tallies
 from .models import (
@@ -293,14 +294,6 @@ def seed_patrols(*, today: datetime.date | None = None) -> int:
         if with_photo:
             rng = random.Random(f"krk-demo-photo:{patrol.started_at.isoformat()}:{patrol.village.code}")
             photo = process_photo(_demo_photo(rng, patrol.village, timezone.localtime(patrol.started_at).date()))
-            row = PatrolPhoto(
-                patrol=patrol,
-                width=photo.width,
-                height=photo.height,
-                caption=f"Dokumentasi di {patrol.place}",
-                created_at=patrol.created_at,
-            )
-            row.image.save(photo.image.name, photo.image, save=False)
-            row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-            row.save()
+            caption = f"Dokumentasi di {patrol.place}"
+            store_photos(PatrolPhoto, [photo], patrol=patrol, caption=caption, created_at=patrol.created_at)
     return len(created)

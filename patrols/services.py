@@ -15,6 +15,7 @@ from django.utils.translation import ngettext_lazy
 from audit.models import AuditAction
 from audit.services import audit_record
 from core.images import ProcessedPhoto
+from core.services import store_photos
 
 from .access import patrol_can_edit
 from .models import MAX_PHOTOS, Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
@@ -123,7 +124,7 @@ def patrol_log(
     patrol.save()
     patrol.members.set([officer for officer in members if officer.pk != leader.pk])
     patrol.topics.set(topics)
-    _store_photos(patrol, photos)
+    store_photos(PatrolPhoto, photos, patrol=patrol)
     return patrol
 
 
@@ -211,7 +212,7 @@ def patrol_update(
     audit_record(
         action=AuditAction.PATROL_CHANGED, actor=editor, target=current, summary=", ".join(changed), request=request
     )
-    _store_photos(current, photos)  # last: nothing after it can fail and strand the files
+    store_photos(PatrolPhoto, photos, patrol=current)  # last: nothing after it can fail and strand the files
     return edit
 
 
@@ -221,28 +222,3 @@ def _report_values(**fields) -> dict:
         fields[name] = fields[name].strip()
     fields["residents_met"] = fields["residents_met"] or 0
     return fields
-
-
-def _store_photos(patrol: Patrol, photos: Sequence[ProcessedPhoto]) -> list[PatrolPhoto]:
-    """Save the files and rows; on failure delete the files written so far and re-raise.
-
-    Called last in a service, so the only failures that could leave files behind
-    are a rollback by an outer transaction of the caller's (Django has no
-    on-rollback hook); the services are not called inside one.
-    """
-    stored: list[PatrolPhoto] = []
-    try:
-        for photo in photos:
-            row = PatrolPhoto(patrol=patrol, width=photo.width, height=photo.height)
-            row.image.save(photo.image.name, photo.image, save=False)
-            stored.append(row)
-            row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-            row.full_clean()
-            row.save()
-    except BaseException:
-        for row in stored:
-            row.image.delete(save=False)
-            if row.thumbnail:
-                row.thumbnail.delete(save=False)
-        raise
-    return stored

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.models import StoredPhoto
 
 from .aspirations import Aspiration
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # The pipeline already gave the file a random name; the date keeps folders small.
-    return timezone.now().strftime(f"aspirations/%Y/%m/{filename}")
-
-
-class Attachment(models.Model):
-    """A photo on an aspiration, re-encoded and stripped by `core.images`.
-
-    Files live under MEDIA_ROOT, which no URL serves: staff views check
-    permission and stream them; the public status page never shows them.
-    """
+class Attachment(StoredPhoto):
+    """A photo on an aspiration; staff views check permission and stream it, the
+    public status page never shows it."""
 
     aspiration = models.ForeignKey(
         Aspiration, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("aspiration")
     )
-    image = models.FileField(_("photo"), upload_to=attachment_path, max_length=200)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=attachment_path, max_length=200)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
+    # Always JPEG: the pipeline re-encodes every upload.
     content_type = models.CharField(_("content type"), max_length=40, default="image/jpeg")
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")

@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import patrols.models.patrols
+import core.models
 
 
 class Migration(migrations.Migration):
@@ -244,15 +244,11 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 (
                     "image",
-                    models.FileField(
-                        max_length=200, upload_to=patrols.models.patrols.photo_upload_to, verbose_name="photo"
-                    ),
+                    models.FileField(max_length=200, upload_to=core.models.stored_photo_path, verbose_name="photo"),
                 ),
                 (
                     "thumbnail",
-                    models.FileField(
-                        max_length=200, upload_to=patrols.models.patrols.photo_upload_to, verbose_name="thumbnail"
-                    ),
+                    models.FileField(max_length=200, upload_to=core.models.stored_photo_path, verbose_name="thumbnail"),
                 ),
                 ("width", models.PositiveIntegerField(verbose_name="width")),
                 ("height", models.PositiveIntegerField(verbose_name="height")),

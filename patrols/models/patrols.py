@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.fields import latitude_field, longitude_field
+from core.models import StoredPhoto
 
 from ..choice_labels import ChoiceLabelsMixin
 from .officers import DISPLAY_NAME_FIELDS
@@ -273,21 +274,11 @@ class Patrol(ChoiceLabelsMixin, models.Model):
         return timezone.localtime(self.started_at).date() == timezone.localtime(self.ended_at).date()
 
 
-def photo_upload_to(instance: PatrolPhoto, filename: str) -> str:
-    # `filename` is already random (core.images); fan out by its first two characters.
-    return f"patrols/{filename[:2]}/{filename}"
-
-
-class PatrolPhoto(models.Model):
-    """Documentation photo, re-encoded by core.images; served only by the permission-checked view."""
+class PatrolPhoto(StoredPhoto):
+    """Documentation photo of a patrol; served only by the permission-checked view."""
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="photos", verbose_name=_("patrol"))
-    image = models.FileField(_("photo"), upload_to=photo_upload_to, max_length=200)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_upload_to, max_length=200)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("patrol photo")

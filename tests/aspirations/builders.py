@@ -7,8 +7,9 @@ import datetime
 from django.utils import timezone
 
 from aspirations import deadlines
-from aspirations.models import Aspiration, AspirationEvent, EventKind, RejectionReason, Status
+from aspirations.models import Aspiration, AspirationEvent, Attachment, EventKind, RejectionReason, Status
 from core.images import process_photo
+from core.services import store_photos
 from tests.factories import AspirationFactory
 from tests.photos import photo_upload
 
@@ -48,11 +49,5 @@ def in_status(status: str, *, officer=None, **fields) -> Aspiration:
 
 def with_photo(aspiration: Aspiration) -> Aspiration:
     """Attach one re-encoded photo (as the public form would)."""
-    photo = process_photo(photo_upload())
-    attachment = aspiration.attachments.model(
-        aspiration=aspiration, width=photo.width, height=photo.height, content_type=photo.content_type
-    )
-    attachment.image.save(photo.image.name, photo.image, save=False)
-    attachment.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-    attachment.save()
+    store_photos(Attachment, [process_photo(photo_upload())], aspiration=aspiration)
     return aspiration

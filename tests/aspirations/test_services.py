@@ -78,7 +78,7 @@ class TestAspirationSubmit:
         assert [(a.width, a.height) for a in attachments] == [(1600, 800), (640, 480)]
         assert len(stored_files(media_root)) == 4
 
-    def test_a_failure_after_saving_photos_leaves_no_files(self, media_root, monkeypatch):
+    def test_a_failure_while_recording_leaves_no_files(self, media_root, monkeypatch):
         def broken(self, *args, **kwargs):
             raise ValidationError("broken")
 

@@ -126,7 +126,7 @@ NOT_FILLED = {
     (Aspiration, "reporter_phone"): "phone_validator: digits, spaces, dashes and a leading + only",
     (Aspiration, "spam_signals"): "written by the form's spam checks",
     (Aspiration, "ip_hash"): "a keyed hash",
-    (Attachment, "content_type"): "set by the image pipeline",
+    (Attachment, "content_type"): "its default: the image pipeline writes only JPEG",
 }
 TEXT_MODELS = (Aspiration, AspirationEvent, Attachment, Patrol, PatrolPhoto)
 SAFE_PHONE = "081234567890"

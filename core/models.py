@@ -1,0 +1,37 @@
+"""StoredPhoto: the columns and files every stored photo has, whoever it belongs to."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def stored_photo_path(instance: StoredPhoto, filename: str) -> str:
+    """`<app>/<first two characters>/<filename>`: the name is already random (core.images),
+    and fanning out by its start keeps any one folder small."""
+    return f"{instance._meta.app_label}/{filename[:2]}/{filename}"
+
+
+class StoredPhoto(models.Model):
+    """A photo re-encoded by `core.images` (a JPEG and its thumbnail, no metadata).
+
+    Subclasses add the record the photo belongs to. The files live under MEDIA_ROOT,
+    which no URL serves: views check permission and stream them with
+    `core.images.photo_response`. Rows are written by `core.services.store_photos`.
+    """
+
+    image = models.FileField(_("photo"), upload_to=stored_photo_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=stored_photo_path, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def delete_files(self) -> None:
+        """Remove the files from storage (the row stays: its caller deletes or rolls it back)."""
+        for stored in (self.image, self.thumbnail):
+            if stored:
+                stored.delete(save=False)
