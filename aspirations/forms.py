@@ -48,12 +48,58 @@ def _seconds_since(token: str) -> float | None:
     return time.time() - started
 
 
+class ReporterFields(forms.Form):
+    """The reporter's name, phone, email and consent, cleaned alike on the public form and the desk form.
+
+    A form names the fields for whoever fills them in (`reporter_labels`) and says in
+    its own `clean()` when they are needed; `identity_given()` tells which were filled.
+    """
+
+    IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_email")
+    reporter_labels: dict = {}
+
+    reporter_name = forms.CharField(max_length=100, required=False)
+    reporter_phone = forms.CharField(
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    reporter_email = forms.EmailField(required=False)
+    consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in self.reporter_labels.items():
+            self.fields[name].label = label
+
+    def clean_reporter_name(self) -> str:
+        return " ".join(self.cleaned_data["reporter_name"].split())
+
+    def clean_reporter_phone(self) -> str:
+        return re.sub(r"[\s\-]", "", self.cleaned_data["reporter_phone"])
+
+    def identity_given(self, data: dict) -> list[str]:
+        """The identity fields the reporter filled in."""
+        return [name for name in self.IDENTITY_FIELDS if data.get(name)]
+
+    def reporter(self) -> dict:
+        """The reporter's cleaned values, as keyword arguments for the services."""
+        data = self.cleaned_data
+        return {
+            "reporter_name": data["reporter_name"],
+            "reporter_phone": data["reporter_phone"],
+            "reporter_email": data["reporter_email"],
+            "consent": bool(data["consent"]),
+        }
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
         return obj.label
 
 
-class AspirationForm(forms.Form):
+class AspirationForm(ReporterFields):
     """The public Sampaikan Aspirasi form.
 
     Anonymous unless the resident chooses to be contacted; then name, phone and
@@ -114,21 +160,11 @@ class AspirationForm(forms.Form):
         initial=ANONYMOUS,
         widget=forms.RadioSelect,
     )
-    reporter_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
-    reporter_phone = forms.CharField(
-        label=_("Your phone or WhatsApp number"),
-        max_length=20,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    reporter_email = forms.EmailField(
-        label=_("Your email (optional)"),
-        required=False,
-        help_text=_("If you give one, we email you the ticket code."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    consent = forms.BooleanField(required=False)
+    reporter_labels = {
+        "reporter_name": _("Your name"),
+        "reporter_phone": _("Your phone or WhatsApp number"),
+        "reporter_email": _("Your email (optional)"),
+    }
     # Spam signals: people never see or fill `website`; `started` is signed.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -146,6 +182,10 @@ class AspirationForm(forms.Form):
             *((str(pk), name) for pk, name in self.listed.villages),
             (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
         ]
+        # The resident gives their own details: the browser may offer them.
+        self.fields["reporter_phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["reporter_email"].help_text = _("If you give one, we email you the ticket code.")
         self.fields["consent"].label = _(
             "I agree that %(unit)s stores my name and phone to contact me about this report."
         ) % {"unit": settings.KRK_UNIT_NAME}
@@ -206,15 +246,9 @@ class AspirationForm(forms.Form):
             raise forms.ValidationError(_("This time is in the future."), code="future")
         return value
 
-    def clean_reporter_name(self) -> str:
-        return " ".join(self.cleaned_data["reporter_name"].split())
-
-    def clean_reporter_phone(self) -> str:
-        return re.sub(r"[\s\-]", "", self.cleaned_data["reporter_phone"])
-
     def clean(self) -> dict:
         data = super().clean()
-        given = [name for name in ("reporter_name", "reporter_phone", "reporter_email") if data.get(name)]
+        given = self.identity_given(data)
         if data.get("identity") == IDENTIFIED:
             if "reporter_name" in data and not data["reporter_name"]:
                 self.add_error("reporter_name", _("Write your name so we can contact you."))
@@ -264,12 +298,9 @@ class AspirationForm(forms.Form):
             "village": data["village"],
             "place": data["place"],
             "occurred_at": data["occurred_at"],
-            "reporter_name": data["reporter_name"],
-            "reporter_phone": data["reporter_phone"],
-            "reporter_email": data["reporter_email"],
-            "consent": data["consent"],
             "photos": data["photos"],
             "spam_signals": self.spam_signals,
+            **self.reporter(),
         }
 
 

@@ -7,21 +7,18 @@ button, the FormHelper only lays out the fields.
 
 from __future__ import annotations
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import phone_validator
 from core.images import MultiplePhotoField
 from patrols.forms import OfficerChoiceField
 from patrols.models import Village
 
 from . import tickets
-from .forms import FUTURE_TOLERANCE, MAX_PHOTOS, OUTSIDE_KRANGKENG, CategoryChoiceField
+from .forms import FUTURE_TOLERANCE, MAX_PHOTOS, OUTSIDE_KRANGKENG, CategoryChoiceField, ReporterFields
 from .models import Aspiration, AspirationType, Category, Channel, Priority, Referral, RejectionReason
 from .selectors import handling_officers
 from .workflow import Action
@@ -177,7 +174,7 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
 }
 
 
-class StaffAspirationForm(forms.Form):
+class StaffAspirationForm(ReporterFields):
     """Record an aspiration a resident gave by phone, WhatsApp, at the desk, or on a patrol.
 
     Staff type what the resident said; name and contact only if the resident wants
@@ -207,19 +204,12 @@ class StaffAspirationForm(forms.Form):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     photos = MultiplePhotoField(label=_("Photos (optional, up to 3)"), max_files=MAX_PHOTOS, required=False)
-    reporter_name = forms.CharField(label=_("Resident's name"), max_length=100, required=False)
-    reporter_phone = forms.CharField(
-        label=_("Resident's phone or WhatsApp"),
-        max_length=20,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"inputmode": "tel"}),
-    )
-    reporter_email = forms.EmailField(label=_("Resident's email (optional)"), required=False)
-    consent = forms.BooleanField(
-        label=_("The resident agreed that we store their name and contact to reach them about this report."),
-        required=False,
-    )
+    reporter_labels = {
+        "reporter_name": _("Resident's name"),
+        "reporter_phone": _("Resident's phone or WhatsApp"),
+        "reporter_email": _("Resident's email (optional)"),
+        "consent": _("The resident agreed that we store their name and contact to reach them about this report."),
+    }
 
     def __init__(self, *args, patrol=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -268,16 +258,9 @@ class StaffAspirationForm(forms.Form):
             raise forms.ValidationError(_("This time is in the future."), code="future")
         return value
 
-    def clean_reporter_name(self) -> str:
-        return " ".join(self.cleaned_data["reporter_name"].split())
-
-    def clean_reporter_phone(self) -> str:
-        return re.sub(r"[\s\-]", "", self.cleaned_data["reporter_phone"])
-
     def clean(self) -> dict:
         data = super().clean()
-        identified = any(data.get(name) for name in ("reporter_name", "reporter_phone", "reporter_email"))
-        if identified and not data.get("consent"):
+        if self.identity_given(data) and not data.get("consent"):
             self.add_error("consent", _("Ask the resident for consent, or leave their name and contact empty."))
         return data
 
@@ -296,8 +279,5 @@ class StaffAspirationForm(forms.Form):
             "occurred_at": data["occurred_at"],
             "priority": data["priority"],
             "photos": data["photos"],
-            "reporter_name": data["reporter_name"],
-            "reporter_phone": data["reporter_phone"],
-            "reporter_email": data["reporter_email"],
-            "consent": bool(data["consent"]),
+            **self.reporter(),
         }
