@@ -6,6 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import open_menu, sign_in
@@ -33,7 +34,7 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
     page.wait_for_load_state()  # the menu collapses once the page's scripts have run
     open_menu(page)
     page.get_by_role("link", name="Dasbor").click()
-    assert page.get_by_role("heading", name="Dasbor", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Dasbor", exact=True)).to_be_visible()
     assert page.locator("#period-label").inner_text().startswith((today - datetime.timedelta(days=29)).strftime("%-d "))
     patrols = page.locator(".krk-figure", has_text="Patroli").first
     assert patrols.locator(".krk-value").inner_text() == "2"
@@ -72,9 +73,9 @@ def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
     page.wait_for_load_state()
     open_menu(page)
     page.get_by_role("link", name="Rekap Bulanan").click()
-    assert page.get_by_role("heading", name="Rekap Bulanan").is_visible()
+    expect(page.get_by_role("heading", name="Rekap Bulanan")).to_be_visible()
     page.get_by_role("button", name="Cetak").wait_for()  # shown once JavaScript runs
     page.locator("#id_bulan").fill(timezone.localdate().strftime("%Y-%m"))
     page.get_by_role("button", name="Tampilkan").click()
     assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in page.locator(".krk-letterhead").inner_text()
-    assert page.locator("table").nth(1).get_by_role("rowheader", name="Krangkeng").is_visible()
+    expect(page.locator("table").nth(1).get_by_role("rowheader", name="Krangkeng")).to_be_visible()

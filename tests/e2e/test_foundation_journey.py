@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import open_menu, sign_in
@@ -9,7 +10,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_resident_finds_the_village_officer_and_staff_signs_in(page, bhabin):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "id"
-    assert page.get_by_text("110").first.is_visible()
+    expect(page.get_by_text("110").first).to_be_visible()
     page.get_by_role("link", name="Buka direktori").click()
     row = page.get_by_role("listitem", name="Krangkeng", exact=True)
     assert "Ahmad Fauzi" in row.inner_text()
@@ -19,7 +20,7 @@ def test_resident_finds_the_village_officer_and_staff_signs_in(page, bhabin):
 
     sign_in(page, bhabin.username, PASSWORD)
     open_menu(page)
-    assert page.get_by_role("button", name="Keluar").is_visible()
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
     page.get_by_role("button", name="Keluar").click()
     open_menu(page)
-    assert page.get_by_role("link", name="Masuk").first.is_visible()
+    expect(page.get_by_role("link", name="Masuk").first).to_be_visible()

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from patrols.models import Patrol
 from tests.conftest import PASSWORD
@@ -37,7 +38,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     sign_in(page, bhabin.username, PASSWORD)
     open_menu(page)
     page.get_by_role("link", name="Catat Patroli").click()
-    assert page.get_by_role("heading", name="Catat Patroli").is_visible()
+    expect(page.get_by_role("heading", name="Catat Patroli")).to_be_visible()
     assert page.locator("#id_leader option:checked").inner_text().strip() == bhabin.display_name
     assert page.locator("#id_village option:checked").inner_text().strip() == "Krangkeng"
     assert fits_the_phone(page)
@@ -59,9 +60,9 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     )
     page.get_by_role("button", name="Simpan patroli").click()
 
-    assert page.get_by_text("Patroli tersimpan. Terima kasih.").is_visible()
-    assert page.get_by_role("heading", name="Patroli Dialogis · Krangkeng").is_visible()
-    assert page.get_by_text(other_bhabin.display_name).is_visible()
+    expect(page.get_by_text("Patroli tersimpan. Terima kasih.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Patroli Dialogis · Krangkeng")).to_be_visible()
+    expect(page.get_by_text(other_bhabin.display_name)).to_be_visible()
     assert photo_loaded(page)
     assert fits_the_phone(page)
     patrol = Patrol.objects.get()
@@ -77,7 +78,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     page.get_by_text("Saring").click()
     page.locator("#id_patrol_type").select_option("dialogis")
     page.get_by_role("button", name="Tampilkan").click()
-    assert page.get_by_role("link", name="Patroli Dialogis · Krangkeng").is_visible()
+    expect(page.get_by_role("link", name="Patroli Dialogis · Krangkeng")).to_be_visible()
     assert fits_the_phone(page)
 
 
@@ -85,7 +86,7 @@ def test_command_sees_the_patrol_and_an_outsider_does_not(page, bhabin, other_bh
     patrol = log(bhabin, photos=1, place="Balai Desa Krangkeng")
     sign_in(page, commander.username, PASSWORD)
     page.goto(patrol.get_absolute_url())
-    assert page.get_by_text("Balai Desa Krangkeng").is_visible()
+    expect(page.get_by_text("Balai Desa Krangkeng")).to_be_visible()
     assert photo_loaded(page)
     open_menu(page)
     page.get_by_role("button", name="Keluar").click()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from aspirations.models import Aspiration
 from tests.e2e.conftest import PHONE, open_menu
@@ -27,7 +28,7 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
     settings.KRK_MIN_FILL_SECONDS = 0  # a script types faster than any person
     page.goto("/")
     page.get_by_role("link", name="Sampaikan Aspirasi").last.click()
-    assert page.get_by_text("Dumas Presisi").is_visible()
+    expect(page.get_by_text("Dumas Presisi")).to_be_visible()
     assert page.get_by_label("Rahasiakan identitas saya (anonim)").is_checked()
     assert fits_the_screen(page)
 
@@ -36,14 +37,14 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
 
     code = page.locator("#ticket-code").inner_text().strip()
     assert re.fullmatch(r"KRK-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", code)
-    assert page.locator("#ticket-code").is_visible()
+    expect(page.locator("#ticket-code")).to_be_visible()
     assert fits_the_screen(page)
     aspiration = Aspiration.objects.get(code=code)
     assert aspiration.is_anonymous and not aspiration.is_spam_suspected
 
     page.get_by_role("link", name="Cek status sekarang").click()
-    assert page.get_by_text("Menunggu Verifikasi").is_visible()
-    assert page.get_by_text("Aspirasi diterima").is_visible()
+    expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
+    expect(page.get_by_text("Aspirasi diterima")).to_be_visible()
 
     # Later, from the menu, typing the code carelessly.
     page.goto("/")
@@ -51,8 +52,8 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
     page.get_by_role("link", name="Cek Status").first.click()
     page.get_by_label("Kode Tiket").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Cek Status").click()
-    assert page.get_by_text("Menunggu Verifikasi").is_visible()
-    assert page.get_by_text("Geng motor dan tawuran").is_visible()
+    expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
+    expect(page.get_by_text("Geng motor dan tawuran")).to_be_visible()
     assert "Balap liar" not in page.content()  # what the resident wrote stays private
     assert fits_the_screen(page)
 
@@ -68,9 +69,9 @@ def test_without_javascript_errors_show_by_their_fields_and_nothing_typed_is_los
         page.get_by_label("Nama Anda").fill("Siti Aminah")
         page.get_by_role("button", name="Kirim Aspirasi").click()
 
-        assert page.locator("#error_1_id_title").is_visible()
-        assert page.locator("#error_1_id_reporter_phone").is_visible()
-        assert page.locator("#error_1_id_consent").is_visible()
+        expect(page.locator("#error_1_id_title")).to_be_visible()
+        expect(page.locator("#error_1_id_reporter_phone")).to_be_visible()
+        expect(page.locator("#error_1_id_consent")).to_be_visible()
         assert page.get_by_label("Nama Anda").input_value() == "Siti Aminah"
         assert page.get_by_label("Lokasi Kejadian").input_value() == "Jalan Pantura dekat SPBU"
         assert Aspiration.objects.count() == 0
@@ -81,7 +82,7 @@ def test_without_javascript_errors_show_by_their_fields_and_nothing_typed_is_los
         page.get_by_role("button", name="Kirim Aspirasi").click()
         code = page.locator("#ticket-code").inner_text().strip()
         assert Aspiration.objects.get(code=code).reporter_phone == "081234567890"
-        assert not page.get_by_role("button", name="Cetak").is_visible()  # needs JavaScript; the menu prints
+        expect(page.get_by_role("button", name="Cetak")).not_to_be_visible()  # needs JavaScript; the menu prints
     finally:
         context.close()
 
