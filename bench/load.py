@@ -84,34 +84,43 @@ def _result(data: dict, **extra) -> WrkResult:
     )
 
 
-def run_get(
-    base_url: str, requests: list[tuple[str, str]], *, seconds: int, connections: int, timeout: int = 10
+def run_script(
+    script: str, url: str, script_args: list[str], *, seconds: int, connections: int, timeout: int = 10
 ) -> WrkResult:
+    """Run wrk with `lua/<script>` against `url` for `seconds` over `connections`."""
+    return _result(_wrk(script, url, script_args, seconds=seconds, connections=connections, timeout=timeout))
+
+
+def _wrk(script: str, url: str, script_args: list[str], *, seconds: int, connections: int, timeout: int) -> dict:
+    completed = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            f"--timeout={timeout}s",
+            "-s",
+            str(LUA / script),
+            url,
+            "--",
+            *script_args,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return _parse(completed)
+
+
+def run_get(base_url: str, requests: list[tuple[str, str]], *, seconds: int, connections: int) -> WrkResult:
     """GET `requests` ((path, cookie header) pairs, cycled) for `seconds` over `connections`."""
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as listing:
         for path, cookie in requests:
             listing.write(f"{path}\t{cookie}\n")
     try:
-        completed = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                f"--timeout={timeout}s",
-                "-s",
-                str(LUA / "get.lua"),
-                base_url,
-                "--",
-                listing.name,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_script("get.lua", base_url, [listing.name], seconds=seconds, connections=connections)
     finally:
         Path(listing.name).unlink()
-    return _result(_parse(completed))
 
 
 def run_post(
@@ -121,28 +130,16 @@ def run_post(
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as payload:
         payload.write(body)
     try:
-        completed = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{connections}",
-                f"-d{seconds + grace}s",
-                f"--timeout={timeout}s",
-                "-s",
-                str(LUA / "post.lua"),
-                url,
-                "--",
-                payload.name,
-                cookie,
-                str(seconds),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+        data = _wrk(
+            "post.lua",
+            url,
+            [payload.name, cookie, str(seconds)],
+            seconds=seconds + grace,
+            connections=connections,
+            timeout=timeout,
         )
     finally:
         Path(payload.name).unlink()
-    data = _parse(completed)
     return _result(
         data, ok_302=data["ok_302"], other_statuses=data.get("other_statuses", {}), window_seconds=float(seconds)
     )

@@ -1,6 +1,8 @@
 -- GET requests cycling through the lines of a file: "path" or "path<TAB>cookie".
 -- Usage: wrk ... -s get.lua http://127.0.0.1:PORT -- requests.tsv
--- Prints one line "BENCH_JSON {...}" with the numbers bench/run.py reads.
+-- Prints one line "BENCH_JSON {...}" (report.lua) with the numbers bench/load.py reads.
+
+dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "report.lua")
 
 local requests = {}
 local index = 0
@@ -27,12 +29,5 @@ function request()
 end
 
 function done(summary, latency, requests_stats)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
-    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, ' ..
-    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}}\n',
-    summary.requests, summary.duration, summary.bytes,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
-    e.connect, e.read, e.write, e.status, e.timeout))
+  bench_report(summary, latency)
 end
