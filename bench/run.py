@@ -121,6 +121,7 @@ def parse_args() -> argparse.Namespace:
         args.quiet_wait = 0 if args.quick else 600
     if args.output is None:
         args.output = ROOT / "bench" / ("out/RESULTS-quick.md" if args.quick else "RESULTS.md")
+    args.output = args.output.resolve()  # the log names it relative to ROOT
     return args
 
 
