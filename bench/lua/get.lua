@@ -1,11 +1,8 @@
 -- GET requests cycling through the lines of a file: "path" or "path<TAB>cookie".
 -- Usage: wrk ... -s get.lua http://127.0.0.1:PORT -- requests.tsv
--- Prints one line "BENCH_JSON {...}" (report.lua) with the numbers bench/load.py reads.
+-- Cycling and the "BENCH_JSON {...}" line bench/load.py reads: cycle.lua.
 
-dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "report.lua")
-
-local requests = {}
-local index = 0
+dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "cycle.lua")
 
 function init(args)
   local file = assert(io.open(args[1], "r"))
@@ -20,14 +17,4 @@ function init(args)
     end
   end
   file:close()
-  index = math.random(#requests) - 1
-end
-
-function request()
-  index = index % #requests + 1
-  return requests[index]
-end
-
-function done(summary, latency, requests_stats)
-  bench_report(summary, latency)
 end

@@ -2,12 +2,9 @@
 -- Today a look-up is "GET <path>?kode=<code>"; when the look-up changes, this file
 -- and bench/status.py are the only places that know (see there).
 -- Usage: wrk ... -s status.lua http://127.0.0.1:PORT -- codes.txt /aspirasi/status/
--- Prints one line "BENCH_JSON {...}" (report.lua), like get.lua.
+-- Cycling and the "BENCH_JSON {...}" line bench/load.py reads: cycle.lua.
 
-dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "report.lua")
-
-local requests = {}
-local index = 0
+dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "cycle.lua")
 
 local function urlencode(text)
   return (text:gsub("[^%w%-%._~]", function(char)
@@ -23,14 +20,4 @@ function init(args)
     end
   end
   file:close()
-  index = math.random(#requests) - 1
-end
-
-function request()
-  index = index % #requests + 1
-  return requests[index]
-end
-
-function done(summary, latency, requests_stats)
-  bench_report(summary, latency)
 end

@@ -1,7 +1,16 @@
--- The line bench/load.py reads: "BENCH_JSON {...}" with wrk's counts and latencies.
--- Loaded by get.lua and status.lua (post.lua adds its own counts of answers).
+-- Shared by get.lua and status.lua: their init() fills `requests` (prepared with
+-- wrk.format); these send them in a cycle, from a random start in each thread, and
+-- print the one line bench/load.py reads: "BENCH_JSON {...}".
 
-function bench_report(summary, latency)
+requests = {}
+local index = nil
+
+function request()
+  index = (index or math.random(#requests) - 1) % #requests + 1
+  return requests[index]
+end
+
+function done(summary, latency, requests_stats)
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
