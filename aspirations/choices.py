@@ -6,10 +6,10 @@ and village. They are master data an admin edits a few times a year, yet reading
 them cost two queries on every form request and two joins on every look-up
 (bench/FINDINGS.md). So they are kept in the configured cache (Redis in
 production, shared by every worker) for CACHE_SECONDS, and dropped whenever a
-village or category is saved or deleted: at once, and again when that change
-commits, so a request that read the old rows in between cannot keep them. With a
-per-process cache (locmem) and several workers, the other workers show an edit
-within CACHE_SECONDS.
+village or category is saved or deleted (`forget_on_change`): at once, and again
+when that change commits, so a request that read the old rows in between cannot
+keep them. With a per-process cache (locmem) and several workers, the other
+workers show an edit within CACHE_SECONDS.
 
 A cache that is down is skipped: the lists are read from the database.
 """

@@ -143,8 +143,8 @@ def open_status_counts(queryset: QuerySet[Aspiration]) -> dict[str, int]:
 
     Only the open statuses are counted, a range of the status indexes (an index-only
     scan when nothing else filters). The closed ones hold most aspirations and
-    only ever grow: counting them read every row on every inbox view, 30 ms at
-    100,000 (bench/FINDINGS.md), so the inbox shows their tabs without a number.
+    only ever grow: counting them read every row on every inbox view
+    (bench/FINDINGS.md), so the inbox shows their tabs without a number.
     """
     rows = (
         queryset.filter(status__in=OPEN_STATUSES)
