@@ -7,6 +7,4 @@ class AspirationsConfig(AppConfig):
     verbose_name = _("Residents' aspirations")
 
     def ready(self) -> None:
-        from . import choices
-
-        choices.connect()
+        from . import choices  # noqa: F401 (connects its receivers that drop the cached lists)

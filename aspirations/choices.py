@@ -6,10 +6,10 @@ and village. They are master data an admin edits a few times a year, yet reading
 them cost two queries on every form request and two joins on every look-up
 (bench/FINDINGS.md). So they are kept in the configured cache (Redis in
 production, shared by every worker) for CACHE_SECONDS, and dropped whenever a
-village or category is saved or deleted: at once, and again when that change
-commits, so a request that read the old rows in between cannot keep them. With a
-per-process cache (locmem) and several workers, the other workers show an edit
-within CACHE_SECONDS.
+village or category is saved or deleted (`forget_on_change`): at once, and again
+when that change commits, so a request that read the old rows in between cannot
+keep them. With a per-process cache (locmem) and several workers, the other
+workers show an edit within CACHE_SECONDS.
 
 A cache that is down is skipped: the lists are read from the database.
 """
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from patrols.models import Village
 
@@ -101,13 +102,10 @@ def forget() -> None:
         logger.warning("cache unavailable; could not drop the form's choices", exc_info=True)
 
 
-def _changed(sender, **kwargs) -> None:
+@receiver([post_save, post_delete], sender=Village, dispatch_uid="aspirations.choices.village_changed")
+@receiver([post_save, post_delete], sender=Category, dispatch_uid="aspirations.choices.category_changed")
+def forget_on_change(sender, **kwargs) -> None:
+    """A village or category was saved or deleted: drop the lists now, and again when
+    the change commits (a request may read the old rows in between)."""
     forget()
     transaction.on_commit(forget, robust=True)
-
-
-def connect() -> None:
-    """Called once from AspirationsConfig.ready()."""
-    for model in (Village, Category):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"aspirations.choices.{model.__name__}.save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"aspirations.choices.{model.__name__}.delete")

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.dates import FromDayFilter, UntilDayFilter
-from patrols.choice_lists import ChoiceLists
 from patrols.models import DISPLAY_NAME_FIELDS, Village
 
 from . import tickets
@@ -49,14 +48,10 @@ class OfficerFilter(django_filters.ModelChoiceFilter):
     field_class = OfficerField
 
 
-# The model choices: listed together when the form is shown (one query, CHOICES); a
-# chosen value is checked with its queryset, which reads only what a label shows.
+# The model choices read only the columns their labels show.
 CATEGORIES = Category.objects.only("name", "name_en")
 VILLAGES = Village.objects.only("name")
 OFFICERS = handling_officers(include_inactive=True).only(*DISPLAY_NAME_FIELDS)
-CHOICES = ChoiceLists(
-    category=(CATEGORIES, ("name", "name_en")), village=(VILLAGES, ("name",)), officer=(OFFICERS, DISPLAY_NAME_FIELDS)
-)
 
 
 class AspirationFilterForm(forms.Form):
@@ -64,7 +59,6 @@ class AspirationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        CHOICES.install(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -108,9 +108,6 @@ class AspirationForm(ReporterFields):
     `spam_signals`, and the aspiration is stored flagged for the operator.
     """
 
-    # Differs per visitor: {% crispy_cached %} (patrols/templatetags/form_cache.py) swaps it in.
-    render_cache_volatile = ("started",)
-
     type = forms.ChoiceField(
         label=_("What do you want to tell us?"),
         choices=AspirationType.choices,
@@ -196,8 +193,7 @@ class AspirationForm(ReporterFields):
 
     @cached_property
     def helper(self) -> FormHelper:
-        # Built only when crispy renders the form: not for a submission that redirects,
-        # nor when {% crispy_cached %} has the HTML kept.
+        # Built only when crispy renders the form, not for a submission that redirects.
         helper = FormHelper()
         helper.form_id = "aspiration-form"
         helper.attrs = {"novalidate": "", "data-krk-sending": SENDING}
@@ -307,9 +303,6 @@ class AspirationForm(ReporterFields):
 class StatusLookupForm(forms.Form):
     """Cek Status: a ticket code, read forgivingly (see `tickets.normalise`)."""
 
-    # Kept rendered even when bound ({% crispy_cached %}): every look-up shows this form.
-    render_cache_bound = True
-
     kode = forms.CharField(
         label=_("Ticket code"),
         max_length=40,
@@ -327,7 +320,6 @@ class StatusLookupForm(forms.Form):
 
     @cached_property
     def helper(self) -> FormHelper:
-        # Built only when crispy renders the form, not when {% crispy_cached %} has it kept.
         helper = FormHelper()
         helper.form_method = "get"
         helper.form_id = "status-form"

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -56,32 +53,6 @@ def _public_event(event: AspirationEvent) -> PublicEvent:
     return PublicEvent(created_at=event.created_at, title=title, body=event.body)
 
 
-@functools.cache
-def _status_page_sql(vendor: str) -> tuple[str, str]:
-    """The status page's two queries as SQL, compiled by the ORM once per process.
-
-    The look-up is the busiest public page and its SQL never changes but for one
-    parameter each: compiling the two querysets took longer than the database took
-    to run them (bench/FINDINGS.md). The querysets stay the definition; only their
-    compiled text is kept, and run with `raw()` (the same model instances).
-    """
-    aspiration = Aspiration.objects.for_status_page().filter(code="")[:1]
-    events = (
-        AspirationEvent.objects.public()
-        .filter(aspiration_id=0)
-        .only("kind", "to_status", "body", "created_at")
-        .order_by("created_at", "pk")
-    )
-    (aspiration_sql, aspiration_params), (events_sql, events_params) = (
-        aspiration.query.sql_with_params(),
-        events.query.sql_with_params(),
-    )
-    # Each query must take exactly the one parameter public_status passes.
-    if aspiration_params != ("",) or events_params != (0,):
-        raise ImproperlyConfigured(f"status page queries changed shape: {aspiration_params}, {events_params}")
-    return aspiration_sql, events_sql
-
-
 def public_status(code: str | None) -> PublicStatus:
     """Look up a ticket for the public status page: two queries, found or not.
 
@@ -93,12 +64,18 @@ def public_status(code: str | None) -> PublicStatus:
     queries whenever the cache has dropped them, for any code).
     """
     listed = choices.form_choices()
-    aspiration_sql, events_sql = _status_page_sql(connection.vendor)
-    found = list(Aspiration.objects.raw(aspiration_sql, [code or ""]))
-    events = list(AspirationEvent.objects.raw(events_sql, [found[0].pk if found else 0]))  # 0: no row has it
-    if not found:
+    try:
+        aspiration = Aspiration.objects.for_status_page().get(code=code or "")
+    except Aspiration.DoesNotExist:
+        aspiration = None
+    events = list(
+        AspirationEvent.objects.public()
+        .filter(aspiration_id=aspiration.pk if aspiration else 0)  # 0: no row has it
+        .only("kind", "to_status", "body", "created_at")
+        .order_by("created_at", "pk")
+    )
+    if aspiration is None:
         return PublicStatus()
-    aspiration = found[0]
     category, village = choices.names(listed, category_id=aspiration.category_id, village_id=aspiration.village_id)
     # The staff pages' rule (Aspiration.current_deadline): the follow-up clock stops at the first reply.
     deadline = aspiration.current_deadline
@@ -166,8 +143,8 @@ def open_status_counts(queryset: QuerySet[Aspiration]) -> dict[str, int]:
 
     Only the open statuses are counted, a range of the status indexes (an index-only
     scan when nothing else filters). The closed ones hold most aspirations and
-    only ever grow: counting them read every row on every inbox view, 30 ms at
-    100,000 (bench/FINDINGS.md), so the inbox shows their tabs without a number.
+    only ever grow: counting them read every row on every inbox view
+    (bench/FINDINGS.md), so the inbox shows their tabs without a number.
     """
     rows = (
         queryset.filter(status__in=OPEN_STATUSES)

@@ -48,40 +48,9 @@ logger = logging.getLogger(__name__)
 # A ticket code drawn twice (2**40 codes: rare) is drawn again this often at most.
 INSERT_ATTEMPTS = 3
 
-# What two of the table's CheckConstraints ask of a new row, checked here in Python:
-# Django's validate_constraints spends a savepoint and a query on each (bench/FINDINGS.md).
-# The other four are about later workflow states; a new aspiration is `baru`, so they
-# hold by construction. The database enforces all six anyway.
-NEW_ROW_RULES = {
-    "aspiration_identity_needs_consent": lambda aspiration: (
-        aspiration.consent_given_at is not None
-        or not (aspiration.reporter_name or aspiration.reporter_phone or aspiration.reporter_email)
-    ),
-    "aspiration_lat_lon_together": lambda aspiration: (aspiration.latitude is None) == (aspiration.longitude is None),
-}
-HOLD_WHEN_NEW = {
-    "aspiration_rejection_has_reason",
-    "aspiration_resolved_has_time",
-    "aspiration_followup_has_officer",
-    "aspiration_verified_has_times",
-}
-
 
 def _code_taken(code: str) -> bool:
     return Aspiration.objects.filter(code=code).exists()
-
-
-def _validate_new(aspiration: Aspiration) -> None:
-    """full_clean() for a new aspiration, without a query.
-
-    The related objects are in hand (no existence lookups), the code is settled by
-    the unique index on insert, and the constraints by NEW_ROW_RULES; the errors are
-    the ones full_clean() would raise.
-    """
-    aspiration.full_clean(exclude=["code", "category", "village", "created_by", "patrol"], validate_constraints=False)
-    for constraint in Aspiration._meta.constraints:
-        if constraint.name in NEW_ROW_RULES and not NEW_ROW_RULES[constraint.name](aspiration):
-            raise ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
 
 
 def aspiration_submit(
@@ -116,9 +85,11 @@ def aspiration_submit(
     failure is logged and never undoes the submission. Staff entering on a
     resident's behalf go through `aspiration_record`, which checks who they are.
 
-    Costs two INSERTs (the aspiration, its first event) in one transaction, plus
-    one per photo. The ticket code is not looked up first: the unique index
-    refuses a code drawn twice, and the whole insert is tried again with a new one.
+    Costs a query per CheckConstraint (full_clean() of the aspiration and of its
+    first event), then two INSERTs (the aspiration, its first event) in one
+    transaction, plus one per photo. The ticket code is not looked up first: the
+    unique index refuses a code drawn twice, and the whole insert is tried again
+    with a new one.
     """
     now = timezone.now()
     identified = bool(reporter_name or reporter_phone or reporter_email)
@@ -147,7 +118,8 @@ def aspiration_submit(
         spam_signals=",".join(spam_signals)[:100],
         ip_hash=ip_hash,
     )
-    _validate_new(aspiration)
+    # The code is drawn on insert (its unique index refuses a repeat); the related rows are in hand.
+    aspiration.full_clean(exclude=["code", "category", "village", "created_by", "patrol"])
     _insert_with_fresh_code(aspiration, photos=photos)
     return aspiration
 
@@ -175,18 +147,14 @@ def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[Processe
 def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
     """The CREATED event, the photos and the confirmation mail, in the insert's transaction."""
     now = aspiration.submitted_at
-    event = AspirationEvent(
-        aspiration=aspiration,
+    _event(
+        aspiration,
         kind=EventKind.CREATED,
-        to_status=Status.BARU,
         author=aspiration.created_by,
+        at=now,
+        to_status=Status.BARU,
         is_public=True,
-        created_at=now,
     )
-    # Built here from constants, so its CheckConstraints (enforced by the database
-    # anyway) need no query each; the aspiration was just inserted (no lookup).
-    event.full_clean(exclude=["aspiration", "author", "assignee"], validate_constraints=False)
-    event.save()
     # After the rows that could fail: files do not roll back with the transaction.
     store_photos(Attachment, photos, aspiration=aspiration, created_at=now)
     notifications.notify_submission(aspiration=aspiration)
@@ -234,7 +202,9 @@ def _audit(actor: Officer, aspiration: Aspiration, summary: str) -> None:
     )
 
 
-def _event(aspiration: Aspiration, *, kind: str, author: Officer, at: datetime.datetime, **fields) -> AspirationEvent:
+def _event(
+    aspiration: Aspiration, *, kind: str, author: Officer | None, at: datetime.datetime, **fields
+) -> AspirationEvent:
     event = AspirationEvent(aspiration=aspiration, kind=kind, author=author, created_at=at, **fields)
     event.full_clean(exclude=["aspiration", "author", "assignee"])  # objects in hand: no lookups
     event.save()

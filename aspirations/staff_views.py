@@ -71,8 +71,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
     now = timezone.now()
-    # The page number is no filter: without filters the form stays unbound, so its
-    # rendering is reused ({% crispy_cached %}) on every page, not only the first.
+    # The page number is no filter: without filters the form stays unbound, on
+    # every page as on the first.
     filters = request.GET.copy()
     filters.pop("page", None)
     aspiration_filter = AspirationFilter(

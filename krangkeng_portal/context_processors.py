@@ -5,13 +5,13 @@ from . import navigation
 
 
 def portal(request: HttpRequest) -> dict:
+    user = request.user
     match = request.resolver_match
-    bar = navigation.bar(request.user, match.view_name if match else None)
+    current = match.view_name if match else None
     return {
         "unit_name": settings.KRK_UNIT_NAME,
         "parent_unit_name": settings.KRK_PARENT_UNIT_NAME,
-        "nav_public": bar.public,
-        "nav_staff": bar.staff,
-        "nav_account": bar.account,
-        "nav_key": bar.key,
+        "nav_public": navigation.items_for(user, navigation.PUBLIC_ITEMS, current),
+        "nav_staff": navigation.items_for(user, navigation.STAFF_ITEMS, current),
+        "nav_account": navigation.items_for(user, navigation.ACCOUNT_ITEMS, current),
     }

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import FromDayFilter, UntilDayFilter
 
-from .choice_lists import ChoiceLists
 from .forms import OfficerChoiceField
 from .models import DISPLAY_NAME_FIELDS, ImbauanTopic, Patrol, PatrolType, Situation, Village
 from .selectors import patrol_officers
@@ -21,12 +20,10 @@ class OfficerFilter(django_filters.ModelChoiceFilter):
     field_class = OfficerChoiceField
 
 
-# The model choices: listed together when the form is shown (one query, CHOICES); a
-# chosen value is checked with its queryset, which reads only what a label shows.
+# The model choices read only the columns their labels show.
 VILLAGES = Village.objects.only("name")
 OFFICERS = patrol_officers(include_inactive=True).only(*DISPLAY_NAME_FIELDS)
 TOPICS = ImbauanTopic.objects.only("name")
-CHOICES = ChoiceLists(village=(VILLAGES, ("name",)), officer=(OFFICERS, DISPLAY_NAME_FIELDS), topic=(TOPICS, ("name",)))
 
 
 # The officer's part in a patrol (with the officer filter): the dashboard's "led" and
@@ -41,7 +38,6 @@ class PatrolFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        CHOICES.install(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

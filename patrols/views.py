@@ -32,8 +32,8 @@ def _require(user, perm: str) -> None:
 
 
 def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
-    # The page number is no filter: without filters the form stays unbound, so its
-    # rendering is reused ({% crispy_cached %}) on every page, not only the first.
+    # The page number is no filter: without filters the form stays unbound, on
+    # every page as on the first.
     filters = request.GET.copy()
     filters.pop("page", None)
     patrol_filter = PatrolFilter(filters or None, queryset=queryset.for_list(), request=request, mine=mine)

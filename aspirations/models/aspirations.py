@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import latitude_field, longitude_field, phone_validator
-from patrols.choice_labels import ChoiceLabelsMixin
 from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 
 from .categories import Category
@@ -124,7 +123,7 @@ class AspirationQuerySet(models.QuerySet):
         ).order_by()
 
 
-class Aspiration(ChoiceLabelsMixin, models.Model):
+class Aspiration(models.Model):
     """Something a resident wants the police to know or do.
 
     Identity fields are blank for anonymous reports; when any is given the

@@ -6,10 +6,7 @@ reproduce it (their parameter names: patrols/filters.py, aspirations/filters.py)
 
 from __future__ import annotations
 
-import functools
-
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from patrols.filters import JOINED, LED
@@ -27,18 +24,10 @@ YES = "ya"
 OUTSIDE = "luar"
 
 
-@functools.lru_cache(maxsize=64)
-def _path(name: str, urlconf: str | None, prefix: str) -> str | None:
-    """reverse(name), once per URLconf and script prefix: the dashboard builds ~300 links a view."""
-    try:
-        return reverse(name, urlconf=urlconf)
-    except NoReverseMatch:  # the page does not exist (yet): the figure stays plain text
-        return None
-
-
 def _url(name: str, period: Period | None, filters: dict) -> str | None:
-    base = _path(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    if base is None:
+    try:
+        base = reverse(name)
+    except NoReverseMatch:  # the page does not exist (yet): the figure stays plain text
         return None
     params = {}
     if period is not None:

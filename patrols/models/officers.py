@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import phone_validator
 
-from ..choice_labels import ChoiceLabelsMixin
-
 nrp_validator = RegexValidator(
     r"^(\d{8}|\d{18})$",
     _("Enter an NRP of 8 digits or an NIP of 18 digits."),
@@ -56,7 +54,7 @@ class Position(models.TextChoices):
 DISPLAY_NAME_FIELDS = ("first_name", "last_name", "username", "rank")
 
 
-class Officer(ChoiceLabelsMixin, AbstractUser):
+class Officer(AbstractUser):
     """A member of the unit (or civilian staff) who signs in to the portal."""
 
     nrp = models.CharField(

@@ -18,7 +18,6 @@ from django.utils.translation import pgettext_lazy
 from core.fields import latitude_field, longitude_field
 from core.models import StoredPhoto
 
-from ..choice_labels import ChoiceLabelsMixin
 from .officers import DISPLAY_NAME_FIELDS
 from .villages import Assignment, Village
 
@@ -136,7 +135,7 @@ class PatrolQuerySet(models.QuerySet):
         )
 
 
-class Patrol(ChoiceLabelsMixin, models.Model):
+class Patrol(models.Model):
     """One patrol report: what was done, where, when, by whom, and what was found."""
 
     patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices, default=PatrolType.SAMBANG)

@@ -206,8 +206,8 @@ class TestInboxQueries:
 
 
 # Besides the session: user + permissions (one query) + the page of rows + the open statuses' counts
-# + the filter form's categories, villages and officers (one query, filters.CHOICES).
-QUERIES = 5
+# + the filter form's categories, villages and officers (one query each).
+QUERIES = 7
 
 
 class TestMyAspirations:
@@ -243,5 +243,5 @@ class TestMyAspirations:
         assert len(one) == len(many) == MINE_QUERIES
 
 
-# user + permissions (one query) + rows + counts + the filter form's categories and villages (one query).
-MINE_QUERIES = 5
+# user + permissions (one query) + rows + counts + the filter form's categories and villages (one each).
+MINE_QUERIES = 6

@@ -1,34 +1,17 @@
-"""base.html: what every page shares, kept rendered ({% kept %}) without sharing anything personal."""
+"""base.html and its partials: what every page shares, without sharing anything personal."""
 
 import re
 
 import pytest
-from django.template import Context, Template
 from django.urls import reverse
 
-from krangkeng_portal.templatetags import kept
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-KEPT = Template("{% load kept %}{% kept value %}[{{ value }}|{{ other }}]{% endkept %}")
-
 
 def csrf_tokens(html: str) -> list[str]:
     return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-
-
-class TestKeptTag:
-    def test_rendered_once_per_value(self):
-        kept._kept.clear()
-        assert KEPT.render(Context({"value": 1, "other": "a"})) == "[1|a]"
-        assert KEPT.render(Context({"value": 1, "other": "b"})) == "[1|a]"  # kept: `other` is not a key
-        assert KEPT.render(Context({"value": 2, "other": "b"})) == "[2|b]"
-
-    def test_dropped_when_a_setting_changes(self, settings):
-        KEPT.render(Context({"value": 1, "other": "a"}))
-        settings.KRK_UNIT_NAME = "Polsek Lain"
-        assert kept._kept == {}
 
 
 class TestSharedParts:

@@ -53,7 +53,7 @@ def test_footer_says_emergencies_go_to_110(client):
 
 
 def test_links_follow_the_chosen_language(client):
-    client.get(reverse("home"))  # the Indonesian links, built and kept
+    client.get(reverse("home"))  # the Indonesian links first
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     labels = nav_labels(client.get(reverse("home")).content.decode())
     assert {"Home", "Check Status", "Sign in"} <= labels
@@ -68,20 +68,12 @@ def test_exactly_the_current_page_is_marked(client, name):
     assert re.search(rf'class="nav-link active" href="{re.escape(reverse(name))}" aria-current="page"', nav)
 
 
-class TestBar:
-    def test_built_once_per_role_language_and_page(self):
-        anonymous = AnonymousUser()
-        assert navigation.bar(anonymous, "home") is navigation.bar(anonymous, "home")
-        assert navigation.bar(anonymous, "directory") is not navigation.bar(anonymous, "home")
+class TestItemsFor:
+    def test_visibility_is_checked_for_each_user(self, site_admin):
+        admin_urls = [link["url"] for link in navigation.items_for(site_admin, navigation.STAFF_ITEMS, None)]
+        assert reverse("admin:index") in admin_urls
+        assert navigation.items_for(AnonymousUser(), navigation.STAFF_ITEMS, None) == []
 
-    def test_visibility_is_checked_on_every_request(self, site_admin):
-        admin_links = navigation.bar(site_admin, "home")
-        assert "admin:index" in [link["name"] for link in admin_links.staff]
-        assert navigation.bar(AnonymousUser(), "home").staff == []
-
-    def test_a_new_url_configuration_builds_them_again(self, settings):
-        before = navigation.bar(AnonymousUser(), "home")
-        settings.ROOT_URLCONF = "tests.portal.error_urls"
-        assert navigation._built == {}  # emptied when the setting changed
-        settings.ROOT_URLCONF = "krangkeng_portal.urls"
-        assert navigation.bar(AnonymousUser(), "home") == before
+    def test_only_the_current_page_is_active(self):
+        links = navigation.items_for(AnonymousUser(), navigation.PUBLIC_ITEMS, "directory")
+        assert [link["url"] for link in links if link["active"]] == [reverse("directory")]
