@@ -59,10 +59,13 @@ def limit_for(scope: str) -> tuple[int, int]:
     return int(limit), int(window)
 
 
-def hit(request: HttpRequest, scope: str, limit: int | None = None, window: int | None = None) -> bool:
+def hit(
+    request: HttpRequest, scope: str, limit: int | None = None, window: int | None = None, *, subject: str = ""
+) -> bool:
     """Count one hit of `scope` for this client; True while it is within the limit.
 
-    `limit` and `window` default to `KRK_RATELIMITS[scope]`. Costs one or two
+    `limit` and `window` default to `KRK_RATELIMITS[scope]`. What is counted is the
+    client's address, or `subject` when given (e.g. an API key's client). Costs one or two
     cache round trips (`add` then the atomic `incr`). If the cache is down or a
     dummy, it lets the request through: a broken cache must not close the form.
     """
@@ -71,7 +74,7 @@ def hit(request: HttpRequest, scope: str, limit: int | None = None, window: int 
     if is_exempt(request):
         return True
     window_number = math.floor(now() / window)
-    key = f"krk:rl:{scope}:{client_ip_hash(request)}:{window_number}"
+    key = f"krk:rl:{scope}:{subject or client_ip_hash(request)}:{window_number}"
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)

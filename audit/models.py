@@ -15,6 +15,9 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_PURGED = "personal_data_purged", _("Personal data anonymised or deleted")
     PATROL_CHANGED = "patrol_changed", _("Patrol changed")
     ASPIRATION_CHANGED = "aspiration_changed", _("Aspiration changed")
+    API_REQUEST = "api_request", _("Report sent through the API")
+    API_KEY_CREATED = "api_key_created", _("API key created")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
 
 
 class AuditEntryQuerySet(models.QuerySet):

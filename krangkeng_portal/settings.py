@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "audit",
     "patrols",
     "aspirations",
+    "open311",
     "krangkeng_portal",
 ]
 
@@ -365,6 +366,11 @@ if not set(KRK_HOLIDAY_CATEGORIES) <= {"public", "government"}:
 KRK_RATELIMITS = {
     "aspiration_submit": (env_int("KRK_RATELIMIT_SUBMIT_PER_HOUR", 10, minimum=1), 3600),
     "aspiration_status": (env_int("KRK_RATELIMIT_STATUS_PER_10MIN", 30, minimum=1), 600),
+    # The Open311 API: reads and posts per address; each client's own hourly limit is
+    # set on its key in the admin, and this is the default for a new key.
+    "open311_read": (env_int("KRK_RATELIMIT_OPEN311_READ_PER_10MIN", 600, minimum=1), 600),
+    "open311_post": (env_int("KRK_RATELIMIT_OPEN311_POST_PER_HOUR", 120, minimum=1), 3600),
+    "open311_key": (env_int("KRK_RATELIMIT_OPEN311_KEY_PER_HOUR", 60, minimum=1), 3600),
 }
 KRK_RATELIMIT_EXEMPT_IPS = env_list("KRK_RATELIMIT_EXEMPT_IPS")
 for _network in KRK_RATELIMIT_EXEMPT_IPS:
@@ -381,3 +387,13 @@ KRK_MIN_FILL_SECONDS = env_int("KRK_MIN_FILL_SECONDS", 5, minimum=0)
 # aspirations rejected as spam are deleted, with their photos, this many days after.
 KRK_RETENTION_DAYS = env_int("KRK_RETENTION_DAYS", 365, minimum=1)
 KRK_SPAM_RETENTION_DAYS = env_int("KRK_SPAM_RETENTION_DAYS", 30, minimum=1)
+
+# Open311 GeoReport v2 (/open311/). Until police units exist, the API serves one
+# jurisdiction: this unit, under this jurisdiction_id. Its publication switches: the
+# public list of requests (off: a client with a key sees only the reports it sent),
+# and in it the residents' descriptions and the public replies (off: either can name
+# a neighbour). Sensitive categories are never published whatever these say.
+KRK_OPEN311_JURISDICTION = env_str("KRK_OPEN311_JURISDICTION") or "krangkeng"
+KRK_OPEN311_PUBLIC_LIST = env_bool("KRK_OPEN311_PUBLIC_LIST", True)
+KRK_OPEN311_PUBLISH_DESCRIPTIONS = env_bool("KRK_OPEN311_PUBLISH_DESCRIPTIONS", False)
+KRK_OPEN311_PUBLISH_STATUS_NOTES = env_bool("KRK_OPEN311_PUBLISH_STATUS_NOTES", False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("aspirasi/", include("aspirations.urls")),
     path("patroli/", include("patrols.urls")),
     path("dasbor/", include("krangkeng_portal.dashboard.urls")),
+    path("open311/", include("open311.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
