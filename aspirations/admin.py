@@ -6,9 +6,9 @@ from .models import Aspiration, AspirationEvent, Category
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "slug", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "name_en", "slug", "sort_order", "is_active", "is_sensitive"]
+    list_editable = ["sort_order", "is_active", "is_sensitive"]
+    list_filter = ["is_active", "is_sensitive"]
     search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

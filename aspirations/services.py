@@ -70,6 +70,7 @@ def aspiration_submit(
     consent: bool = False,
     photos: Sequence[ProcessedPhoto] = (),
     channel: str = Channel.WEB,
+    sent_via: str = "",
     created_by: Officer | None = None,
     patrol: Patrol | None = None,
     priority: str = Priority.NORMAL,
@@ -83,7 +84,8 @@ def aspiration_submit(
     like any other aspiration, flagged for the operator. If the reporter gave an
     email, the ticket code is mailed after the transaction commits; a mail
     failure is logged and never undoes the submission. Staff entering on a
-    resident's behalf go through `aspiration_record`, which checks who they are.
+    resident's behalf go through `aspiration_record`, which checks who they are;
+    other systems through the Open311 API, which names itself in `sent_via`.
 
     Costs a query per CheckConstraint (full_clean() of the aspiration and of its
     first event), then two INSERTs (the aspiration, its first event) in one
@@ -104,6 +106,7 @@ def aspiration_submit(
         latitude=latitude,
         longitude=longitude,
         channel=channel,
+        sent_via=sent_via,
         patrol=patrol,
         priority=priority,
         status=Status.BARU,

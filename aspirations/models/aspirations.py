@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import latitude_field, longitude_field, phone_validator
 from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 
+from .. import public_ids
 from .categories import Category
 from .choices import OPEN_STATUSES, AspirationType, Channel, Priority, Referral, RejectionReason, Status
 from .events import AspirationEvent
@@ -132,6 +133,14 @@ class Aspiration(models.Model):
     """
 
     code = models.CharField(_("ticket code"), max_length=20, unique=True, editable=False)
+    public_id = models.CharField(
+        _("public id"),
+        max_length=12,
+        unique=True,
+        default=public_ids.generate,
+        editable=False,
+        help_text=_("How the Open311 API names it; not a secret, unlike the ticket code."),
+    )
     type = models.CharField(_("type"), max_length=20, choices=AspirationType.choices)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="aspirations", verbose_name=_("category")
@@ -152,6 +161,12 @@ class Aspiration(models.Model):
     latitude = latitude_field()
     longitude = longitude_field()
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    sent_via = models.CharField(
+        _("sent by"),
+        max_length=100,
+        blank=True,
+        help_text=_("For reports that came through the API: the client organisation, as named then."),
+    )
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)
 

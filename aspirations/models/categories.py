@@ -24,6 +24,14 @@ class Category(models.Model):
     is_active = models.BooleanField(
         _("offered on the form"), default=True, help_text=_("Retired categories stay on old aspirations.")
     )
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Reports in this category are never published through the Open311 API, not even without names "
+            "(e.g. domestic violence, drugs): in a small village the category and the time can be enough."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")

@@ -32,6 +32,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     WHATSAPP = "whatsapp", _("WhatsApp")
     WALK_IN = "walk_in", _("Walk-in at the station")
+    API = "api", _("Open311 API")
 
 
 class Priority(models.TextChoices):
