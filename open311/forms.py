@@ -59,13 +59,17 @@ class Open311Form(forms.Form):
 
 
 def _w3_datetime(value: str, *, end_of_day: bool = False) -> datetime.datetime:
-    """A W3C/ISO 8601 date or datetime; without an offset it is WIB."""
-    moment = parse_datetime(value)
-    if moment is None:
+    """A W3C/ISO 8601 date or datetime; without an offset it is WIB. A date alone is
+    the start of that day, or its end for the end of a range."""
+    try:
         day = parse_date(value)
-        if day is None:
-            raise forms.ValidationError(_("Use the w3 format, e.g. 2024-05-20T00:00:00+07:00."), code="format")
+        moment = None if day else parse_datetime(value)
+    except ValueError:  # well formed, but no such day or time
+        day = moment = None
+    if day is not None:
         moment = datetime.datetime.combine(day, datetime.time.max if end_of_day else datetime.time.min)
+    if moment is None:
+        raise forms.ValidationError(_("Use the w3 format, e.g. 2024-05-20T00:00:00+07:00."), code="format")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -158,7 +158,8 @@ def _create(request: HttpRequest, fmt: str, jurisdiction: jurisdictions.Jurisdic
         services.service_request_refused(client=None, request=request, reasons=["api_key"])
         return _key_refused(fmt)
     scope = "open311_key"
-    if not ratelimit.hit(request, scope, client.rate_limit_per_hour, subject=f"client-{client.pk}"):
+    _default, window = ratelimit.limit_for(scope)
+    if not ratelimit.hit(request, scope, client.rate_limit_per_hour, window, subject=f"client-{client.pk}"):
         services.service_request_refused(client=client, request=request, reasons=["rate limit"])
         return _too_many(fmt, scope)
     form = ServiceRequestForm(request.POST, request.FILES)

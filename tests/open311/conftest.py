@@ -27,7 +27,7 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def key_admin(db):
-    from patrols import roles
+    from core import roles
     from patrols.models import Position
 
     return OfficerFactory(username="admin.api", position=Position.OPERATOR, role=roles.ADMIN, is_staff=True)
