@@ -34,7 +34,11 @@ class TestCreate:
         assert key in response.content.decode()
         assert client.key_digest == keys.digest(key)
         assert client.key_prefix == key[:13]
-        assert (client.name, client.rate_limit_per_hour, client.jurisdiction) == ("Aplikasi Desa Tanjakan", 30, "krangkeng")
+        assert (client.name, client.rate_limit_per_hour, client.jurisdiction) == (
+            "Aplikasi Desa Tanjakan",
+            30,
+            "krangkeng",
+        )
         assert not ApiClient.objects.filter(key_digest=key).exists()
         change_page = admin_client.get(reverse("admin:open311_apiclient_change", args=[client.pk]))
         assert key not in change_page.content.decode()

@@ -264,9 +264,7 @@ class TestPublicationSwitches:
             response = client.get(url("requests"), {"api_key": key})
             assert response.status_code == 403
             shapes.assert_shape(xml_of(response), shapes.ERRORS)
-        assert [row["service_request_id"] for row in requests_json(client, api_key=api_client.key)] == [
-            mine.public_id
-        ]
+        assert [row["service_request_id"] for row in requests_json(client, api_key=api_client.key)] == [mine.public_id]
         by_header = client.get(url("requests", "json"), HTTP_X_API_KEY=api_client.key)
         assert by_header["Cache-Control"] == "private, no-cache"
         assert [row["service_request_id"] for row in json_of(by_header)] == [mine.public_id]

@@ -105,7 +105,11 @@ class TestCreated:
             },
         )
         aspiration = the_aspiration()
-        assert (aspiration.title, aspiration.type, aspiration.occurred_at) == ("Balap liar", "laporan_kejadian", occurred)
+        assert (aspiration.title, aspiration.type, aspiration.occurred_at) == (
+            "Balap liar",
+            "laporan_kejadian",
+            occurred,
+        )
 
     def test_a_long_description_gives_a_cut_title(self, api_client):
         description = "Kata " * 60
@@ -264,7 +268,9 @@ class TestIdentity:
         )
         assert aspiration.consent_given_at == aspiration.submitted_at
 
-    def test_the_ticket_code_is_emailed_to_a_resident_who_gave_an_address(self, api_client, django_capture_on_commit_callbacks):
+    def test_the_ticket_code_is_emailed_to_a_resident_who_gave_an_address(
+        self, api_client, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             post(
                 api_client.key,

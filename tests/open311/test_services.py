@@ -138,4 +138,6 @@ class TestServiceDefinition:
     def test_conditional_get(self):
         client = Client()
         first = client.get(url("service_definition", code="narkoba"))
-        assert client.get(url("service_definition", code="narkoba"), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        assert (
+            client.get(url("service_definition", code="narkoba"), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        )

@@ -83,6 +83,18 @@ ROUTES: dict[str, Route] = {
     "dashboard:dashboard": Route(staff(403, operator=200, command=200)),
     "dashboard:recap": Route(staff(403, operator=200, command=200)),
     "admin:index": Route(expect(302, admin=200)),
+    # Open311: public reads for everyone, signed in or not (a session changes nothing); the
+    # base URL leads to the developer page. POST requests takes an api_key (test_csrf).
+    "open311:developer": Route(expect(200)),
+    "open311:root": Route(expect(302)),
+    "open311:discovery": Route(expect(200), lambda world: {"format": "json"}),
+    "open311:services": Route(expect(200), lambda world: {"format": "xml"}),
+    "open311:service_definition": Route(expect(200), lambda world: {"format": "xml", "code": "narkoba"}),
+    "open311:requests": Route(expect(200), lambda world: {"format": "xml"}),
+    "open311:request": Route(
+        expect(200), lambda world: {"format": "json", "service_request_id": world["aspiration"].public_id}
+    ),
+    "open311:token": Route(expect(200), lambda world: {"format": "xml", "token": world["api_submission"].token}),
 }
 
 SKIPPED_NAMESPACES = {"admin", "djdt"}
@@ -144,8 +156,20 @@ def aspiration_world(bhabin, operator) -> dict:
     return {"aspiration": aspiration, "aspiration_photo": aspiration.attachments.get()}
 
 
+def api_world(site_admin, aspiration) -> dict:
+    """A client organisation's key, and the aspiration as if that client had sent it."""
+    from open311.models import ApiSubmission
+    from open311.services import api_client_create
+
+    client, key = api_client_create(
+        actor=site_admin, name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60
+    )
+    return {"api_key": key, "api_submission": ApiSubmission.objects.create(aspiration=aspiration, client=client)}
+
+
 @pytest.fixture
 def world(bhabin, other_bhabin, operator, commander, site_admin):
+    aspirations = aspiration_world(bhabin, operator)
     return {
         "officer": bhabin,
         "other_officer": other_bhabin,
@@ -153,7 +177,8 @@ def world(bhabin, other_bhabin, operator, commander, site_admin):
         "command": commander,
         "admin": site_admin,
         **patrol_world(bhabin),
-        **aspiration_world(bhabin, operator),
+        **aspirations,
+        **api_world(site_admin, aspirations["aspiration"]),
     }
 
 

@@ -51,8 +51,13 @@ def template_names(response) -> list[str]:
     return [template.name for template in response.templates]
 
 
+# Routes a client system posts to with an api_key instead of a session and a CSRF token
+# (it has neither): exempt from CSRF, and a session grants nothing there.
+KEY_AUTHENTICATED = {"open311:requests"}
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", sorted(ROUTES))
+@pytest.mark.parametrize("url_name", sorted(ROUTES.keys() - KEY_AUTHENTICATED))
 def test_post_without_token_is_refused(url_name, world):
     url = reverse(url_name, kwargs=ROUTES[url_name].kwargs(world))
     for persona in PERSONAS:
@@ -329,3 +334,28 @@ def test_post_is_refused_without_its_token_and_goes_through_with_it(url_name, wo
     assert "403_csrf.html" not in template_names(accepted)
     assert accepted.status_code == case.expected, f"{case.persona} POST {url} with its token -> {accepted.status_code}"
     assert case.done(world, kwargs, accepted), f"{url_name}: the POST with its token did not do its work"
+
+
+def api_report() -> dict:
+    return {
+        "service_code": "geng-motor-tawuran",
+        "attribute[village]": village("Krangkeng").code,
+        "description": "Balap liar tiap malam Minggu di jalan Pantura.",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(KEY_AUTHENTICATED))
+def test_api_post_takes_its_key_without_session_or_csrf_cookie(url_name, world, _fresh_cache):
+    url = reverse(url_name, kwargs=ROUTES[url_name].kwargs(world))
+    before = Aspiration.objects.count()
+    for persona in PERSONAS:  # a session, a CSRF cookie and no key: refused, whoever is signed in
+        response = csrf_client(world.get(persona)).post(url, api_report())
+        assert response.status_code == 403, f"{persona} POST {url} without a key -> {response.status_code}"
+        assert "403_csrf.html" not in template_names(response)
+    assert Aspiration.objects.count() == before
+    client = Client(enforce_csrf_checks=True)  # no session, no CSRF cookie: only the key
+    response = client.post(url, {"api_key": world["api_key"], **api_report()})
+    assert response.status_code == 200
+    assert Aspiration.objects.count() == before + 1
+    assert not response.cookies
