@@ -86,7 +86,7 @@ def spam_signals(*, client: ApiClient, description: str) -> list[str]:
 def service_request_submit(
     *,
     client: ApiClient,
-    request: HttpRequest,
+    request: HttpRequest | None,
     type: str,
     category: Category,
     title: str,

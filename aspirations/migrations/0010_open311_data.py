@@ -1,7 +1,7 @@
 """Give every existing aspiration a public id, and mark the sensitive categories.
 
-Sensitive: domestic violence and child protection, and drugs (the seeded
-categories, or any an admin created whose slug or name says so). Going back
+Sensitive: domestic and sexual violence, child protection, and drugs (the
+seeded categories, or any an admin created whose slug or name says so). Going back
 keeps the ids (0008's reversal drops the column) and clears the flags.
 """
 
@@ -10,7 +10,16 @@ from django.db import migrations
 from aspirations import public_ids
 
 BATCH = 2000
-SENSITIVE_WORDS = ("kdrt", "narkoba", "kekerasan-dalam-rumah-tangga", "perlindungan-anak")
+SENSITIVE_WORDS = (
+    "kdrt",
+    "rumah-tangga",
+    "perlindungan-anak",
+    "kekerasan-anak",
+    "kekerasan-seksual",
+    "pelecehan",
+    "narkoba",
+    "narkotika",
+)
 
 
 def fill_public_ids(apps, schema_editor):

@@ -257,7 +257,7 @@ class TestPublicationSwitches:
         settings.KRK_OPEN311_PUBLIC_LIST = False
         AspirationFactory()  # from the web form
         post(api_client.key)
-        other, other_key = new_client(key_admin, name="Sistem Kecamatan")
+        _other, other_key = new_client(key_admin, name="Sistem Kecamatan")
         mine = api_client.submissions.get().aspiration
         client = Client()
         for key in ("", "krk311_guess"):

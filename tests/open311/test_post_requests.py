@@ -367,7 +367,7 @@ class TestRateLimits:
     def test_per_key_not_per_address(self, api_client, key_admin):
         from tests.open311.conftest import new_client
 
-        other, other_key = new_client(key_admin, name="Sistem Kecamatan")
+        _other, other_key = new_client(key_admin, name="Sistem Kecamatan")
         ApiClient.objects.filter(pk=api_client.pk).update(rate_limit_per_hour=1)
         assert post(api_client.key).status_code == 200
         assert post(other_key).status_code == 200

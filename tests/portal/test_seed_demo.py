@@ -62,3 +62,17 @@ def test_force_allows_running_without_debug(settings):
     settings.DEBUG = False
     call_command("seed_demo", password=DEMO_PASSWORD, force=True)
     assert Officer.objects.filter(username="pimpinan").exists()
+
+
+def test_a_demo_api_client_and_its_reports(settings, capsys):
+    from open311.demo import demo_key
+    from open311.models import ApiClient
+
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD)
+    key = demo_key(DEMO_PASSWORD)
+    assert key in capsys.readouterr().out
+    client = ApiClient.objects.holding(key)
+    assert client.submissions.count() == 3
+    assert client.submissions.filter(aspiration__is_spam_suspected=True).count() == 1
+    assert set(client.submissions.values_list("aspiration__sent_via", flat=True)) == {client.name}

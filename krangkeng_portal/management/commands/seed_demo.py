@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aspirations.demo import seed_aspirations
+from open311.demo import seed_api_client
 from patrols.demo import seed_accounts, seed_patrols
 
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             accounts = seed_accounts(password=password)
             seed_patrols()
             seed_aspirations()
+            api_key = seed_api_client(password=password)
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Sign in at /masuk/ with:")))
         for username, description in accounts:
             self.stdout.write(f"  {username:<24} {description}")
+        self.stdout.write(_("Open311 API key of the demo client (see /open311/): %(key)s") % {"key": api_key})
         self.stdout.write(_("Password for every account: %(password)s") % {"password": password})
