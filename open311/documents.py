@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -85,6 +86,8 @@ def _element(name: str, value) -> ET.Element:
 def answer(document: Document, fmt: str, *, status: int = 200, cache_control: str = PUBLIC) -> HttpResponse:
     response = HttpResponse(render(document, fmt), status=status, content_type=CONTENT_TYPES[fmt])
     response["Cache-Control"] = cache_control
+    # The API always writes the portal's language, whatever the visitor chose for the pages.
+    response["Content-Language"] = settings.LANGUAGE_CODE
     return response
 
 

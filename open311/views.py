@@ -27,7 +27,7 @@ from aspirations.views import MAX_BODY_BYTES
 
 from . import documents, jurisdictions, selectors, serializers, services
 from .documents import CONTENT_TYPES, XML
-from .forms import RequestQueryForm, ServiceRequestForm
+from .forms import MAX_PHOTOS, RequestQueryForm, ServiceRequestForm
 from .models import ApiClient
 
 # When the shape of the services last changed (Service Discovery's sortable `changeset`).
@@ -224,6 +224,6 @@ def developer(request: HttpRequest) -> HttpResponse:
         "jurisdiction": jurisdictions.default(),
         "base_url": base,
         "discovery_url": request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"})),
-        "max_photos": ServiceRequestForm.base_fields["media"].max_files,
+        "max_photos": MAX_PHOTOS,
     }
     return render(request, "open311/developer.html", context)

@@ -55,6 +55,14 @@ class TestServiceList:
         assert response.status_code == 404
         assert error_descriptions(response) == ["jurisdiction_id: tidak ditemukan."]
 
+    def test_answers_in_indonesian_whatever_the_visitor_chose(self, client):
+        from django.conf import settings
+
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(url("services", "json"), {"jurisdiction_id": "polsek-lain"})
+        assert response["Content-Language"] == "id"
+        assert error_descriptions(response) == ["jurisdiction_id: tidak ditemukan."]
+
     def test_the_jurisdiction_may_be_named(self, client):
         assert client.get(url("services"), {"jurisdiction_id": "krangkeng"}).status_code == 200
 
