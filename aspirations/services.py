@@ -121,8 +121,9 @@ def aspiration_submit(
         spam_signals=",".join(spam_signals)[:100],
         ip_hash=ip_hash,
     )
-    # The code is drawn on insert (its unique index refuses a repeat); the related rows are in hand.
-    aspiration.full_clean(exclude=["code", "category", "village", "created_by", "patrol"])
+    # The code is drawn on insert (its unique index refuses a repeat), the random public id is
+    # left to its unique index too, and the related rows are in hand.
+    aspiration.full_clean(exclude=["code", "public_id", "category", "village", "created_by", "patrol"])
     _insert_with_fresh_code(aspiration, photos=photos)
     return aspiration
 
@@ -233,7 +234,7 @@ def _change_status(
 
 def _save(aspiration: Aspiration, fields: list[str]) -> None:
     aspiration.full_clean(
-        exclude=["code", "category", "village", "assigned_to", "created_by", "patrol", "duplicate_of"]
+        exclude=["code", "public_id", "category", "village", "assigned_to", "created_by", "patrol", "duplicate_of"]
     )
     aspiration.save(update_fields=[*fields, "updated_at"])
 
