@@ -23,7 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from aspirations import ratelimit
+
+# The public form's limit on a request body: the API takes the same photos.
 from aspirations.views import MAX_BODY_BYTES
+from aspirations.views import _content_length as content_length
 
 from . import documents, jurisdictions, selectors, serializers, services
 from .documents import CONTENT_TYPES, XML
@@ -51,19 +54,9 @@ def endpoint(*methods: str) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, format: str, **kwargs) -> HttpResponse:
             with translation.override(settings.LANGUAGE_CODE):
-                if format not in CONTENT_TYPES:
-                    return documents.errors(XML, 400, [_("The format must be xml or json.")])
-                if request.method not in methods:
-                    response = documents.errors(
-                        format, 405, [_("This resource does not take %(method)s.") % {"method": request.method}]
-                    )
-                    response["Allow"] = ", ".join(methods)
-                    return response
-                scope = "open311_post" if request.method == "POST" else "open311_read"
-                if request.method == "POST" and _content_length(request) > MAX_BODY_BYTES:
-                    return documents.errors(format, 413, [_("The request is too large.")])
-                if not ratelimit.hit(request, scope):
-                    return _too_many(format, scope)
+                refusal = _refusal(request, format, methods)
+                if refusal is not None:
+                    return refusal
                 parameters = request.POST if request.method == "POST" else request.GET
                 jurisdiction = jurisdictions.find(parameters.get("jurisdiction_id", ""))
                 if jurisdiction is None:
@@ -75,11 +68,21 @@ def endpoint(*methods: str) -> Callable:
     return decorator
 
 
-def _content_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
+def _refusal(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> HttpResponse | None:
+    """The error document for a request no endpoint reads any further, or None."""
+    if fmt not in CONTENT_TYPES:
+        return documents.errors(XML, 400, [_("The format must be xml or json.")])
+    if request.method not in methods:
+        problem = _("This resource does not take %(method)s.") % {"method": request.method}
+        response = documents.errors(fmt, 405, [problem])
+        response["Allow"] = ", ".join(methods)
+        return response
+    if request.method == "POST" and content_length(request) > MAX_BODY_BYTES:
+        return documents.errors(fmt, 413, [_("The request is too large.")])
+    scope = "open311_post" if request.method == "POST" else "open311_read"
+    if not ratelimit.hit(request, scope):
+        return _too_many(fmt, scope)
+    return None
 
 
 def _too_many(fmt: str, scope: str) -> HttpResponse:
