@@ -11,19 +11,17 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from aspirations.models import Category, Channel
+from aspirations.models import Channel
 from aspirations.services import aspiration_submit
 from audit.models import AuditAction
 from audit.services import audit_record
-from core.images import ProcessedPhoto
 from core.security import client_ip_hash
-from patrols.models import Officer, Village
+from patrols.models import Officer
 
 from . import keys
 from .models import ApiClient, ApiSubmission
@@ -83,49 +81,19 @@ def spam_signals(*, client: ApiClient, description: str) -> list[str]:
 
 
 @transaction.atomic
-def service_request_submit(
-    *,
-    client: ApiClient,
-    request: HttpRequest | None,
-    type: str,
-    category: Category,
-    title: str,
-    description: str,
-    village: Village | None,
-    place: str = "",
-    occurred_at: datetime.datetime | None = None,
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    reporter_email: str = "",
-    consent: bool = False,
-    photos: Sequence[ProcessedPhoto] = (),
-) -> ApiSubmission:
+def service_request_submit(*, client: ApiClient, request: HttpRequest | None, **fields) -> ApiSubmission:
     """Record a report a client sent, as an aspiration received "via API: <client>".
 
-    Costs the aspiration's inserts (`aspiration_submit`), one query for the spam
-    signals, the link row, the client's last-use stamp and the audit entry.
+    `fields` are `aspiration_submit`'s (forms.ServiceRequestForm.submission()). Costs
+    the aspiration's inserts, one query for the spam signals, the link row, the
+    client's last-use stamp and the audit entry.
     """
     aspiration = aspiration_submit(
-        type=type,
-        category=category,
-        title=title,
-        description=description,
-        village=village,
-        place=place,
-        occurred_at=occurred_at,
-        latitude=latitude,
-        longitude=longitude,
-        reporter_name=reporter_name,
-        reporter_phone=reporter_phone,
-        reporter_email=reporter_email,
-        consent=consent,
-        photos=photos,
+        **fields,
         channel=Channel.API,
         sent_via=client.name,
         ip_hash=client_ip_hash(request),
-        spam_signals=spam_signals(client=client, description=description),
+        spam_signals=spam_signals(client=client, description=fields["description"]),
     )
     submission = ApiSubmission(aspiration=aspiration, client=client, created_at=aspiration.submitted_at)
     submission.save(force_insert=True)
