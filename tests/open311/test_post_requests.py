@@ -79,8 +79,10 @@ class TestCreated:
         post(api_client.key)
         client = Client()
         client.force_login(operator)
-        page = client.get(the_aspiration().get_absolute_url()).content.decode()
+        aspiration = the_aspiration()
+        page = client.get(aspiration.get_absolute_url()).content.decode()
         assert "melalui API: Aplikasi Desa Krangkeng" in page
+        assert f"dari Aplikasi Desa Krangkeng, id API {aspiration.public_id}" in page  # what the client calls it
 
     def test_is_audited_with_the_key_used(self, api_client):
         post(api_client.key)
