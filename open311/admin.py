@@ -53,7 +53,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         form = ApiClientForm(request.POST)
         if not form.is_valid():
             return super().add_view(request, form_url, extra_context)
-        client, key = services.api_client_create(actor=request.user, **form.cleaned_data)
+        client, key = services.api_client_create(actor=request.user, request=request, **form.cleaned_data)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "client": client, "key": key}
         response = TemplateResponse(request, "admin/open311/apiclient/key_created.html", context)
         response["Cache-Control"] = "no-store"
@@ -66,7 +66,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             raise PermissionDenied
         change_url = reverse("admin:open311_apiclient_change", args=[client.pk])
         if request.method == "POST":
-            services.api_client_revoke(actor=request.user, client=client)
+            services.api_client_revoke(actor=request.user, client=client, request=request)
             messages.success(request, _("The key of %(name)s no longer works.") % {"name": client.name})
             return redirect(change_url)
         context = {

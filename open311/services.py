@@ -35,7 +35,13 @@ REPEAT_WINDOW = datetime.timedelta(hours=24)
 
 @transaction.atomic
 def api_client_create(
-    *, actor: Officer, name: str, jurisdiction: str, rate_limit_per_hour: int, contact: str = ""
+    *,
+    actor: Officer,
+    name: str,
+    jurisdiction: str,
+    rate_limit_per_hour: int,
+    contact: str = "",
+    request: HttpRequest | None = None,
 ) -> tuple[ApiClient, str]:
     """A client organisation and its new key: returns the key, which is never stored nor shown again."""
     key = keys.generate()
@@ -50,18 +56,22 @@ def api_client_create(
     )
     client.full_clean()
     client.save()
-    audit_record(action=AuditAction.API_KEY_CREATED, actor=actor, target=client, summary=_describe(client))
+    audit_record(
+        action=AuditAction.API_KEY_CREATED, actor=actor, target=client, summary=_describe(client), request=request
+    )
     return client, key
 
 
 @transaction.atomic
-def api_client_revoke(*, actor: Officer, client: ApiClient) -> ApiClient:
+def api_client_revoke(*, actor: Officer, client: ApiClient, request: HttpRequest | None = None) -> ApiClient:
     """Stop the key working at once; the client and its reports stay (idempotent)."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
-        audit_record(action=AuditAction.API_KEY_REVOKED, actor=actor, target=client, summary=_describe(client))
+        audit_record(
+            action=AuditAction.API_KEY_REVOKED, actor=actor, target=client, summary=_describe(client), request=request
+        )
     return client
 
 

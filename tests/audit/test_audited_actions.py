@@ -34,6 +34,8 @@ from aspirations.models import Aspiration, Status
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_record
 from core.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
+from open311.models import ApiClient
+from open311.services import api_client_create
 from patrols.models import Patrol
 from tests.aspirations.builders import in_status
 from tests.conftest import PASSWORD, client_for
@@ -211,6 +213,51 @@ def aspiration_recorded(request):
     return act, Expected(AuditAction.ASPIRATION_CHANGED, operator.username, recorded, ip=False)
 
 
+# --- the Open311 API ----------------------------------------------------------------------------
+
+
+def api_key(request) -> tuple[ApiClient, str]:
+    admin_user = persona(request, "site_admin")
+    return api_client_create(actor=admin_user, name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60)
+
+
+def api_post(data: dict) -> Act:
+    return lambda: Client().post(reverse("open311:requests", kwargs={"format": "xml"}), data, REMOTE_ADDR=IP)
+
+
+def api_report(request):
+    """A client system's report: the entry names the client (no account) and the aspiration."""
+    _client, key = api_key(request)
+    data = {
+        "api_key": key,
+        "service_code": "lalu-lintas",
+        "attribute[village]": village("Krangkeng").code,
+        "description": "Lampu lalu lintas di simpang Krangkeng mati.",
+    }
+    found = lambda: Aspiration.objects.get(sent_via="Aplikasi Desa")  # noqa: E731
+    return api_post(data), Expected(AuditAction.API_REQUEST, "API: Aplikasi Desa", found)
+
+
+def api_report_refused(request):
+    """A POST with a key that is no key: recorded too, without the key."""
+    return api_post({"api_key": "krk311_guess"}), Expected(AuditAction.API_REQUEST, "API")
+
+
+def api_key_created(request):
+    admin_user = persona(request, "site_admin")
+    data = {"name": "Sistem Kecamatan", "contact": "", "jurisdiction": "krangkeng", "rate_limit_per_hour": "30"}
+    found = lambda: ApiClient.objects.get(name="Sistem Kecamatan")  # noqa: E731
+    act = post(admin_user, "admin:open311_apiclient_add", data)
+    return act, Expected(AuditAction.API_KEY_CREATED, admin_user.username, found)
+
+
+def api_key_revoked(request):
+    client, _key = api_key(request)
+    admin_user = persona(request, "site_admin")
+    act = post(admin_user, "admin:open311_apiclient_revoke", pk=client.pk)
+    return act, Expected(AuditAction.API_KEY_REVOKED, admin_user.username, client)
+
+
 ACTS: dict[str, Setup] = {
     "sign_in": sign_in,
     "sign_in_failed": sign_in_failed,
@@ -247,6 +294,10 @@ ACTS: dict[str, Setup] = {
         "reopen", "commander", Status.SELESAI, lambda people: {"reopen-reason": "Warga melapor lagi."}
     ),
     "aspiration_changed-record": aspiration_recorded,
+    "api_request-report": api_report,
+    "api_request-refused": api_report_refused,
+    "api_key_created": api_key_created,
+    "api_key_revoked": api_key_revoked,
 }
 
 

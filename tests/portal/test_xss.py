@@ -126,6 +126,8 @@ NOT_FILLED = {
     (Aspiration, "reporter_phone"): "phone_validator: digits, spaces, dashes and a leading + only",
     (Aspiration, "spam_signals"): "written by the form's spam checks",
     (Aspiration, "ip_hash"): "a keyed hash",
+    (Aspiration, "public_id"): "generated",
+    (Aspiration, "sent_via"): "the API client's name: master data the admin types, like officers' names",
     (Attachment, "content_type"): "its default: the image pipeline writes only JPEG",
 }
 TEXT_MODELS = (Aspiration, AspirationEvent, Attachment, Patrol, PatrolPhoto)
@@ -512,6 +514,15 @@ NOT_SWEPT = {
     **{
         f"aspirations:{action}": "POST only: redirects, or re-renders the detail page swept above"
         for action in ("verify", "assign", "reply", "note", "resolve", "reopen")
+    },
+    "open311:developer": "master data only (the categories)",
+    "open311:root": "redirects",
+    # The API answers XML (ElementTree escapes every value) or JSON (json.dumps), never
+    # HTML, with nosniff; residents' text only where the unit publishes it
+    # (tests/open311/test_documents.py, test_get_requests.py).
+    **{
+        f"open311:{name}": "XML or JSON, not HTML"
+        for name in ("discovery", "services", "service_definition", "requests", "request", "token")
     },
 }
 
