@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load, report, status  # noqa: E402  (needs ROOT on sys.path)
+from bench import load, open311_scenarios, report, status  # noqa: E402  (needs ROOT on sys.path)
 from bench.scenarios import (  # noqa: E402
     COMMAND_USER,
     Scenario,
@@ -234,6 +234,8 @@ def run_stage_load(
             try:
                 if item.kind == "post":
                     result, post_extra = run_post_scenario(args, server, item, connections)
+                elif item.kind == "api_post":
+                    result, post_extra = open311_scenarios.run_post(args, server, item, connections)
                 elif item.kind == "status":
                     result, post_extra = run_status_scenario(args, server, item, codes[item.flow], connections)
                 else:

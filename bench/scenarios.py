@@ -11,7 +11,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 
-from bench import status
+from bench import open311_scenarios, status
 
 COMMAND_USER = "pimpinan"  # role command: sees every patrol and aspiration, the dashboard
 PER_PAGE = 25
@@ -25,7 +25,7 @@ class Scenario:
     signed_in: bool = False
     connections: int | None = None  # None: the run's default (16)
     scaling: bool = False  # also measured at every data size
-    kind: str = "get"  # get | post | status
+    kind: str = "get"  # get | post | status | api_post
     expect: int = 200
     flow: str = ""  # status: which kind of code is looked up (bench/status.py)
 
@@ -93,6 +93,8 @@ def scenarios(*, patrols: int, aspirations: int) -> list[Scenario]:
                 scaling=True,
             ),
         ]
+    if reverse_first("open311:developer"):
+        found += open311_scenarios.scenarios(Scenario)
     return found
 
 
@@ -139,6 +141,9 @@ def measure_in_process(items: list[Scenario], *, codes: dict[str, list[str]], re
         client = signed_in if item.signed_in else Client(REMOTE_ADDR="127.0.0.1")
         if item.kind == "post":
             results[item.key] = _post_in_process(client, item)
+            continue
+        if item.kind == "api_post":
+            results[item.key] = open311_scenarios.post_in_process(client, item)
             continue
         timings, counts, statuses = [], [], set()
         for index in range(repeat + 1):
