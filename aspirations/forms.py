@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 from crispy_forms.bootstrap import StrictButton
@@ -16,7 +17,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import phone_validator
+from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
+from core.security import use_once
 from patrols.models import Village
 
 from . import choices, tickets
@@ -27,6 +30,10 @@ OUTSIDE_KRANGKENG = "luar"
 ANONYMOUS = "anonim"
 IDENTIFIED = "kontak"
 STARTED_SALT = "aspirations.form-started"
+# How long a shown form's token is good for (a day: a resident may write in the evening
+# what they began in the morning); older ones count as no token, and a used one is
+# remembered this long.
+STARTED_MAX_AGE = 24 * 60 * 60
 # Shown while a form with photos is on its way (portal.js), which also stops a second tap.
 SENDING = _("Sending… With photos on a slow connection this can take a minute; please keep this page open.")
 # Typing an hour or two ahead of "now" is a wrong clock, not a future event; more is a mistake.
@@ -34,18 +41,24 @@ FUTURE_TOLERANCE = 15 * 60
 
 
 def started_token(at: float | None = None) -> str:
-    """A signed "form shown at" time, so a submit can tell how long filling took."""
-    return signing.dumps(int(time.time() if at is None else at), salt=STARTED_SALT)
+    """A signed "form shown at" time, so a submit can tell how long filling took.
+
+    With a random nonce: each form shown gets its own token, which one submission
+    uses up (`AspirationForm._collect_spam_signals`).
+    """
+    return signing.dumps([int(time.time() if at is None else at), secrets.token_urlsafe(12)], salt=STARTED_SALT)
 
 
-def _seconds_since(token: str) -> float | None:
+def _read_started(token: str) -> tuple[float, str] | None:
+    """(seconds since the form was shown, nonce), or None for no token, a forged or an expired one."""
     try:
-        started = signing.loads(token, salt=STARTED_SALT)
-    except signing.BadSignature:
+        started, nonce = signing.loads(token, salt=STARTED_SALT)
+    except (signing.BadSignature, TypeError, ValueError):  # also an old token without a nonce
         return None
-    if not isinstance(started, int):
+    if not isinstance(started, int) or not isinstance(nonce, str):
         return None
-    return time.time() - started
+    elapsed = time.time() - started
+    return None if elapsed > STARTED_MAX_AGE else (elapsed, nonce)
 
 
 class ReporterFields(forms.Form):
@@ -103,9 +116,10 @@ class AspirationForm(ReporterFields):
     """The public Sampaikan Aspirasi form.
 
     Anonymous unless the resident chooses to be contacted; then name, phone and
-    consent are required. Two quiet spam signals (a honeypot field and a fill
-    time under KRK_MIN_FILL_SECONDS) never block a submission: they end up in
-    `spam_signals`, and the aspiration is stored flagged for the operator.
+    consent are required. Quiet spam signals (a honeypot field, a fill time under
+    KRK_MIN_FILL_SECONDS, a missing or reused "form shown at" token) never block a
+    submission: they end up in `spam_signals`, and the aspiration is stored flagged
+    for the operator.
     """
 
     type = forms.ChoiceField(
@@ -165,6 +179,7 @@ class AspirationForm(ReporterFields):
     # Spam signals: people never see or fill `website`; `started` is signed.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -218,6 +233,7 @@ class AspirationForm(ReporterFields):
             ),
             Div(Field("website", autocomplete="off", tabindex="-1"), css_class="krk-hp", aria_hidden="true"),
             "started",
+            "idempotency_key",
             StrictButton(_("Send aspiration"), type="submit", css_class="btn-primary btn-lg w-100 mt-2"),
         )
         return helper
@@ -268,11 +284,19 @@ class AspirationForm(ReporterFields):
     def _collect_spam_signals(self, data: dict) -> None:
         if data.get("website"):
             self.spam_signals.append("honeypot")
-        elapsed = _seconds_since(data.get("started") or "")
-        if elapsed is None:
+        started = _read_started(data.get("started") or "")
+        if started is None:
             self.spam_signals.append("bad_token")
-        elif elapsed < settings.KRK_MIN_FILL_SECONDS:
+            return
+        elapsed, nonce = started
+        if elapsed < settings.KRK_MIN_FILL_SECONDS:
             self.spam_signals.append("too_fast")
+        # One token, one submission: otherwise one slowly filled form would vouch for
+        # any number of fast ones. Used up only by a submission that is stored (a form
+        # sent back with errors keeps its token for the corrected one); a retry of a
+        # stored one never gets here (the view finds it by its idempotency key first).
+        if not self._errors and not use_once(f"form-started:{nonce}", seconds=STARTED_MAX_AGE - elapsed):
+            self.spam_signals.append("reused_token")
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -297,11 +321,16 @@ class AspirationForm(ReporterFields):
             "photos": data["photos"],
             "spam_signals": self.spam_signals,
             **self.reporter(),
+            "idempotency_key": data["idempotency_key"],
         }
 
 
 class StatusLookupForm(forms.Form):
-    """Cek Status: a ticket code, read forgivingly (see `tickets.normalise`)."""
+    """Cek Status: a ticket code, read forgivingly (see `tickets.normalise`).
+
+    Sent by POST, never in a URL (views.status): a code in a URL ends up in every
+    proxy's and server's access log.
+    """
 
     kode = forms.CharField(
         label=_("Ticket code"),
@@ -321,7 +350,8 @@ class StatusLookupForm(forms.Form):
     @cached_property
     def helper(self) -> FormHelper:
         helper = FormHelper()
-        helper.form_method = "get"
+        helper.form_method = "post"
+        helper.form_action = "aspirations:status"  # also from a status link's page
         helper.form_id = "status-form"
         helper.layout = Layout("kode", StrictButton(_("Check status"), type="submit", css_class="btn-primary w-100"))
         return helper

@@ -21,10 +21,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
-from django.utils.http import urlencode
 
+from . import status_links
 from .models import Aspiration, AspirationEvent, EventKind, Status
 
 logger = logging.getLogger(__name__)
@@ -46,11 +45,6 @@ class EmailChannel:
 
 
 CHANNELS: dict[str, Channel] = {"email": EmailChannel()}
-
-
-def status_path(code: str) -> str:
-    """The status page for a ticket code, as a path on this site."""
-    return f"{reverse('aspirations:status')}?{urlencode({'kode': code})}"
 
 
 def absolute(path: str) -> str:
@@ -86,13 +80,16 @@ def _reporter_addresses(aspiration: Aspiration) -> list[tuple[str, str]]:
 
 
 def notify_submission(*, aspiration: Aspiration, language: str | None = None) -> None:
-    """The ticket code, to a reporter who gave an address (in the language of the form they used)."""
+    """The ticket code, to a reporter who gave an address (in the language of the form they used).
+
+    Its status link carries a one-time token, not the code (`status_links`); so does every update's.
+    """
     addresses = _reporter_addresses(aspiration)
     if not addresses:
         return
     context = {
         "code": aspiration.code,
-        "status_url": absolute(status_path(aspiration.code)),
+        "status_url": absolute(status_links.link_path(aspiration)),
         "verification_due": aspiration.verification_due,
     }
     message = _render("confirmation", context, language or translation.get_language() or settings.LANGUAGE_CODE)
@@ -115,7 +112,7 @@ def notify_reporter(*, aspiration: Aspiration, event: AspirationEvent) -> None:
         return
     context = {
         "code": aspiration.code,
-        "status_url": absolute(status_path(aspiration.code)),
+        "status_url": absolute(status_links.link_path(aspiration)),
         "status": Status(aspiration.status).label,
         "event": event,
         "is_reply": event.kind == EventKind.PUBLIC_REPLY,

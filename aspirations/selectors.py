@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -91,6 +92,18 @@ def public_status(code: str | None) -> PublicStatus:
         category=category,
         village=village,
     )
+
+
+def aspiration_sent_with_key(key: uuid.UUID | None, *, created_by: Officer | None = None) -> Aspiration | None:
+    """The aspiration an idempotency key already stored, or None (one query; none without a key).
+
+    Scoped like the key's unique constraint: without `created_by`, only what the
+    public form stored with that key (whoever knows the key sent it); with it, only
+    what that officer recorded.
+    """
+    if key is None:
+        return None
+    return Aspiration.objects.filter(idempotency_key=key, created_by=created_by).first()
 
 
 # --- staff pages -----------------------------------------------------------------------------

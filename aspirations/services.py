@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ from .models import (
     RejectionReason,
     Status,
 )
-from .selectors import handling_officers
+from .selectors import aspiration_sent_with_key, handling_officers
 from .workflow import Action
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def aspiration_submit(
     priority: str = Priority.NORMAL,
     ip_hash: str = "",
     spam_signals: Sequence[str] = (),
+    idempotency_key: uuid.UUID | None = None,
 ) -> Aspiration:
     """Record an aspiration with a fresh ticket code, its photos and its first timeline event.
 
@@ -92,6 +94,11 @@ def aspiration_submit(
     transaction, plus one per photo. The ticket code is not looked up first: the
     unique index refuses a code drawn twice, and the whole insert is tried again
     with a new one.
+
+    With an `idempotency_key` that already stored an aspiration in the same scope
+    (the public form, or the same `created_by`), nothing is stored, mailed or
+    audited and that first aspiration is returned: the unique constraint settles
+    two submissions racing with one key, whichever commits first.
     """
     now = timezone.now()
     identified = bool(reporter_name or reporter_phone or reporter_email)
@@ -120,20 +127,25 @@ def aspiration_submit(
         is_spam_suspected=bool(spam_signals),
         spam_signals=",".join(spam_signals)[:100],
         ip_hash=ip_hash,
+        idempotency_key=idempotency_key,
     )
     # The code is drawn on insert (its unique index refuses a repeat), the random public id is
-    # left to its unique index too, and the related rows are in hand.
-    aspiration.full_clean(exclude=["code", "public_id", "category", "village", "created_by", "patrol"])
-    _insert_with_fresh_code(aspiration, photos=photos)
-    return aspiration
+    # left to its unique index too, and so is the idempotency key (a refusal returns the first
+    # row); the related rows are in hand.
+    aspiration.full_clean(
+        exclude=["code", "public_id", "category", "village", "created_by", "patrol", "idempotency_key"]
+    )
+    return _insert_with_fresh_code(aspiration, photos=photos)
 
 
-def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
+def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> Aspiration:
     """Insert the aspiration with its photos and first event under a new ticket code.
 
     A code drawn twice is refused by the unique index; then the whole insert (the
     transaction, or a savepoint inside a caller's) is rolled back and tried again
     with a new code. On the public form this block is the outermost: no savepoint.
+    A refusal because the idempotency key was used meanwhile returns the row that
+    used it (committed: the refusal waited for it).
     """
     for attempt in range(1, INSERT_ATTEMPTS + 1):
         aspiration.code = tickets.generate()
@@ -141,15 +153,20 @@ def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[Processe
             with transaction.atomic():
                 aspiration.save(force_insert=True)
                 _record_first_entries(aspiration, photos=photos)
-            return
+            return aspiration
         except IntegrityError:
+            first = aspiration_sent_with_key(aspiration.idempotency_key, created_by=aspiration.created_by)
+            if first is not None:
+                return first
             if attempt == INSERT_ATTEMPTS or not _code_taken(aspiration.code):
                 raise
             aspiration.pk = None
+    raise AssertionError("unreachable: the last attempt returns or raises")  # for type checkers
 
 
 def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
-    """The CREATED event, the photos and the confirmation mail, in the insert's transaction."""
+    """The CREATED event, the audit entry of a staff entry, the photos and the confirmation mail,
+    in the insert's transaction (so a retry that finds the first row writes none of them again)."""
     now = aspiration.submitted_at
     _event(
         aspiration,
@@ -159,6 +176,8 @@ def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedP
         to_status=Status.BARU,
         is_public=True,
     )
+    if aspiration.created_by is not None:
+        _audit(aspiration.created_by, aspiration, f"recorded ({aspiration.channel})")
     # After the rows that could fail: files do not roll back with the transaction.
     store_photos(Attachment, photos, aspiration=aspiration, created_at=now)
     notifications.notify_submission(aspiration=aspiration)
@@ -174,8 +193,9 @@ def aspiration_record(
 ) -> Aspiration:
     """Staff record an aspiration a resident gave by phone, WhatsApp, at the desk or on a patrol.
 
-    `fields` are `aspiration_submit`'s. The channel must say how it came (not the
-    web form); "patrol" needs the patrol, and only one the actor may see (one
+    `fields` are `aspiration_submit`'s (an idempotency key is the actor's own:
+    their retry returns their first entry). The channel must say how it came (not
+    the web form); "patrol" needs the patrol, and only one the actor may see (one
     query). It then waits for verification like any other.
     """
     if not actor.has_perm("aspirations.add_aspiration"):
@@ -186,9 +206,7 @@ def aspiration_record(
         raise ValidationError({"channel": _("Aspirations heard on a patrol are recorded from that patrol's page.")})
     if patrol is not None and not Patrol.objects.visible_to(actor).filter(pk=patrol.pk).exists():
         raise PermissionDenied
-    aspiration = aspiration_submit(channel=channel, created_by=actor, patrol=patrol, **fields)
-    _audit(actor, aspiration, f"recorded ({channel})")
-    return aspiration
+    return aspiration_submit(channel=channel, created_by=actor, patrol=patrol, **fields)
 
 
 # --- the workflow --------------------------------------------------------------------------
@@ -234,7 +252,17 @@ def _change_status(
 
 def _save(aspiration: Aspiration, fields: list[str]) -> None:
     aspiration.full_clean(
-        exclude=["code", "public_id", "category", "village", "assigned_to", "created_by", "patrol", "duplicate_of"]
+        exclude=[
+            "code",
+            "public_id",
+            "category",
+            "village",
+            "assigned_to",
+            "created_by",
+            "patrol",
+            "duplicate_of",
+            "idempotency_key",
+        ]
     )
     aspiration.save(update_fields=[*fields, "updated_at"])
 

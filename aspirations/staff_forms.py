@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
 from patrols.forms import OfficerChoiceField
 from patrols.models import Village
@@ -210,6 +211,7 @@ class StaffAspirationForm(ReporterFields):
         "reporter_email": _("Resident's email (optional)"),
         "consent": _("The resident agreed that we store their name and contact to reach them about this report."),
     }
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, *args, patrol=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -246,6 +248,7 @@ class StaffAspirationForm(ReporterFields):
                 "reporter_email",
                 "consent",
             ),
+            "idempotency_key",
         )
 
     def clean_village(self) -> Village | None:
@@ -280,4 +283,5 @@ class StaffAspirationForm(ReporterFields):
             "priority": data["priority"],
             "photos": data["photos"],
             **self.reporter(),
+            "idempotency_key": data["idempotency_key"],
         }

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.idempotency import key_from
 from core.images import photo_response
 from core.pagination import page_of
 from patrols.access import get_patrol_for_user
@@ -232,15 +233,27 @@ def photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileRespons
 # --- recording for residents -----------------------------------------------------------------
 
 
+def _recorded(request: HttpRequest, form: StaffAspirationForm) -> Aspiration | None:
+    """The aspiration this POST records, or None when the form has errors.
+
+    A POST whose idempotency key the user already recorded with (a retry, a second
+    tap) gets that first aspiration before the form is read: nothing is stored twice.
+    """
+    aspiration = selectors.aspiration_sent_with_key(key_from(request.POST), created_by=request.user)
+    if aspiration is None and form.is_valid():
+        aspiration = services.aspiration_record(actor=request.user, **form.record_kwargs())
+    if aspiration is not None:
+        messages.success(request, _("Aspiration recorded with ticket code %(code)s.") % {"code": aspiration.code})
+    return aspiration
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request: HttpRequest) -> HttpResponse:
     """Catat Aspirasi Warga: an aspiration received by phone, WhatsApp or at the desk."""
     _require(request.user, "aspirations.add_aspiration")
     form = StaffAspirationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        aspiration = services.aspiration_record(actor=request.user, **form.record_kwargs())
-        messages.success(request, _("Aspiration recorded with ticket code %(code)s.") % {"code": aspiration.code})
+    if request.method == "POST" and (aspiration := _recorded(request, form)) is not None:
         return redirect("aspirations:slip", pk=aspiration.pk)
     return render(request, "aspirations/staff/record.html", {"form": form, "patrol": None})
 
@@ -253,9 +266,7 @@ def record_on_patrol(request: HttpRequest, patrol_pk: int) -> HttpResponse:
     _require(request.user, "aspirations.add_aspiration")
     patrol = get_patrol_for_user(request.user, patrol_pk)
     form = StaffAspirationForm(request.POST or None, request.FILES or None, patrol=patrol)
-    if request.method == "POST" and form.is_valid():
-        aspiration = services.aspiration_record(actor=request.user, **form.record_kwargs())
-        messages.success(request, _("Aspiration recorded with ticket code %(code)s.") % {"code": aspiration.code})
+    if request.method == "POST" and _recorded(request, form) is not None:
         return redirect("aspirations:record_on_patrol", patrol_pk=patrol.pk)
     recorded = list(
         Aspiration.objects.filter(patrol=patrol, created_by_id=request.user.pk)

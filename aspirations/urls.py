@@ -10,6 +10,7 @@ urlpatterns = [
     path("kirim/", views.submit, name="submit"),
     path("terkirim/", views.submitted, name="submitted"),
     path("status/", views.status, name="status"),
+    path("status/tautan/<str:token>/", views.status_link, name="status_link"),
     # Staff.
     path("staf/", staff_views.inbox, name="inbox"),
     path("staf/ekspor/", export_views.inbox_export, name="inbox_export"),

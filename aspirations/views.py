@@ -4,65 +4,38 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.idempotency import key_from
 from core.images import MAX_UPLOAD_BYTES
-from core.security import client_ip_hash
+from core.security import PageCookie, client_ip_hash
 
-from . import notifications, ratelimit, selectors, services
+from . import ratelimit, selectors, services, status_links
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
+from .models import Aspiration
 
-# A signed cookie remembers the ticket just created, so the success page needs no code
-# in its URL and shows nothing to someone who merely guesses the address. A cookie, not
-# the session: a session row cost the submission four more statements and a second
-# commit (bench/FINDINGS.md). Sent only to the success page, HttpOnly, and it lasts as
-# long as an idle session would have.
-TICKET_COOKIE_SALT = "aspirations.last-ticket"
+# The ticket just created, for the success page: no code in its URL, and nothing shown
+# to someone who merely guesses the address. It lasts as long as an idle session would.
+TICKET_COOKIE = PageCookie("krk_ticket", salt="aspirations.last-ticket", url_name="aspirations:submitted")
 # Photos plus generous room for the text fields; anything bigger is refused unread.
 MAX_BODY_BYTES = MAX_PHOTOS * MAX_UPLOAD_BYTES + 1024 * 1024
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Ticket codes on a page: never cached, never sent on as a referrer."""
+    """Ticket codes on a page: never cached, its address never sent to another site.
+
+    "same-origin", not "no-referrer": these pages POST to the portal (a look-up, a
+    status link's button), and under "no-referrer" browsers send `Origin: null`,
+    which Django's CSRF check refuses.
+    """
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
-
-
-def _ticket_cookie_name() -> str:
-    # __Secure-: over HTTPS browsers accept it only with Secure (no plain-HTTP planting).
-    # (__Host- would also pin the path to "/", and this cookie belongs to one page.)
-    return "__Secure-krk_ticket" if settings.SESSION_COOKIE_SECURE else "krk_ticket"
-
-
-def _remember_ticket(response: HttpResponse, ticket: dict) -> None:
-    response.set_cookie(
-        _ticket_cookie_name(),
-        signing.dumps(ticket, salt=TICKET_COOKIE_SALT),
-        max_age=settings.SESSION_COOKIE_AGE,
-        path=reverse("aspirations:submitted"),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _remembered_ticket(request: HttpRequest) -> dict | None:
-    value = request.COOKIES.get(_ticket_cookie_name())
-    if not value:
-        return None
-    try:
-        return signing.loads(value, salt=TICKET_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE)
-    except signing.BadSignature:  # also an expired one
-        return None
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -72,26 +45,39 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
+def _show_ticket(request: HttpRequest, aspiration: Aspiration) -> HttpResponse:
+    """Redirect to the success page, which reads the ticket from its cookie (PRG)."""
+    messages.success(request, _("Thank you: your aspiration has been received."))
+    response = redirect("aspirations:submitted")
+    ticket = {
+        "code": aspiration.code,
+        "due": aspiration.verification_due.isoformat(),
+        "emailed": bool(aspiration.reporter_email),
+    }
+    TICKET_COOKIE.set(response, ticket)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """Sampaikan Aspirasi: the public form (2 queries to show, rate-limited to send)."""
+    """Sampaikan Aspirasi: the public form (2 queries to show, rate-limited to send).
+
+    A POST whose idempotency key already stored an aspiration (a retry after a lost
+    answer, a second tap) is answered with that aspiration's ticket before the form
+    is read: nothing stored twice, no photo re-encoded, no "shown at" token used.
+    """
     if request.method == "POST":
         if _content_length(request) > MAX_BODY_BYTES:
             return render(request, "aspirations/413.html", status=413)
         if not ratelimit.hit(request, "aspiration_submit"):
             return ratelimit.too_many_requests(request, "aspiration_submit")
+        first = selectors.aspiration_sent_with_key(key_from(request.POST))
+        if first is not None:
+            return _show_ticket(request, first)
         form = AspirationForm(request.POST, request.FILES)
         if form.is_valid():
             aspiration = services.aspiration_submit(**form.submission(), ip_hash=client_ip_hash(request))
-            messages.success(request, _("Thank you: your aspiration has been received."))
-            response = redirect("aspirations:submitted")
-            ticket = {
-                "code": aspiration.code,
-                "due": aspiration.verification_due.isoformat(),
-                "emailed": bool(aspiration.reporter_email),
-            }
-            _remember_ticket(response, ticket)
-            return response
+            return _show_ticket(request, aspiration)
     else:
         form = AspirationForm()
     return render(request, "aspirations/aspiration_form.html", {"form": form})
@@ -101,29 +87,68 @@ def submit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def submitted(request: HttpRequest) -> HttpResponse:
     """The ticket code just created in this browser, large and printable (no query)."""
-    ticket = _remembered_ticket(request)
+    ticket = TICKET_COOKIE.get(request)
     if not ticket:
         return redirect("aspirations:submit")
     context = {
         "code": ticket["code"],
         "verification_due": datetime.datetime.fromisoformat(ticket["due"]),
         "emailed": ticket["emailed"],
-        "status_url": notifications.status_path(ticket["code"]),
     }
     return _private(render(request, "aspirations/aspiration_submitted.html", context))
 
 
+def _look_up(typed: str) -> HttpResponse:
+    """Answer a look-up: to the bare status page, with what was typed in its cookie (PRG)."""
+    response = redirect("aspirations:status")
+    status_links.STATUS_COOKIE.set(response, typed[: status_links.TYPED_MAX])
+    return _private(response)
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
-    """Cek Status: a look-up by ticket code, the same page shape and cost for any code."""
-    searched = "kode" in request.GET
-    if searched and not ratelimit.hit(request, "aspiration_status"):
-        return _private(ratelimit.too_many_requests(request, "aspiration_status"))
-    form = StatusLookupForm(request.GET if searched else None)
+    """Cek Status: a look-up by ticket code, the same page shape and cost for any code.
+
+    The look-up is a POST (rate-limited, no query) that redirects here; the page reads
+    the code from its cookie and always runs the same two queries, for a right, an
+    unknown or a malformed code. `?kode=` links from before are not read: they are
+    sent to the empty form, so a code in an old link is never looked up from a URL.
+    """
+    if request.method == "POST":
+        if not ratelimit.hit(request, "aspiration_status"):
+            return _private(ratelimit.too_many_requests(request, "aspiration_status"))
+        return _look_up(request.POST.get("kode", ""))
+    if "kode" in request.GET:
+        messages.info(request, _("For your privacy, ticket codes are no longer read from the address: type it below."))
+        return _private(redirect("aspirations:status"))
+    typed = status_links.STATUS_COOKIE.get(request)
+    searched = isinstance(typed, str)
+    form = StatusLookupForm({"kode": typed} if searched else None)
     result = None
     if searched:
         code = form.cleaned_data["kode"] if form.is_valid() else None
         result = selectors.public_status(code)
     context = {"form": form, "searched": searched, "result": result}
     return _private(render(request, "aspirations/status.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A status link from a message: a one-time token, not the code (see `status_links`).
+
+    GET shows a button and uses nothing up (mail scanners and link previews open
+    links); its POST uses the token and redirects to the status page. A used,
+    expired or damaged link says so and offers the look-up form.
+    """
+    if request.method == "POST":
+        if not ratelimit.hit(request, "aspiration_status"):
+            return _private(ratelimit.too_many_requests(request, "aspiration_status"))
+        code = status_links.redeem(token)
+        if code is not None:
+            return _look_up(code)
+    elif status_links.link_usable(token):
+        return _private(render(request, "aspirations/status_link.html"))
+    context = {"form": StatusLookupForm(), "link_unusable": True}
+    return _private(render(request, "aspirations/status_link.html", context, status=410))

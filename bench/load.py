@@ -124,11 +124,12 @@ def run_get(base_url: str, requests: list[tuple[str, str]], *, seconds: int, con
 
 
 def run_post(
-    url: str, body: str, cookie: str, *, seconds: int, connections: int, grace: int = 4, timeout: int = 10
+    url: str, bodies: list[str], cookie: str, *, seconds: int, connections: int, grace: int = 4, timeout: int = 10
 ) -> WrkResult:
-    """POST `body` for `seconds`, then `grace` seconds for the last answers (see lua/post.lua)."""
+    """POST `bodies` one after another for `seconds`, then `grace` seconds for the last answers
+    (see lua/post.lua). Each body is one line: form bodies are URL-encoded, so hold no newline."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as payload:
-        payload.write(body)
+        payload.write("\n".join(bodies))
     try:
         data = _wrk(
             "post.lua",

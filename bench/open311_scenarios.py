@@ -96,7 +96,7 @@ def run_post(args, server, item, connections: int):
         raise RuntimeError(f"open311_post: HTTP {answer.status}, expected 200")
     before = Aspiration.objects.count()
     load_before = load_average()
-    result = load.run_post(server.base_url + item.path, body, "", seconds=args.duration, connections=connections)
+    result = load.run_post(server.base_url + item.path, [body], "", seconds=args.duration, connections=connections)
     created = Aspiration.objects.count() - before
     extra = {
         "load_before": load_before,

@@ -9,6 +9,7 @@ import re
 import statistics
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass
 
 from bench import open311_scenarios, status
@@ -198,29 +199,51 @@ def _post_in_process(client, item: Scenario) -> dict:
 
 
 def post_body(form_html: str, *, csrf_token: str | None = None) -> str:
-    """A valid anonymous submission built from the form page (CSRF token, signed start time)."""
+    """A valid anonymous submission built from the form page (CSRF token, signed start time, idempotency key)."""
+    return urllib.parse.urlencode(_submission(form_html, csrf_token=csrf_token))
+
+
+def post_bodies(form_html: str, count: int) -> list[str]:
+    """`count` valid submissions, as from as many visitors of the form.
+
+    Each has its own "shown at" token (signed here, dated a minute back, as if its
+    form had been open that long) and its own idempotency key: the form flags a
+    token used twice, and answers a key used twice with the first ticket (no row).
+    """
+    from aspirations.forms import started_token
+
+    fields = _submission(form_html)
+    return [
+        urllib.parse.urlencode(
+            {**fields, "started": started_token(time.time() - 60), "idempotency_key": str(uuid.uuid4())}
+        )
+        for _ in range(count)
+    ]
+
+
+def _submission(form_html: str, *, csrf_token: str | None = None) -> dict:
     from aspirations.models import Category
     from patrols.models import Village
 
     token = csrf_token or re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_html).group(1)
     started = re.search(r'name="started" value="([^"]+)"', form_html).group(1)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form_html).group(1)
     category = Category.objects.filter(is_active=True).order_by("sort_order").first()
     village = Village.objects.order_by("name").first()
-    return urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "type": "keluhan",
-            "category": category.pk,
-            "title": "Balap liar tiap malam Minggu",
-            "description": "Setiap malam Minggu ada balap liar di jalan desa dekat lapangan, sangat membahayakan.",
-            "village": village.pk,
-            "place": "dekat lapangan desa",
-            "occurred_at": "",
-            "identity": "anonim",
-            "reporter_name": "",
-            "reporter_phone": "",
-            "reporter_email": "",
-            "website": "",
-            "started": started,
-        }
-    )
+    return {
+        "csrfmiddlewaretoken": token,
+        "type": "keluhan",
+        "category": category.pk,
+        "title": "Balap liar tiap malam Minggu",
+        "description": "Setiap malam Minggu ada balap liar di jalan desa dekat lapangan, sangat membahayakan.",
+        "village": village.pk,
+        "place": "dekat lapangan desa",
+        "occurred_at": "",
+        "identity": "anonim",
+        "reporter_name": "",
+        "reporter_phone": "",
+        "reporter_email": "",
+        "website": "",
+        "started": started,
+        "idempotency_key": key,
+    }

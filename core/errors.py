@@ -14,6 +14,8 @@ import math
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -23,6 +25,7 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -45,7 +48,20 @@ def _render(template_name: str, context: dict | None = None) -> str:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler400 (Django's own would run the context processors)."""
+    """handler400 (Django's own would run the context processors).
+
+    A form sent with more files or fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FILES,
+    _FIELDS) is refused before any view sees it, so its page cannot be shown again
+    with the answers: this page says what happened and how to go back to them.
+    """
+    if isinstance(exception, TooManyFilesSent | TooManyFieldsSent):
+        context = {
+            "too_many_files": isinstance(exception, TooManyFilesSent),
+            "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            # The form's own page (the same path, by GET); never another site's.
+            "form_url": request.path if url_has_allowed_host_and_scheme(request.path, allowed_hosts=None) else "",
+        }
+        return HttpResponseBadRequest(_render("400_too_much.html", context))
     return HttpResponseBadRequest(_render("400.html"))
 
 

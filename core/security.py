@@ -7,10 +7,13 @@ SecurityMiddleware. This module adds what neither offers:
 - `Permissions-Policy` denying every powerful browser feature, with a per-view
   decorator to allow one (the patrol form asks for geolocation);
 - `Cross-Origin-Resource-Policy: same-origin`;
-- `referrer_policy(...)` for pages that must not leak their URL (the status page,
-  whose URL may carry a ticket code);
+- `referrer_policy(...)` for pages that must not leak their URL (e.g. a status
+  link, whose URL carries a one-time token);
 - `client_ip(request)` and `client_ip_hash(request)`: one definition of "the
-  client's address" for sign-in lockouts, rate limits and the audit trail.
+  client's address" for sign-in lockouts, rate limits and the audit trail;
+- `PageCookie`: a signed, HttpOnly cookie sent to one page only, which keeps what
+  that page shows (a ticket code) out of its URL and so out of access logs;
+- `use_once(key)`: remembers in the shared cache that a one-time token was used.
 
 (The `django-permissions-policy` package only sets one site-wide header; the
 patrol form needs a per-view exception, hence this small middleware.)
@@ -19,12 +22,20 @@ patrol form needs a per-view exception, hence this small middleware.)
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 # Every feature a page of this portal could ask for, denied unless a view allows it.
 # Only features current browsers know: unknown names make Chromium log warnings.
@@ -176,3 +187,83 @@ def client_ip_hash(request: HttpRequest | None) -> str:
     if not ip:
         return ""
     return salted_hmac(CLIENT_IP_SALT, ip, algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class PageCookie:
+    """A signed, HttpOnly cookie for one page: what the page shows, kept out of its URL.
+
+    A page reached by a redirect after a POST (PRG) reads here what the POST decided
+    (the ticket just created, the code just looked up), so no URL, access log or
+    Referer ever carries it. Signed with SECRET_KEY (the visitor can send it back but
+    not forge or change it; it is not encrypted, the visitor may read it), sent only
+    to the page's path, and readable for `max_age` seconds (None: as long as an idle
+    session would last). A cookie, not the session: a session row costs a public
+    page four more statements and a second commit (bench/FINDINGS.md).
+    """
+
+    name: str
+    salt: str
+    url_name: str
+    max_age: int | None = None
+
+    def cookie_name(self) -> str:
+        # __Secure-: over HTTPS browsers accept it only with Secure (no plain-HTTP planting).
+        # (__Host- would also pin the path to "/", and this cookie belongs to one page.)
+        return f"__Secure-{self.name}" if settings.SESSION_COOKIE_SECURE else self.name
+
+    def seconds(self) -> int:
+        return self.max_age or settings.SESSION_COOKIE_AGE
+
+    def signed(self, value: Any) -> str:
+        """The cookie's value for `value` (anything JSON can hold)."""
+        return signing.dumps(value, salt=self.salt)
+
+    def set(self, response: HttpResponse, value: Any) -> None:
+        response.set_cookie(
+            self.cookie_name(),
+            self.signed(value),
+            max_age=self.seconds(),
+            path=reverse(self.url_name),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+
+    def get(self, request: HttpRequest) -> Any | None:
+        """The value set, or None when there is none, it was tampered with or it is too old."""
+        value = request.COOKIES.get(self.cookie_name())
+        if not value:
+            return None
+        try:
+            return signing.loads(value, salt=self.salt, max_age=self.seconds())
+        except signing.BadSignature:  # also an expired one
+            return None
+
+
+def use_once(key: str, *, seconds: int) -> bool:
+    """True the first time `key` is used within `seconds`, False ever after (one cache round trip).
+
+    For one-time tokens (the public form's "shown at" token, status links): the key
+    is remembered in the shared cache (Redis in production, so every app server
+    agrees; `cache.add` is atomic, so two requests racing with one token cannot both
+    pass). `seconds` should cover the token's remaining life: after that the
+    signature refuses it anyway. If the cache is unavailable this answers True
+    (logged): a broken cache must not close the public form or the status links, it
+    only lets a token be used again while the cache is down. A per-process cache
+    (locmem) remembers only within its own process.
+    """
+    try:
+        return bool(cache.add(f"krk:once:{key}", 1, timeout=max(1, int(seconds))))
+    except Exception:
+        logger.warning("one-time token cache unavailable; accepting the token", exc_info=True)
+        return True
+
+
+def used(key: str) -> bool:
+    """Whether `use_once(key)` has already been answered True (False if the cache is unavailable)."""
+    try:
+        return cache.get(f"krk:once:{key}") is not None
+    except Exception:
+        logger.warning("one-time token cache unavailable", exc_info=True)
+        return False

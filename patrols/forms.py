@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.idempotency import IdempotencyKeyField
 from core.images import MAX_UPLOAD_BYTES, MultiplePhotoField
 
 from .models import MAX_PHOTOS, Officer, Patrol, PatrolPhoto
@@ -68,6 +69,8 @@ class PatrolForm(forms.ModelForm):
         label=_("Photos (documentation)"),
         help_text=_("Up to 5 photos, JPEG, PNG or WebP, at most 10 MB each. Location data is removed."),
     )
+    # Not a model field of the form: patrol_log stores it (a patrol sent twice is stored once).
+    idempotency_key = IdempotencyKeyField()
 
     class Meta:
         model = Patrol
@@ -175,6 +178,7 @@ class PatrolForm(forms.ModelForm):
                 Row(Column("latitude", css_class="col-6"), Column("longitude", css_class="col-6")),
             ),
             Fieldset(gettext("Documentation"), *self._photo_fields()),
+            *(["idempotency_key"] if "idempotency_key" in self.fields else []),
         )
         return helper
 
@@ -197,6 +201,7 @@ class PatrolForm(forms.ModelForm):
 
 
 class PatrolEditForm(PatrolForm):
+    idempotency_key = None  # an edit creates nothing
     remove_photos = PhotoChoiceField(
         queryset=PatrolPhoto.objects.none(),
         required=False,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet, Subquery
 
-from .models import Assignment, ImbauanTopic, Officer, Village
+from .models import Assignment, ImbauanTopic, Officer, Patrol, Village
 
 
 def granted(app_label: str, codename: str) -> Q:
@@ -46,3 +48,14 @@ def home_village(officer: Officer) -> Village | None:
         Assignment.objects.in_force().filter(officer=officer).select_related("village").order_by("start_date").first()
     )
     return assignment.village if assignment else None
+
+
+def patrol_logged_with_key(key: uuid.UUID | None, *, author: Officer) -> Patrol | None:
+    """The patrol `author` already logged with this idempotency key, or None.
+
+    One query (none without a key). Only the author's own patrols: a key someone
+    else used finds nothing of theirs.
+    """
+    if key is None:
+        return None
+    return Patrol.objects.filter(created_by=author, idempotency_key=key).first()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
@@ -19,6 +20,7 @@ from core.services import store_photos
 
 from .access import patrol_can_edit
 from .models import MAX_PHOTOS, Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
+from .selectors import patrol_logged_with_key
 
 
 @transaction.atomic
@@ -67,7 +69,6 @@ TOO_MANY_PHOTOS = ngettext_lazy(
 )
 
 
-@transaction.atomic
 def patrol_log(
     *,
     author: Officer,
@@ -89,12 +90,18 @@ def patrol_log(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     photos: Sequence[ProcessedPhoto] = (),
+    idempotency_key: uuid.UUID | None = None,
 ) -> Patrol:
     """Record a patrol with its members, topics and (already re-encoded) photos.
 
     The leader is never also listed as a member. Photo files are written to storage
     inside the transaction; if anything fails afterwards they are deleted again, so
     a failed log leaves neither rows nor files.
+
+    With an `idempotency_key` the author already logged a patrol with, nothing is
+    stored and that first patrol is returned. The view looks the key up first; two
+    sends racing with one key are settled by the unique constraint: the loser's
+    insert waits for the winner's commit, is refused, and returns the winner's row.
     """
     if not author.has_perm("patrols.log_patrol"):
         raise PermissionDenied
@@ -119,12 +126,20 @@ def patrol_log(
             actions=actions,
         ),
         created_by=author,
+        idempotency_key=idempotency_key,
     )
-    patrol.full_clean()
-    patrol.save()
-    patrol.members.set([officer for officer in members if officer.pk != leader.pk])
-    patrol.topics.set(topics)
-    store_photos(PatrolPhoto, photos, patrol=patrol)
+    patrol.full_clean(exclude=["idempotency_key"])  # the insert checks it, without a query first
+    try:
+        with transaction.atomic():
+            patrol.save()
+            patrol.members.set([officer for officer in members if officer.pk != leader.pk])
+            patrol.topics.set(topics)
+            store_photos(PatrolPhoto, photos, patrol=patrol)
+    except IntegrityError:
+        first = patrol_logged_with_key(idempotency_key, author=author)
+        if first is None:
+            raise
+        return first
     return patrol
 
 
@@ -202,7 +217,7 @@ def patrol_update(
     if not changed:
         return None
 
-    current.full_clean()
+    current.full_clean(exclude=["idempotency_key"])  # set once, by patrol_log
     current.save()
     current.members.set(member_ids)
     current.topics.set(topic_ids)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import exports as writer
+from core.idempotency import key_from
 from core.images import photo_response
 from core.pagination import page_of
 from core.security import permissions_policy
@@ -23,6 +24,7 @@ from .access import get_patrol_for_user, get_patrol_photo_for_user, patrol_can_e
 from .filters import PatrolFilter
 from .forms import PatrolEditForm, PatrolForm
 from .models import Patrol
+from .selectors import patrol_logged_with_key
 from .services import patrol_log, patrol_update
 
 
@@ -106,15 +108,22 @@ def patrol_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permissions_policy(geolocation=["self"])  # the "Use my location" button
 def patrol_create(request: HttpRequest) -> HttpResponse:
-    """Catat Patroli."""
+    """Catat Patroli.
+
+    A POST whose idempotency key the officer already logged a patrol with (a retry
+    after a lost answer, an outbox sending again) gets that patrol before the form
+    is read: nothing is stored twice and no photo is re-encoded.
+    """
     _require(request.user, "patrols.log_patrol")
     form = PatrolForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            patrol = patrol_log(author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+    if request.method == "POST":
+        patrol = patrol_logged_with_key(key_from(request.POST), author=request.user)
+        if patrol is None and form.is_valid():
+            try:
+                patrol = patrol_log(author=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+        if patrol is not None:
             messages.success(request, _("Patrol saved. Thank you."))
             return redirect(patrol)
     return render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})

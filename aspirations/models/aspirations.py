@@ -241,6 +241,9 @@ class Aspiration(models.Model):
         help_text=_("Why it was flagged (e.g. honeypot, too_fast), for the operator's review."),
     )
     ip_hash = models.CharField(_("address hash"), max_length=64, blank=True, editable=False)
+    # The form's idempotency key (core/idempotency.py): a retried POST finds
+    # this row instead of storing a second one. Unique per scope (Meta.constraints).
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AspirationQuerySet.as_manager()
@@ -286,6 +289,12 @@ class Aspiration(models.Model):
                 | Q(verified_at__isnull=False, followup_due__isnull=False),
                 name="aspiration_verified_has_times",
             ),
+            # One scope for the public form, one per officer for staff entries: a key
+            # finds only what was sent with it from the same place (or by the same officer).
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=Q(created_by__isnull=True), name="aspiration_public_key_once"
+            ),
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="aspiration_staff_key_once"),
         ]
         indexes = [
             models.Index(fields=["status", "verification_due"], name="aspiration_status_vdue"),

@@ -1,9 +1,10 @@
--- The public form POST (answers 302) or the Open311 POST requests (answers 200): the
--- same valid submission again and again, each one a new aspiration. Sends only for
--- the first WINDOW seconds, then keeps the connections idle (delay) until wrk's -d
--- ends, so every request sent gets its answer and the count of 302s (or 200s) can
--- be compared exactly with the rows created.
--- Usage: wrk ... -d (WINDOW+grace)s -s post.lua URL -- body.txt cookie WINDOW
+-- The public form POST (answers 302) or the Open311 POST requests (answers 200):
+-- valid submissions, one body per line of the file, sent in turn, each one a new
+-- aspiration (the form's bodies each once: their own "shown at" token and
+-- idempotency key). Sends only for the first WINDOW seconds, then keeps the
+-- connections idle (delay) until wrk's -d ends, so every request sent gets its
+-- answer and the count of 302s (or 200s) can be compared exactly with the rows created.
+-- Usage: wrk ... -d (WINDOW+grace)s -s post.lua URL -- bodies.txt cookie WINDOW
 
 local ffi = require("ffi")
 ffi.cdef[[
@@ -18,7 +19,8 @@ local function now()
   return tonumber(timespec.tv_sec) + tonumber(timespec.tv_nsec) / 1e9
 end
 
-local req
+local requests = {}
+local index = 0
 local deadline
 local threads = {}
 -- Globals (not locals): done() reads them from each thread with thread:get().
@@ -31,13 +33,14 @@ function setup(thread)
 end
 
 function init(args)
-  local file = assert(io.open(args[1], "r"))
-  local body = file:read("*a")
-  file:close()
   local headers = {}
   headers["Content-Type"] = "application/x-www-form-urlencoded"
   headers["Cookie"] = args[2]
-  req = wrk.format("POST", nil, headers, body)
+  local file = assert(io.open(args[1], "r"))
+  for body in file:lines() do
+    requests[#requests + 1] = wrk.format("POST", nil, headers, body)
+  end
+  file:close()
   deadline = now() + tonumber(args[3])
 end
 
@@ -48,8 +51,11 @@ function delay()
   return 0
 end
 
+-- Past the last body it starts again. A form body sent twice is answered (302) without
+-- a new row, and the run reports the mismatch: POST_BODIES_PER_SECOND keeps that away.
 function request()
-  return req
+  index = index % #requests + 1
+  return requests[index]
 end
 
 function response(status, headers, body)

@@ -1,22 +1,16 @@
--- Cek Status: one look-up per request, cycling through a file of ticket codes.
--- Today a look-up is "GET <path>?kode=<code>"; when the look-up changes, this file
--- and bench/status.py are the only places that know (see there).
--- Usage: wrk ... -s status.lua http://127.0.0.1:PORT -- codes.txt /aspirasi/status/
+-- Cek Status: the page a look-up leads to, cycling through a file of Cookie headers,
+-- one per ticket code (the look-up's POST only sets that cookie and redirects to the
+-- bare page; bench/status.py signs the cookies and says why this is what is measured).
+-- Usage: wrk ... -s status.lua http://127.0.0.1:PORT -- cookies.txt /aspirasi/status/
 -- Cycling and the "BENCH_JSON {...}" line bench/load.py reads: cycle.lua.
 
 dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "cycle.lua")
 
-local function urlencode(text)
-  return (text:gsub("[^%w%-%._~]", function(char)
-    return string.format("%%%02X", string.byte(char))
-  end))
-end
-
 function init(args)
   local file = assert(io.open(args[1], "r"))
-  for code in file:lines() do
-    if code ~= "" then
-      requests[#requests + 1] = wrk.format("GET", args[2] .. "?kode=" .. urlencode(code))
+  for cookie in file:lines() do
+    if cookie ~= "" then
+      requests[#requests + 1] = wrk.format("GET", args[2], {Cookie = cookie})
     end
   end
   file:close()

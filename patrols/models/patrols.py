@@ -181,6 +181,9 @@ class Patrol(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_patrols", verbose_name=_("logged by")
     )
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+    # Catat Patroli's idempotency key (core/idempotency.py): a patrol sent
+    # twice (a lost answer, an offline outbox retrying) is stored once per officer.
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PatrolQuerySet.as_manager()
@@ -201,6 +204,7 @@ class Patrol(models.Model):
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="patrol_lat_lon_together",
             ),
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="patrol_key_once_per_officer"),
         ]
         # The list filters on these and always sorts newest first.
         indexes = [

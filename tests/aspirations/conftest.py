@@ -1,7 +1,9 @@
+import re
 import time
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from aspirations import ratelimit
 from aspirations.forms import ANONYMOUS, IDENTIFIED, started_token
@@ -57,6 +59,16 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def look_up_status(client, code: str, **extra):
+    """A Cek Status look-up as a browser makes it: POST the code, follow the redirect to the bare page."""
+    return client.post(reverse("aspirations:status"), {"kode": code}, follow=True, **extra)
+
+
+def status_link_in(body: str) -> str:
+    """The status link a message carries (a one-time token, see aspirations/status_links.py)."""
+    return re.search(r"\S+/aspirasi/status/tautan/[^/\s]+/", body).group(0)
 
 
 def identified_data(**overrides) -> dict:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from aspirations.models import Status
 from tests.aspirations.builders import in_status
+from tests.aspirations.conftest import look_up_status
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ class TestTheOperatorsJourney:
             url(aspiration, "reject"), {"reject-reason": "bukan_wewenang", "reject-referred_to": "sp4n_lapor"}
         )
         assert response.status_code == 302
-        html = client.get(reverse("aspirations:status"), {"kode": aspiration.code}).content.decode()
+        html = look_up_status(client, aspiration.code).content.decode()
         assert "SP4N-LAPOR!" in html and "Ditolak" in html
 
 

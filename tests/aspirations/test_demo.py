@@ -4,13 +4,13 @@ import datetime
 from collections import Counter
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from aspirations import tickets
 from aspirations.demo import DEMO_DAYS, seed_aspirations
 from aspirations.models import Aspiration, AspirationEvent, EventKind, Status
 from patrols.demo import seed_accounts
+from tests.aspirations.conftest import look_up_status
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ class TestSeedAspirations:
 
     def test_the_status_page_has_replies_to_show(self, client, seeded):
         resolved = Aspiration.objects.filter(status=Status.SELESAI).first()
-        html = client.get(reverse("aspirations:status"), {"kode": resolved.code}).content.decode()
+        html = look_up_status(client, resolved.code).content.decode()
         assert "Selesai" in html
         reply = resolved.events.get(kind=EventKind.PUBLIC_REPLY)
         assert reply.body in html

@@ -8,6 +8,7 @@ from django.utils import timezone
 from aspirations import notifications, services
 from aspirations.models import Aspiration, RejectionReason, Status
 from tests.aspirations.builders import in_status
+from tests.aspirations.conftest import status_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,9 @@ class TestReporterEmail:
         [message] = mail.outbox
         assert message.to == [EMAIL]
         assert "Petugas sudah ke lokasi." in message.body
-        assert f"https://portal.polsek-krangkeng.example/aspirasi/status/?kode={aspiration.code}" in message.body
+        link = status_link_in(message.body)
+        assert link.startswith("https://portal.polsek-krangkeng.example/aspirasi/status/tautan/")
+        assert aspiration.code not in link
         assert bhabin.get_full_name() not in message.body  # the public never sees who answered
 
     @pytest.mark.parametrize(

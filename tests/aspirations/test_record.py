@@ -1,5 +1,8 @@
 """Staff record aspirations for residents: by phone/WhatsApp/at the desk, and several in a row on a patrol."""
 
+import re
+import uuid
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -7,8 +10,9 @@ from django.urls import reverse
 from aspirations import services
 from aspirations.models import Aspiration, Channel, Status
 from audit.models import AuditAction, AuditEntry
+from core import roles
 from tests.conftest import client_for
-from tests.factories import PatrolFactory, category, village
+from tests.factories import OfficerFactory, PatrolFactory, category, village
 from tests.photos import photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +166,42 @@ class TestRecordService:
     def test_command_does_not_record(self, commander):
         with pytest.raises(PermissionDenied):
             services.aspiration_record(actor=commander, channel=Channel.PHONE, **self.fields())
+
+
+class TestRecordedTwice:
+    """The desk form's idempotency key: a second tap or a retry stores nothing new."""
+
+    def test_the_form_carries_a_fresh_key(self, operator):
+        html = client_for(operator).get(RECORD).content.decode()
+        assert re.search(r'type="hidden" name="idempotency_key" value="[0-9a-f-]{36}"', html)
+
+    def test_the_same_key_records_one_and_shows_the_same_code_twice(self, operator):
+        client, sent = client_for(operator), data(idempotency_key=str(uuid.uuid4()))
+        first = client.post(RECORD, sent, follow=True)
+        again = client.post(RECORD, sent, follow=True)
+        aspiration = Aspiration.objects.get()
+        slip = reverse("aspirations:slip", kwargs={"pk": aspiration.pk})
+        assert first.redirect_chain == again.redirect_chain == [(slip, 302)]
+        message = f"Aspirasi dicatat dengan kode tiket {aspiration.code}."
+        assert message in first.content.decode() and message in again.content.decode()
+        assert AuditEntry.objects.filter(target_id=str(aspiration.pk)).count() == 1
+
+    def test_on_a_patrol_the_same_key_records_one(self, bhabin):
+        patrol = PatrolFactory(leader=bhabin)
+        client, sent = client_for(bhabin), data(idempotency_key=str(uuid.uuid4()))
+        responses = [client.post(patrol_url(patrol), sent, follow=True) for _ in range(2)]
+        aspiration = Aspiration.objects.get()
+        for response in responses:
+            assert response.redirect_chain == [(patrol_url(patrol), 302)]
+            assert f"Aspirasi dicatat dengan kode tiket {aspiration.code}." in response.content.decode()
+
+    def test_a_key_another_officer_used_does_not_return_their_aspiration(self, operator):
+        key = str(uuid.uuid4())
+        client_for(operator).post(RECORD, data(idempotency_key=key))
+        theirs = Aspiration.objects.get()
+        colleague = OfficerFactory(role=roles.OPERATOR)
+        response = client_for(colleague).post(RECORD, data(idempotency_key=key, title="Lampu jalan mati"), follow=True)
+        mine = Aspiration.objects.exclude(pk=theirs.pk).get()
+        assert mine.created_by == colleague and mine.title == "Lampu jalan mati"
+        assert response.redirect_chain == [(reverse("aspirations:slip", kwargs={"pk": mine.pk}), 302)]
+        assert theirs.code not in response.content.decode()

@@ -12,7 +12,7 @@ from aspirations import notifications, services, tickets
 from aspirations.models import Aspiration, AspirationEvent, Attachment, Channel, EventKind, Status
 from core import roles
 from core.images import process_photo
-from tests.aspirations.conftest import stored_files
+from tests.aspirations.conftest import status_link_in, stored_files
 from tests.factories import AspirationFactory, OfficerFactory, category, village
 from tests.photos import jpeg_bytes, upload
 
@@ -186,8 +186,9 @@ class TestConfirmationEmail:
             aspiration = submit(
                 reporter_name="Siti", reporter_phone="081234567890", reporter_email="s@example.org", consent=True
             )
-        link = f"https://portal.polsek-krangkeng.example/aspirasi/status/?kode={aspiration.code}"
-        assert link in mailoutbox[0].body
+        link = status_link_in(mailoutbox[0].body)
+        assert link.startswith("https://portal.polsek-krangkeng.example/aspirasi/status/tautan/")
+        assert aspiration.code not in link
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

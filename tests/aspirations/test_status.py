@@ -2,8 +2,11 @@
 
 import datetime
 import re
+import time
 
 import pytest
+from django.core import signing
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,14 +14,11 @@ from aspirations import deadlines, tickets
 from aspirations.models import AspirationEvent, EventKind, RejectionReason, Status
 from aspirations.services import aspiration_submit
 from core import roles
+from tests.aspirations.conftest import look_up_status as look_up
 from tests.factories import AspirationFactory, OfficerFactory, category, village
 
 URL = reverse("aspirations:status")
 pytestmark = pytest.mark.django_db
-
-
-def look_up(client, code, **extra):
-    return client.get(URL, {"kode": code}, **extra)
 
 
 def unknown_code() -> str:
@@ -40,7 +40,7 @@ class TestLookup:
         html = response.content.decode()
         assert response.status_code == 200
         assert 'name="kode"' in html and 'id="status-result"' not in html
-        assert 'method="get"' in html
+        assert 'method="post"' in html and 'name="csrfmiddlewaretoken"' in html
 
     def test_a_right_code_shows_the_public_status(self, client):
         aspiration = AspirationFactory(village=village("Tanjakan"), category=category("narkoba"), type="keluhan")
@@ -149,11 +149,12 @@ class TestNoOracle:
             html = look_up(client, aspiration.code).content.decode()
         assert "Tanggapan 29" in html
 
-    @pytest.mark.parametrize("params", [{}, {"kode": "x"}, {"kode": unknown_code()}])
-    def test_responses_are_never_stored_and_send_no_referrer(self, client, params):
-        response = client.get(URL, params)
-        assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+    @pytest.mark.parametrize("code", [None, "x", unknown_code()])
+    def test_responses_are_never_stored_nor_named_to_other_sites(self, client, code):
+        responses = [client.get(URL)] if code is None else [client.post(URL, {"kode": code}), client.get(URL)]
+        for response in responses:
+            assert "no-store" in response["Cache-Control"]
+            assert response["Referrer-Policy"] == "same-origin"
 
 
 SECRETS = {
@@ -308,8 +309,73 @@ class TestLookupRateLimit:
         response = look_up(client, unknown_code())
         assert response.status_code == 429
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "Kami menerima banyak permintaan" in response.content.decode()
         # Opening the empty page is not a look-up and is never limited.
         assert client.get(URL).status_code == 200
         assert look_up(client, unknown_code(), REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+class TestNoCodeInAnyURL:
+    """The look-up is a POST; the page it leads to holds the code in a cookie, never in its URL."""
+
+    def test_the_look_up_redirects_to_the_bare_page(self, client):
+        aspiration = AspirationFactory()
+        response = look_up(client, aspiration.code)
+        assert response.redirect_chain == [(URL, 302)]
+        assert aspiration.code in response.content.decode()
+        assert response.request["QUERY_STRING"] == ""
+
+    def test_the_cookie_is_signed_httponly_short_lived_and_only_for_the_status_page(self, client, settings):
+        response = client.post(URL, {"kode": AspirationFactory().code})
+        cookie = response.cookies["krk_status"]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+        assert cookie["path"] == URL and cookie["max-age"] == 600
+        assert settings.SESSION_COOKIE_NAME not in response.cookies  # no session row either
+
+    def test_the_page_reloads_with_the_same_result_without_counting_a_look_up(self, client, settings):
+        settings.KRK_RATELIMITS = {**settings.KRK_RATELIMITS, "aspiration_status": (1, 600)}
+        aspiration = AspirationFactory()
+        look_up(client, aspiration.code)
+        assert all(aspiration.code in client.get(URL).content.decode() for _ in range(3))
+
+    def test_after_ten_minutes_the_page_is_empty_again(self, client, monkeypatch):
+        aspiration = AspirationFactory()
+        look_up(client, aspiration.code)
+        later = time.time() + 601
+        monkeypatch.setattr(signing.time, "time", lambda: later)
+        html = client.get(URL).content.decode()
+        assert aspiration.code not in html and 'id="status-result"' not in html
+
+    def test_a_forged_cookie_looks_up_nothing(self, client, django_assert_num_queries):
+        aspiration = AspirationFactory()
+        client.cookies["krk_status"] = signing.dumps(aspiration.code, salt="aspirations.status-code", key="other-key")
+        with django_assert_num_queries(0):
+            html = client.get(URL).content.decode()
+        assert aspiration.code not in html
+
+    def test_over_https_the_cookie_is_secure_prefixed(self, client, settings):
+        settings.SESSION_COOKIE_SECURE = True
+        response = client.post(URL, {"kode": unknown_code()}, secure=True)
+        assert response.cookies["__Secure-krk_status"]["secure"]
+        assert "krk_status" not in response.cookies
+
+    def test_a_look_up_needs_the_csrf_token(self):
+        client = Client(enforce_csrf_checks=True)
+        assert client.post(URL, {"kode": unknown_code()}).status_code == 403
+        html = client.get(URL).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert client.post(URL, {"kode": unknown_code(), "csrfmiddlewaretoken": token}).status_code == 302
+
+    def test_an_old_link_with_the_code_is_not_read(self, client, django_assert_num_queries):
+        aspiration = AspirationFactory()
+        with django_assert_num_queries(0):
+            response = client.get(URL, {"kode": aspiration.code})
+        assert response.status_code == 302 and response["Location"] == URL
+        assert "krk_status" not in response.cookies
+        html = client.get(URL).content.decode()
+        assert aspiration.code not in html and 'id="status-result"' not in html
+        assert "kode tiket tidak lagi dibaca dari alamat" in html
+
+    def test_only_get_and_post(self, client):
+        assert client.put(URL).status_code == 405

@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from aspirations import services
 from aspirations.models import RejectionReason, Status
 from tests.aspirations.builders import in_status
+from tests.aspirations.conftest import look_up_status
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ INTERNAL = {
 
 
 def status_page(client, code) -> str:
-    return client.get(reverse("aspirations:status"), {"kode": code}).content.decode()
+    return look_up_status(client, code).content.decode()
 
 
 def test_the_whole_journey_shows_only_what_is_public(client, operator, bhabin, commander):

@@ -30,7 +30,10 @@ class TestSubmittedPage:
         assert re.search(rf'class="ticket-code ticket-code-large[^"]*"[^>]*>{aspiration.code}<', html)
         assert "Kode Tiket Anda" in html
         assert "Cek Status" in html
-        assert f"/aspirasi/status/?kode={aspiration.code}" in html
+        # "Check status now" is a POST of the code (no code in any URL), no script needed.
+        assert re.search(r'<form method="post" action="/aspirasi/status/"', html)
+        assert f'<input type="hidden" name="kode" value="{aspiration.code}">' in html
+        assert "?kode=" not in html
         assert "Terima kasih: aspirasi Anda sudah kami terima." in html
 
     def test_names_the_verification_deadline_as_a_long_date(self, client):
@@ -51,11 +54,11 @@ class TestSubmittedPage:
         submit(client, identified_data())
         assert "juga sudah kami kirim ke email" in client.get(URL).content.decode()
 
-    def test_is_never_cached_and_sends_no_referrer(self, client):
+    def test_is_never_cached_nor_named_to_other_sites(self, client):
         submit(client)
         response = client.get(URL)
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
     def test_another_browser_sees_nothing(self, client):
         aspiration = submit(client)

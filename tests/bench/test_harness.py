@@ -92,6 +92,20 @@ class TestStatusFlows:
             assert response.status_code == status.EXPECT[flow]
             # Only a right code shows an aspiration (its code as the result's heading).
             assert (f'ticket-code">{codes[0]}<' in response.content.decode()) == (flow == "right")
+            assert 'id="status-result"' in response.content.decode()  # a look-up's page, not the empty form
+            assert response.request["QUERY_STRING"] == ""  # no code in the URL
+
+
+class TestFormPost:
+    def test_every_body_stores_a_new_unflagged_aspiration(self, client, settings):
+        from bench.scenarios import post_bodies
+
+        settings.KRK_RATELIMIT_EXEMPT_IPS = ["127.0.0.1"]
+        url = reverse("aspirations:submit")
+        bodies = post_bodies(client.get(url).content.decode(), 3)
+        answers = [client.post(url, body, content_type="application/x-www-form-urlencoded") for body in bodies]
+        assert [answer.status_code for answer in answers] == [302, 302, 302]
+        assert Aspiration.objects.filter(is_spam_suspected=False).count() == 3
 
 
 class TestCsv:

@@ -6,7 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from aspirations.models import Aspiration
+from aspirations.status_links import link_path
 from tests.e2e.conftest import PHONE, open_menu
+from tests.factories import AspirationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -42,9 +44,10 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
     aspiration = Aspiration.objects.get(code=code)
     assert aspiration.is_anonymous and not aspiration.is_spam_suspected
 
-    page.get_by_role("link", name="Cek status sekarang").click()
+    page.get_by_role("button", name="Cek status sekarang").click()
     expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
     expect(page.get_by_text("Aspirasi diterima")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/aspirasi/status/$"))  # the code is in no URL
 
     # Later, from the menu, typing the code carelessly.
     page.goto("/")
@@ -54,6 +57,7 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
     page.get_by_role("button", name="Cek Status").click()
     expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
     expect(page.get_by_text("Geng motor dan tawuran")).to_be_visible()
+    assert code not in page.url
     assert "Balap liar" not in page.content()  # what the resident wrote stays private
     assert fits_the_screen(page)
 
@@ -83,6 +87,13 @@ def test_without_javascript_errors_show_by_their_fields_and_nothing_typed_is_los
         code = page.locator("#ticket-code").inner_text().strip()
         assert Aspiration.objects.get(code=code).reporter_phone == "081234567890"
         expect(page.get_by_role("button", name="Cetak")).not_to_be_visible()  # needs JavaScript; the menu prints
+
+        # Cek Status is a plain form: the look-up works without JavaScript too.
+        page.goto("/aspirasi/status/")
+        page.get_by_label("Kode Tiket").fill(code)
+        page.get_by_role("button", name="Cek Status").click()
+        expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
+        assert code not in page.url
     finally:
         context.close()
 
@@ -105,3 +116,17 @@ def test_a_second_tap_while_sending_is_ignored(page):
     )
     assert (first, second) == (False, True)
     assert shown.startswith("Sedang mengirim")
+
+
+def test_the_link_in_a_message_opens_the_status_once(page):
+    """An email's link carries a one-time token: its button shows the status; a second time, type the code."""
+    aspiration = AspirationFactory()
+    link = link_path(aspiration)
+    page.goto(link)
+    assert aspiration.code not in page.content()
+    page.get_by_role("button", name="Lihat Status").click()
+    expect(page.locator("#status-result").get_by_text(aspiration.code)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/aspirasi/status/$"))
+    page.goto(link)
+    expect(page.get_by_text("Tautan ini sudah pernah dipakai")).to_be_visible()
+    expect(page.get_by_label("Kode Tiket")).to_be_visible()

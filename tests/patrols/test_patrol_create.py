@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -11,7 +13,7 @@ from PIL import Image
 from patrols.models import ImbauanTopic, Patrol, PatrolPhoto
 from tests.conftest import client_for
 from tests.factories import village
-from tests.patrols.conftest import local, stored_files
+from tests.patrols.conftest import local, log, stored_files
 from tests.photos import (
     HTML_PAYLOAD,
     jpeg_bytes,
@@ -174,3 +176,43 @@ class TestPatrolCreateRefusesBadPhotos:
         assert not Patrol.objects.exists()
         assert not PatrolPhoto.objects.exists()
         assert stored_files() == []
+
+
+class TestPatrolSentTwice:
+    """Catat Patroli's idempotency key: a retry (a lost answer, an outbox sending again) stores one patrol."""
+
+    def test_the_form_carries_a_fresh_key_and_the_edit_form_none(self, bhabin):
+        client = client_for(bhabin)
+        keys = [
+            re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+            for _ in range(2)
+        ]
+        assert keys[0] != keys[1] and all(uuid.UUID(key) for key in keys)
+        patrol = log(bhabin)
+        assert "idempotency_key" not in client.get(reverse("patrols:patrol_edit", args=[patrol.pk])).content.decode()
+
+    def test_the_same_key_stores_one_patrol_and_leads_to_it_twice(self, bhabin, patrol_post):
+        client, data = client_for(bhabin), patrol_post(idempotency_key=str(uuid.uuid4()))
+        first = client.post(URL, {**data, "photos": [upload(jpeg_bytes(), "a.jpg")]}, follow=True)
+        again = client.post(URL, {**data, "photos": [upload(jpeg_bytes(), "b.jpg")]}, follow=True)
+        patrol = Patrol.objects.get()
+        assert first.redirect_chain == again.redirect_chain == [(patrol.get_absolute_url(), 302)]
+        assert "Patroli tersimpan" in again.content.decode()
+        assert PatrolPhoto.objects.count() == 1 and len(stored_files()) == 2  # the photo and its thumbnail
+
+    def test_a_key_another_officer_used_gives_them_their_own_patrol(self, bhabin, other_bhabin, patrol_post):
+        key = str(uuid.uuid4())
+        client_for(bhabin).post(URL, patrol_post(idempotency_key=key))
+        theirs = Patrol.objects.get()
+        data = patrol_post(idempotency_key=key, leader=other_bhabin.pk, village=village("Tanjakan").pk)
+        response = client_for(other_bhabin).post(URL, data)
+        mine = Patrol.objects.exclude(pk=theirs.pk).get()
+        assert mine.created_by == other_bhabin
+        assert response["Location"] == mine.get_absolute_url() != theirs.get_absolute_url()
+
+    def test_two_sends_racing_with_one_key_store_one_patrol(self, bhabin):
+        # Both passed the view's look-up; the unique constraint refuses the second insert.
+        key = uuid.uuid4()
+        first = log(bhabin, idempotency_key=key)
+        second = log(bhabin, idempotency_key=key, place="Dikirim lagi")
+        assert second.pk == first.pk and Patrol.objects.count() == 1

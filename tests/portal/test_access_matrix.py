@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from aspirations.status_links import link_token
 from tests.conftest import client_for
 
 PERSONAS = ("anonymous", "officer", "operator", "command", "admin")
@@ -46,6 +47,8 @@ ROUTES: dict[str, Route] = {
     # The success page shows only the code this browser's session just created.
     "aspirations:submitted": Route(expect(302)),
     "aspirations:status": Route(expect(200)),
+    # A status link from a message: opening it (GET) only shows a button, for anyone.
+    "aspirations:status_link": Route(expect(200), lambda world: {"token": link_token(world["aspiration"])}),
     # Aspirations, staff side: the inbox is operator's and command's, Aspirasi Saya the
     # officer's. The aspiration below is in follow-up, assigned to the officer, with a
     # photo; the admin role sees no aspirations (404). Action URLs only take POST.

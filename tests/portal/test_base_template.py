@@ -22,9 +22,9 @@ class TestSharedParts:
         assert len(tokens) == len(other) == 1 and tokens != other
 
     def test_the_language_form_returns_to_this_page(self, client):
-        client.get(reverse("aspirations:status"))
-        html = client.get(reverse("aspirations:status"), {"kode": '"><b>x'}).content.decode()
-        assert 'name="next" type="hidden" value="/aspirasi/status/?kode=%22%3E%3Cb%3Ex"' in html
+        client.get(reverse("directory"))
+        html = client.get(reverse("directory"), {"desa": '"><b>x'}).content.decode()
+        assert 'name="next" type="hidden" value="/direktori/?desa=%22%3E%3Cb%3Ex"' in html
 
     def test_a_signed_in_page_after_a_public_one_shows_its_own_bar(self, bhabin):
         client_for(None).get(reverse("home"))

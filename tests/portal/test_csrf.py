@@ -195,6 +195,17 @@ POST_CASES: dict[str, PostCase] = {
         submission,
         done=lambda world, kwargs, response: Aspiration.objects.filter(title="Balap liar di Pantura").exists(),
     ),
+    # A look-up: the code goes in a cookie for the page it redirects to.
+    "aspirations:status": PostCase(
+        "anonymous",
+        lambda world: {"kode": "KRK-7Q4M-9XTP-J"},
+        done=lambda world, kwargs, response: "krk_status" in response.cookies,
+    ),
+    # A status link's button: uses the one-time token up, the code goes in that cookie.
+    "aspirations:status_link": PostCase(
+        "anonymous",
+        done=lambda world, kwargs, response: "krk_status" in response.cookies,
+    ),
     # POST is the export with the reporters' identity: a file, and an audit entry.
     "aspirations:inbox_export": PostCase(
         "operator",
