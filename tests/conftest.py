@@ -86,6 +86,11 @@ def site_admin(db):
     return OfficerFactory(username="admin.test", position=Position.OPERATOR, role=roles.ADMIN, is_staff=True)
 
 
+@pytest.fixture
+def superuser(db):
+    return OfficerFactory(username="root.test", is_staff=True, is_superuser=True)
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
