@@ -300,18 +300,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Sign-in lockout (django-axes, database handler): after AXES_FAILURE_LIMIT failed
-# sign-ins for one username, or from one address, every sign-in for it is refused
-# with the 429 page (even with the right password) until KRK_LOCKOUT_MINUTES pass
-# without a new failure. Admin unlocks under /admin/axes/accessattempt/ (delete the
-# row) or with `manage.py axes_reset_username <username>`.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Sign-in lockout (django-axes, database handler; core.lockout): after
+# KRK_LOCKOUT_FAILURES failed sign-ins for one username from one address, that pair,
+# and after KRK_LOCKOUT_ADDRESS_FAILURES from one address (any usernames), that
+# address, are refused with the 429 page (even with the right password) until
+# KRK_LOCKOUT_MINUTES pass without a new failure. The owner of an account someone
+# else is guessing still signs in from their own address. Admin unlocks under
+# /admin/axes/accessattempt/ (delete the row) or with `manage.py axes_reset_username`.
+AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("KRK_LOCKOUT_FAILURES", 5, minimum=1)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# One limit per entry of AXES_LOCKOUT_PARAMETERS, in the same order.
+KRK_LOCKOUT_LIMITS = (AXES_FAILURE_LIMIT, env_int("KRK_LOCKOUT_ADDRESS_FAILURES", 20, minimum=1))
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("KRK_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "core.errors.axes_lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_network"
 # Sign-ins are in the audit trail with a hashed address; axes' own access log
 # would keep every address in clear.

@@ -96,7 +96,7 @@ def sign_in_locked(request):
     """After the limit of failures, even the right password is refused, and that is recorded."""
     bhabin = persona(request, "bhabin")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        Client().post(reverse("login"), {"username": bhabin.username, "password": "wrong-password-123"})
+        Client().post(reverse("login"), {"username": bhabin.username, "password": "wrong-password-123"}, REMOTE_ADDR=IP)
     act = lambda: Client().post(  # noqa: E731
         reverse("login"), {"username": bhabin.username, "password": PASSWORD}, REMOTE_ADDR=IP
     )
