@@ -237,6 +237,9 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Where `manage.py backup` writes when given no --output (keep it off the web root).
 KRK_BACKUP_DIR = Path(env_str("KRK_BACKUP_DIR") or BASE_DIR / "backups")
+# Signs each backup's manifest (HMAC-SHA256); `restore` refuses a backup it does not
+# verify. Keep it outside the backups, e.g. only in /etc/krangkeng/env and a safe.
+KRK_BACKUP_KEY = env_str("KRK_BACKUP_KEY")
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Request size. Text fields stay small; photos (at most 10 MB each: 3 on an
 # aspiration, 5 on a patrol) stream to temporary files above 2.5 MB. Up to 10
