@@ -89,6 +89,15 @@ def cache_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss://, locmem:// or dummy://, got {url!r}")
 
 
+def session_engine_for(cache: dict) -> str:
+    """With Redis, sessions are read from the shared cache and written through to the
+    database, so a signed-in page view costs no session query. A per-process cache
+    must not hold sessions: a sign-out on one worker would not reach the others."""
+    if cache["BACKEND"].endswith("RedisCache"):
+        return "django.contrib.sessions.backends.cached_db"
+    return "django.contrib.sessions.backends.db"
+
+
 def map_tile_origin(url_template: str) -> str:
     """The origin a Leaflet tile URL template loads from, for the CSP img-src.
 
@@ -279,14 +288,7 @@ KRK_SESSION_IDLE_SECONDS = env_int("KRK_SESSION_IDLE_MINUTES", 30, minimum=1) * 
 KRK_SESSION_MAX_SECONDS = env_int("KRK_SESSION_MAX_HOURS", 12, minimum=1) * 3600
 KRK_SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_AGE = KRK_SESSION_IDLE_SECONDS
-# With Redis, sessions are read from the shared cache and written through to the
-# database, so a signed-in page view costs no session query. A per-process cache
-# must not hold sessions: a sign-out on one worker would not reach the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHES["default"]["BACKEND"].endswith("RedisCache")
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
 # templates carry no inline <script>, <style>, style="" or on*="" handlers.
