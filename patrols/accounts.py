@@ -103,12 +103,12 @@ def _before_save(sender, instance: Officer, raw: bool = False, update_fields=Non
     setattr(instance, BEFORE, stored)
 
 
-def _after_save(sender, instance: Officer, created: bool, raw: bool = False, **kwargs) -> None:
+def _after_save(sender, instance: Officer, raw: bool = False, **kwargs) -> None:
     if raw or BEFORE not in instance.__dict__:
         return
     stored = instance.__dict__.pop(BEFORE)
     name = instance.get_username()
-    if created or stored is None:
+    if stored is None:  # no row before this save: a new account
         flags = ", ".join(f"{flag}: {getattr(instance, flag)}" for flag in FLAGS)
         _record(AuditAction.ACCOUNT_CREATED, instance, f"{name}: {flags}")
         return
