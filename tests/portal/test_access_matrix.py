@@ -222,7 +222,9 @@ MASTER_DATA = {
     | {"visit_target_days"},
     "patrols.assignment": {"officer", "village", "start_date", "end_date"},
     "patrols.imbauantopic": {"name", "slug", "is_active", "position"},
-    "aspirations.category": {"name", "name_en", "slug", "description", "sort_order", "is_active"},
+    "aspirations.category": {"name", "name_en", "slug", "description", "sort_order", "is_active", "is_sensitive"},
+    # API keys: the key itself is shown once at creation, never on this page.
+    "open311.apiclient": {"name", "contact", "jurisdiction", "rate_limit_per_hour"},
     "patrols.patrol": {"patrol_type", "mode", "started_at", "ended_at", "village", "place", "leader", "members"}
     | {"partners", "residents_met", "topics", "situation", "summary", "findings", "actions", "latitude", "longitude"},
 }
@@ -277,6 +279,7 @@ def admin_world(world) -> dict:
     from aspirations.models import Category
     from audit.models import AuditAction
     from audit.services import audit_record
+    from open311.services import api_client_create
     from patrols.models import ImbauanTopic
     from tests.factories import OfficerFactory, village
 
@@ -291,6 +294,9 @@ def admin_world(world) -> dict:
         "patrols.imbauantopic": ImbauanTopic.objects.first(),
         "patrols.patrol": world["patrol"],
         "aspirations.category": Category.objects.first(),
+        "open311.apiclient": api_client_create(
+            actor=world["admin"], name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60
+        )[0],
         "audit_entry": audit_record(action=AuditAction.IDENTITY_REVEALED, actor=world["operator"]),
         "access_attempt": AccessAttempt.objects.create(failures_since_start=1, **attempt),
         "access_log": AccessLog.objects.create(**attempt),
