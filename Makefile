@@ -24,6 +24,9 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"
+	@echo "runserver is for trying the portal. In production: gunicorn behind a reverse proxy that buffers"
+	@echo "request bodies (nginx does: proxy_request_buffering on), with a --timeout that covers a slow"
+	@echo "upload's processing (60 s); see README, Running in production."
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

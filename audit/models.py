@@ -18,6 +18,10 @@ class AuditAction(models.TextChoices):
     API_REQUEST = "api_request", _("Report sent through the API")
     API_KEY_CREATED = "api_key_created", _("API key created")
     API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    ACCOUNT_CHANGED = "account_changed", _("Account status changed")
+    PERMISSIONS_CHANGED = "permissions_changed", _("Roles or permissions changed")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
 
 
 class AuditEntryQuerySet(models.QuerySet):

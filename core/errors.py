@@ -26,7 +26,6 @@ from django.http import (
 )
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger(__name__)
@@ -124,21 +123,3 @@ def too_many_requests(
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
-
-
-def axes_lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """AXES_LOCKOUT_CALLABLE: django-axes answers a locked-out sign-in with this."""
-    from axes.helpers import get_cool_off
-
-    cool_off = get_cool_off(request)
-    if cool_off:
-        message = _(
-            "Too many failed sign-in attempts for this account or from this network. "
-            "Signing in is blocked for a while, even with the right password."
-        )
-    else:
-        message = _(
-            "Too many failed sign-in attempts for this account or from this network. "
-            "Ask the portal administrator to unlock the account."
-        )
-    return too_many_requests(request, message=message, retry_after=cool_off)

@@ -7,20 +7,26 @@ A backup is one folder:
     database.sqlite3  SQLite: a consistent copy made with SQLite's online backup API
     media/...         a copy of MEDIA_ROOT
     MANIFEST.sha256   "<sha256>  <path>" for every other file (`sha256sum -c MANIFEST.sha256`)
+    MANIFEST.sha256.hmac  HMAC-SHA256 of the manifest under KRK_BACKUP_KEY, in hex
 
 The folder and its files are readable by their owner only: they hold residents'
 personal data. Encrypt them before they leave the server (README, "Running in
 production").
 
-A restore first checks every checksum and refuses a backup with a missing, changed
-or unlisted file; it restores only into a database without rows and an empty media
-folder, unless forced.
+The checksums show a file was damaged; only the signature shows the backup is the
+one the portal wrote: whoever changes a photo can rewrite its manifest line, but
+not sign the manifest without the key, which is kept outside the backups. A
+restore first checks the signature, then every checksum, and refuses a backup
+without a signature, with a wrong one, or with a missing, changed or unlisted
+file; it restores only into a database without rows and an empty media folder,
+unless forced.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -35,6 +41,8 @@ from django.utils import timezone
 
 FORMAT = 1
 MANIFEST = "MANIFEST.sha256"
+SIGNATURE = "MANIFEST.sha256.hmac"
+NOT_LISTED = {MANIFEST, SIGNATURE}
 METADATA = "backup.json"
 MEDIA_DIR = "media"
 DUMP_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
@@ -76,6 +84,32 @@ def sha256_of(path: Path) -> str:
 
 def _files_under(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file() or path.is_symlink())
+
+
+def _key_bytes(key: str) -> bytes:
+    if not key:
+        raise BackupError(
+            "KRK_BACKUP_KEY is not set: backups are signed with it, and restores check the signature. "
+            "Set it to a long random secret kept outside the backups."
+        )
+    return key.encode()
+
+
+def manifest_signature(manifest: bytes, key: str) -> str:
+    """HMAC-SHA256 of the manifest in hex, the digest `openssl dgst -sha256 -hmac KEY MANIFEST.sha256` shows."""
+    return hmac.new(_key_bytes(key), manifest, hashlib.sha256).hexdigest()
+
+
+def _check_signature(source: Path, key: str) -> None:
+    signature = source / SIGNATURE
+    if not signature.is_file():
+        raise BackupError(f"{SIGNATURE} is missing: the backup is unsigned, so it cannot be trusted.")
+    expected = manifest_signature((source / MANIFEST).read_bytes(), key)
+    if not hmac.compare_digest(signature.read_text(encoding="ascii", errors="replace").strip(), expected):
+        raise BackupError(
+            f"The signature in {SIGNATURE} does not match: the backup was changed after it was made, "
+            "or KRK_BACKUP_KEY is not the key it was made with."
+        )
 
 
 # --- database access outside Django's own connections -------------------------------
@@ -134,8 +168,9 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 # --- backup --------------------------------------------------------------------------
 
 
-def backup_create(*, destination: Path, media_root: Path, using: str = "default") -> BackupResult:
-    """Write a backup of database `using` and of `media_root` into the new folder `destination`.
+def backup_create(*, destination: Path, media_root: Path, key: str, using: str = "default") -> BackupResult:
+    """Write a backup of database `using` and of `media_root` into the new folder `destination`,
+    its manifest signed with `key` (KRK_BACKUP_KEY).
 
     PostgreSQL is dumped by pg_dump (one consistent snapshot); SQLite is copied page by
     page with its online backup API through Django's own connection, so writers can
@@ -145,6 +180,7 @@ def backup_create(*, destination: Path, media_root: Path, using: str = "default"
     connection = connections[using]
     database = connection.settings_dict
     engine = engine_of(database)
+    _key_bytes(key)  # without a key, refuse before writing anything
     if destination.exists():
         raise BackupError(f"{destination} already exists; choose a new folder.")
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +219,9 @@ def backup_create(*, destination: Path, media_root: Path, using: str = "default"
             if "\n" in relative:
                 raise BackupError(f"Cannot list a file name with a line break: {relative!r}")
             lines.append(f"{sha256_of(path)}  {relative}\n")
-        (destination / MANIFEST).write_text("".join(lines), encoding="utf-8")
+        manifest = "".join(lines).encode()
+        (destination / MANIFEST).write_bytes(manifest)
+        (destination / SIGNATURE).write_text(manifest_signature(manifest, key) + "\n", encoding="ascii")
         for path in destination.rglob("*"):
             path.chmod(0o700 if path.is_dir() else 0o600)
     except BaseException:
@@ -195,22 +233,24 @@ def backup_create(*, destination: Path, media_root: Path, using: str = "default"
 # --- restore -------------------------------------------------------------------------
 
 
-def backup_verify(source: Path) -> dict:
-    """Check the manifest against the files; return the backup's metadata.
+def backup_verify(source: Path, *, key: str) -> dict:
+    """Check the manifest's signature with `key`, then the files against the manifest;
+    return the backup's metadata.
 
-    Refuses a missing, changed or unlisted file: a backup that was tampered with or
-    cut short must not be restored.
+    Refuses an unsigned or wrongly signed manifest and a missing, changed or
+    unlisted file: a backup that was tampered with or cut short must not be restored.
     """
     manifest = source / MANIFEST
     if not manifest.is_file():
         raise BackupError(f"{source} is not a backup: {MANIFEST} is missing.")
+    _check_signature(source, key)
     listed: dict[str, str] = {}
     for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
         digest, separator, relative = line.partition("  ")
         if not separator or len(digest) != 64:
             raise BackupError(f"{MANIFEST} line {number} is malformed.")
         listed[relative] = digest
-    present = {path.relative_to(source).as_posix() for path in _files_under(source)} - {MANIFEST}
+    present = {path.relative_to(source).as_posix() for path in _files_under(source)} - NOT_LISTED
     missing = sorted(listed.keys() - present)
     unlisted = sorted(present - listed.keys())
     if missing:
@@ -228,14 +268,15 @@ def backup_verify(source: Path) -> dict:
     return metadata
 
 
-def backup_restore(*, source: Path, database: dict, media_root: Path, force: bool = False) -> RestoreResult:
+def backup_restore(*, source: Path, database: dict, media_root: Path, key: str, force: bool = False) -> RestoreResult:
     """Restore the backup folder `source` into `database` (a DATABASES entry) and `media_root`.
 
-    Verifies the manifest first. Refuses a database with rows in any table, or a
-    media folder with files, unless `force`: then PostgreSQL tables are dropped and
-    recreated, the SQLite file is overwritten and media files are overwritten.
+    Verifies the signature (with `key`, KRK_BACKUP_KEY) and the manifest first.
+    Refuses a database with rows in any table, or a media folder with files, unless
+    `force`: then PostgreSQL tables are dropped and recreated, the SQLite file is
+    overwritten and media files are overwritten.
     """
-    metadata = backup_verify(source)
+    metadata = backup_verify(source, key=key)
     engine = engine_of(database)
     if metadata["engine"] != engine:
         raise BackupError(f"This backup is of a {metadata['engine']} database; the target is {engine}.")

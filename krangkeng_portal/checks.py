@@ -51,6 +51,27 @@ def check_site_url(app_configs=None, **kwargs) -> list[Warning]:
     ]
 
 
+# Shorter than this, a backup key could be guessed from a signed manifest.
+MIN_BACKUP_KEY_LENGTH = 32
+
+
+@register(Tags.security, deploy=True)
+def check_backup_key(app_configs=None, **kwargs) -> list[Warning]:
+    """`backup` signs each manifest with KRK_BACKUP_KEY and `restore` refuses one that does not
+    verify: without the key there are no backups, with a short one the signature proves little."""
+    if settings.DEBUG or len(settings.KRK_BACKUP_KEY) >= MIN_BACKUP_KEY_LENGTH:
+        return []
+    return [
+        Warning(
+            "KRK_BACKUP_KEY is missing or shorter than 32 characters while DEBUG is off.",
+            hint="Set KRK_BACKUP_KEY to a long random secret, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))', and keep a copy outside the "
+            "server and its backups: restoring a backup needs it.",
+            id="krangkeng_portal.W003",
+        )
+    ]
+
+
 def _inside(child: Path, parent: Path) -> bool:
     child, parent = child.resolve(), parent.resolve()
     return child == parent or parent in child.parents

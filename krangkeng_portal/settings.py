@@ -89,6 +89,15 @@ def cache_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss://, locmem:// or dummy://, got {url!r}")
 
 
+def session_engine_for(cache: dict) -> str:
+    """With Redis, sessions are read from the shared cache and written through to the
+    database, so a signed-in page view costs no session query. A per-process cache
+    must not hold sessions: a sign-out on one worker would not reach the others."""
+    if cache["BACKEND"].endswith("RedisCache"):
+        return "django.contrib.sessions.backends.cached_db"
+    return "django.contrib.sessions.backends.db"
+
+
 def map_tile_origin(url_template: str) -> str:
     """The origin a Leaflet tile URL template loads from, for the CSP img-src.
 
@@ -144,6 +153,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Account changes are audited with the signed-in user as the actor (patrols.accounts).
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.session_lifetime.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -235,6 +246,9 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Where `manage.py backup` writes when given no --output (keep it off the web root).
 KRK_BACKUP_DIR = Path(env_str("KRK_BACKUP_DIR") or BASE_DIR / "backups")
+# Signs each backup's manifest (HMAC-SHA256); `restore` refuses a backup it does not
+# verify. Keep it outside the backups, e.g. only in /etc/krangkeng/env and a safe.
+KRK_BACKUP_KEY = env_str("KRK_BACKUP_KEY")
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Request size. Text fields stay small; photos (at most 10 MB each: 3 on an
 # aspiration, 5 on a patrol) stream to temporary files above 2.5 MB. Up to 10
@@ -274,14 +288,7 @@ KRK_SESSION_IDLE_SECONDS = env_int("KRK_SESSION_IDLE_MINUTES", 30, minimum=1) * 
 KRK_SESSION_MAX_SECONDS = env_int("KRK_SESSION_MAX_HOURS", 12, minimum=1) * 3600
 KRK_SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_AGE = KRK_SESSION_IDLE_SECONDS
-# With Redis, sessions are read from the shared cache and written through to the
-# database, so a signed-in page view costs no session query. A per-process cache
-# must not hold sessions: a sign-out on one worker would not reach the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHES["default"]["BACKEND"].endswith("RedisCache")
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
 # templates carry no inline <script>, <style>, style="" or on*="" handlers.
@@ -298,18 +305,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Sign-in lockout (django-axes, database handler): after AXES_FAILURE_LIMIT failed
-# sign-ins for one username, or from one address, every sign-in for it is refused
-# with the 429 page (even with the right password) until KRK_LOCKOUT_MINUTES pass
-# without a new failure. Admin unlocks under /admin/axes/accessattempt/ (delete the
-# row) or with `manage.py axes_reset_username <username>`.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Sign-in lockout (django-axes, database handler; core.lockout): after
+# KRK_LOCKOUT_FAILURES failed sign-ins for one username from one address, that pair,
+# and after KRK_LOCKOUT_ADDRESS_FAILURES from one address (any usernames), that
+# address, are refused with the 429 page (even with the right password) until
+# KRK_LOCKOUT_MINUTES pass without a new failure. The owner of an account someone
+# else is guessing still signs in from their own address. Admin unlocks under
+# /admin/axes/accessattempt/ (delete the row) or with `manage.py axes_reset_username`.
+AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("KRK_LOCKOUT_FAILURES", 5, minimum=1)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# One limit per entry of AXES_LOCKOUT_PARAMETERS, in the same order.
+KRK_LOCKOUT_LIMITS = (AXES_FAILURE_LIMIT, env_int("KRK_LOCKOUT_ADDRESS_FAILURES", 20, minimum=1))
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("KRK_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "core.errors.axes_lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_network"
 # Sign-ins are in the audit trail with a hashed address; axes' own access log
 # would keep every address in clear.

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditAction
-from audit.services import audit_record
-
+from .accounts import PRIVILEGE_FIELDS
 from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
+from .services import PATROL_FIELDS, patrol_update
 
 
 class AssignmentInline(admin.TabularInline):
@@ -18,6 +18,10 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Officer)
 class OfficerAdmin(UserAdmin):
+    """Accounts. Only a superuser changes privileges (staff and superuser status, roles,
+    permissions) or touches a superuser's account; `patrols.accounts` enforces the
+    first on every path and records every change in the audit trail."""
+
     list_display = ["username", "display_name", "rank", "position", "nrp", "phone", "phone_public", "is_active"]
     list_filter = ["position", "rank", "is_active", "is_staff", "groups"]
     search_fields = ["username", "first_name", "last_name", "nrp", "phone", "email"]
@@ -35,6 +39,31 @@ class OfficerAdmin(UserAdmin):
     @admin.display(description=_("name"), ordering="first_name")
     def display_name(self, obj: Officer) -> str:
         return obj.display_name
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        # Read-only fields are left out of the form: a crafted POST cannot set them.
+        return [*readonly, *PRIVILEGE_FIELDS]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A superuser's account, its password included: whoever could reset that
+        # password could sign in as the superuser.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        """The list's bulk delete asks no per-account permission: check the rule above here."""
+        if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Village)
@@ -72,14 +101,15 @@ class ImbauanTopicAdmin(admin.ModelAdmin):
 
 
 class PatrolPhotoInline(admin.TabularInline):
-    """Photos are added through the patrol form (which re-encodes them), never raw here."""
+    """Photos are added through the patrol form (which re-encodes them), never raw here;
+    removing one is a change of the patrol (`patrol_update`)."""
 
     model = PatrolPhoto
     extra = 0
     max_num = 0
     can_delete = True
     fields = ["preview", "caption", "width", "height", "created_at"]
-    readonly_fields = ["preview", "width", "height", "created_at"]
+    readonly_fields = fields
 
     @admin.display(description=_("photo"))
     def preview(self, obj: PatrolPhoto) -> str:
@@ -104,6 +134,10 @@ class PatrolEditInline(admin.TabularInline):
 
 @admin.register(Patrol)
 class PatrolAdmin(admin.ModelAdmin):
+    """Oversight and corrections. A change goes through `patrol_update`, as in the portal:
+    the same edit rules and validation, the edit history and the audit trail. Patrols
+    are logged only through *Catat Patroli* (members, topics, re-encoded photos)."""
+
     list_display = ["started_at", "village", "patrol_type", "mode", "leader", "situation", "residents_met"]
     list_filter = ["situation", "patrol_type", "mode", "village", "village__risk_level", "topics"]
     list_select_related = ["village", "leader"]
@@ -122,12 +156,29 @@ class PatrolAdmin(admin.ModelAdmin):
         (_("Logging"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
     def save_model(self, request, obj: Patrol, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            PatrolEdit.objects.create(patrol=obj, editor=request.user, changed_fields=list(form.changed_data))
-            audit_record(
-                action=AuditAction.PATROL_CHANGED, target=obj, summary=", ".join(form.changed_data), request=request
-            )
+        """Nothing yet: `save_related` saves, once the photo inline says which photos go."""
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        for formset in formsets:
+            formset.save(commit=False)  # saves nothing: lists the changes, for the service and the admin's log
+        [photos] = [formset for formset in formsets if formset.model is PatrolPhoto]
+        # A field left alone keeps its stored value: the admin shows times to the
+        # second, and the stored ones would otherwise count as changed.
+        stored = Patrol.objects.get(pk=form.instance.pk)
+        report = {
+            name: form.cleaned_data[name] if name in form.changed_data else getattr(stored, name)
+            for name in PATROL_FIELDS
+        }
+        patrol_update(
+            patrol=stored,
+            editor=request.user,
+            members=form.cleaned_data["members"],
+            topics=form.cleaned_data["topics"],
+            remove_photos=photos.deleted_objects,
+            request=request,
+            **report,
+        )

@@ -7,6 +7,7 @@ class PatrolsConfig(AppConfig):
     verbose_name = _("Patrols and officers")
 
     def ready(self) -> None:
-        from . import signals
+        from . import accounts, signals
 
         signals.connect()
+        accounts.connect()

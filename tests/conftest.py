@@ -1,15 +1,48 @@
 import datetime
+import os
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import Client, override_settings
 
 from aspirations import choices
 from core import roles
+from krangkeng_portal.settings import cache_from_url, session_engine_for
 from patrols.models import Position
 from patrols.services import assignment_start
 from tests.factories import OfficerFactory, village
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The suite's own cache, whatever the shell exports: a production shell has REDIS_URL,
+# and the tests must neither change with it nor write into that Redis. A run opts in
+# to Redis deliberately with KRK_TEST_CACHE=redis://host:port/db (a database of its
+# own: cache.clear() in the tests empties all of it); .ci/run does, once.
+TEST_CACHE = cache_from_url(os.environ.get("KRK_TEST_CACHE") or "locmem://")
+
+
+def pytest_configure(config):
+    if TEST_CACHE["BACKEND"].endswith("RedisCache") and config.getoption("numprocesses", None):
+        raise pytest.UsageError(
+            "KRK_TEST_CACHE is a Redis database: run without xdist (-p no:xdist). "
+            "cache.clear() empties the whole database, which parallel workers would share."
+        )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_cache():
+    """CACHES and the SESSION_ENGINE that follows from it, as settings.py derives them."""
+    with override_settings(CACHES={"default": TEST_CACHE}, SESSION_ENGINE=session_engine_for(TEST_CACHE)):
+        yield
+
+
+def stored_cache_keys() -> list[str]:
+    """Every key in the default cache as the backend holds it (local memory, or Redis)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return [key.decode() for key in backend._cache.get_client().keys("*")]
+    return list(backend._cache.keys())
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +117,11 @@ def commander(db):
 @pytest.fixture
 def site_admin(db):
     return OfficerFactory(username="admin.test", position=Position.OPERATOR, role=roles.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return OfficerFactory(username="root.test", is_staff=True, is_superuser=True)
 
 
 def client_for(user) -> Client:

@@ -9,9 +9,9 @@ from django.utils import timezone
 from aspirations import services
 from aspirations.models import AspirationEvent, EventKind, Status
 from tests.aspirations.builders import in_status, with_photo
-from tests.aspirations.queries import page_queries
 from tests.conftest import client_for
 from tests.factories import AspirationFactory, OfficerFactory, category, village
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.utils.formats import date_format
 
 from aspirations.models import Channel, Status
 from tests.aspirations.builders import in_status
-from tests.aspirations.queries import page_queries
 from tests.conftest import client_for
 from tests.factories import AspirationFactory, category, village
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,8 @@ from django.urls import reverse
 from audit.models import AuditAction
 from audit.services import audit_record
 from tests.conftest import client_for
-from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser():
-    return OfficerFactory(username="root.test", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ tests/patrols/test_patrol_edit.py); this module is the checklist.
 from __future__ import annotations
 
 import datetime
+import getpass
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,23 +24,25 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import models
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from aspirations.models import Aspiration, Status
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_record
+from core import roles
 from core.session_lifetime import LAST_SEEN_AT, SIGNED_IN_AT
 from open311.models import ApiClient
 from open311.services import api_client_create
-from patrols.models import Patrol
+from patrols.models import Officer
+from tests.admin_forms import change_form_data
 from tests.aspirations.builders import in_status
 from tests.conftest import PASSWORD, client_for
-from tests.factories import OfficerFactory, category, village
+from tests.factories import category, village
 from tests.patrols.conftest import local, log
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +96,7 @@ def sign_in_locked(request):
     """After the limit of failures, even the right password is refused, and that is recorded."""
     bhabin = persona(request, "bhabin")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        Client().post(reverse("login"), {"username": bhabin.username, "password": "wrong-password-123"})
+        Client().post(reverse("login"), {"username": bhabin.username, "password": "wrong-password-123"}, REMOTE_ADDR=IP)
     act = lambda: Client().post(  # noqa: E731
         reverse("login"), {"username": bhabin.username, "password": PASSWORD}, REMOTE_ADDR=IP
     )
@@ -163,21 +166,76 @@ def patrol_edited(request):
 
 
 def patrol_changed_in_admin(request):
-    """The admin's change form goes through PatrolAdmin.save_model, which records it too."""
+    """The admin's change form goes through patrol_update, which records it."""
     bhabin = persona(request, "bhabin")
-    superuser = OfficerFactory(username="root.test", is_staff=True, is_superuser=True)
+    site_admin = persona(request, "site_admin")
     patrol = log(bhabin)
-    model_admin = admin.site._registry[Patrol]
-    http = RequestFactory().post("/admin/", REMOTE_ADDR=IP)
-    http.user = superuser
-    form = model_admin.get_form(http, patrol, change=True)(instance=patrol)
-    form.changed_data = ["place"]  # what the bound admin form reports after an edit of the place
+    client = client_for(site_admin)
+    url = reverse("admin:patrols_patrol_change", args=[patrol.pk])
+    data = change_form_data(client.get(url), place="Pos Kamling")
+    return lambda: client.post(url, data, REMOTE_ADDR=IP), Expected(
+        AuditAction.PATROL_CHANGED, site_admin.username, patrol
+    )
 
-    def act():
-        patrol.place = "Pos Kamling"
-        model_admin.save_model(http, patrol, form, change=True)
 
-    return act, Expected(AuditAction.PATROL_CHANGED, superuser.username, patrol)
+# --- accounts (patrols.accounts) -----------------------------------------------------------------
+
+
+def admin_post(user, url: str, **changes) -> Act:
+    """Post an admin page back as the browser shows it, with `changes`."""
+    client = client_for(user)
+    data = change_form_data(client.get(url), **changes)
+    return lambda: client.post(url, data, REMOTE_ADDR=IP)
+
+
+def account_created_in_admin(request):
+    site_admin = persona(request, "site_admin")
+    new = "Sandi-Baru-Krangkeng-2025"
+    act = admin_post(
+        site_admin, reverse("admin:patrols_officer_add"), username="bhabin.baru", password1=new, password2=new
+    )
+    return act, Expected(
+        AuditAction.ACCOUNT_CREATED, site_admin.username, lambda: Officer.objects.get(username="bhabin.baru")
+    )
+
+
+def account_created_by_command(request):
+    request.getfixturevalue("monkeypatch").setenv("DJANGO_SUPERUSER_PASSWORD", "Sandi-Root-Krangkeng-2025")
+    act = lambda: call_command(  # noqa: E731
+        "createsuperuser", username="root.baru", email="", interactive=False, stdout=StringIO()
+    )
+    found = lambda: Officer.objects.get(username="root.baru")  # noqa: E731
+    return act, Expected(AuditAction.ACCOUNT_CREATED, f"(system: {getpass.getuser()})", found, ip=False)
+
+
+def account_changed(request):
+    """The admin role may deactivate an officer (not change privileges)."""
+    site_admin, bhabin = persona(request, "site_admin"), persona(request, "bhabin")
+    act = admin_post(site_admin, reverse("admin:patrols_officer_change", args=[bhabin.pk]), is_active="")
+    return act, Expected(AuditAction.ACCOUNT_CHANGED, site_admin.username, bhabin)
+
+
+def permissions_changed(request):
+    superuser, bhabin = persona(request, "superuser"), persona(request, "bhabin")
+    command = Group.objects.get(name=roles.COMMAND)
+    url = reverse("admin:patrols_officer_change", args=[bhabin.pk])
+    act = admin_post(superuser, url, groups=[str(group.pk) for group in [*bhabin.groups.all(), command]])
+    return act, Expected(AuditAction.PERMISSIONS_CHANGED, superuser.username, bhabin)
+
+
+def password_changed_by_admin(request):
+    site_admin, bhabin = persona(request, "site_admin"), persona(request, "bhabin")
+    new = "Sandi-Baru-Krangkeng-2025"
+    data = {"password1": new, "password2": new}
+    act = post(site_admin, "admin:auth_user_password_change", data, id=bhabin.pk)
+    return act, Expected(AuditAction.PASSWORD_CHANGED, site_admin.username, bhabin)
+
+
+def password_changed_by_owner(request):
+    bhabin = persona(request, "bhabin")
+    new = "Sandi-Baru-Krangkeng-2025"
+    act = post(bhabin, "password_change", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    return act, Expected(AuditAction.PASSWORD_CHANGED, bhabin.username, bhabin)
 
 
 def aspiration_act(action: str, persona_name: str, status: str, data: Callable[[dict], dict]) -> Setup:
@@ -269,6 +327,12 @@ ACTS: dict[str, Setup] = {
     "personal_data_purged": personal_data_purged,
     "patrol_changed-edit": patrol_edited,
     "patrol_changed-admin": patrol_changed_in_admin,
+    "account_created-admin": account_created_in_admin,
+    "account_created-command": account_created_by_command,
+    "account_changed": account_changed,
+    "permissions_changed": permissions_changed,
+    "password_changed-admin": password_changed_by_admin,
+    "password_changed-own": password_changed_by_owner,
     "aspiration_changed-verify": aspiration_act(
         "verify", "operator", Status.BARU, lambda people: {"verify-priority": "tinggi"}
     ),

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from tests.aspirations.queries import page_queries
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from aspirations.models import AspirationEvent, Category, EventKind, RejectionReason, Status
 from aspirations.services import aspiration_reply
 from tests.aspirations.builders import in_status
-from tests.aspirations.queries import page_queries
 from tests.factories import AspirationFactory, category, village
 from tests.open311 import shapes
 from tests.open311.conftest import error_descriptions, json_of, post, url, xml_of
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 
 from aspirations.models import Category
-from tests.aspirations.queries import page_queries
 from tests.open311 import shapes
 from tests.open311.conftest import error_descriptions, json_of, url, xml_of
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 

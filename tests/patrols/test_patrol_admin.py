@@ -1,9 +1,10 @@
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
 
+from audit.models import AuditAction, AuditEntry
 from patrols.models import ImbauanTopic, Patrol, PatrolEdit
+from tests.admin_forms import change_form_data
 from tests.conftest import client_for
 from tests.patrols.conftest import log
 
@@ -23,25 +24,37 @@ class TestPatrolAdmin:
         assert response.status_code == 200
         assert patrol.photos.get().get_thumbnail_url() in response.content.decode()
 
-    def test_an_edit_in_the_admin_is_recorded(self, site_admin, bhabin):
+    def test_an_edit_in_the_admin_goes_through_the_service(self, site_admin, bhabin):
         patrol = log(bhabin)
         client = client_for(site_admin)
         url = reverse("admin:patrols_patrol_change", args=[patrol.pk])
-        form = client.get(url).context["adminform"].form
-        data = {name: form[name].value() for name in form.fields if name not in ("started_at", "ended_at")}
-        data = {key: "" if value is None else value for key, value in data.items()}
-        data["residents_met"] = 99
-        # The admin splits datetimes into a date and a time input (shown in WIB).
-        for field in ("started_at", "ended_at"):
-            shown = timezone.localtime(getattr(patrol, field))
-            data[f"{field}_0"] = shown.strftime("%Y-%m-%d")
-            data[f"{field}_1"] = shown.strftime("%H:%M:%S")
-        for prefix in ("photos", "edits"):
-            data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-        response = client.post(url, data)
+        response = client.post(url, change_form_data(client.get(url), residents_met="99"), REMOTE_ADDR="10.1.2.3")
         assert response.status_code == 302, response.context["adminform"].form.errors
-        assert PatrolEdit.objects.get().changed_fields == ["residents_met"]
-        assert PatrolEdit.objects.get().editor == site_admin
+        edit = PatrolEdit.objects.get()
+        assert (edit.changed_fields, edit.editor) == (["residents_met"], site_admin)
+        entry = AuditEntry.objects.get(action=AuditAction.PATROL_CHANGED)
+        assert (entry.actor, entry.target_id, entry.summary) == (site_admin, str(patrol.pk), "residents_met")
+        assert entry.ip_hash
+
+    def test_saving_without_a_change_records_no_edit(self, site_admin, bhabin):
+        patrol = log(bhabin)
+        client = client_for(site_admin)
+        url = reverse("admin:patrols_patrol_change", args=[patrol.pk])
+        assert client.post(url, change_form_data(client.get(url))).status_code == 302
+        assert not PatrolEdit.objects.exists()
+        assert not AuditEntry.objects.filter(action=AuditAction.PATROL_CHANGED).exists()
+
+    def test_removing_a_photo_is_an_edit_of_the_patrol(self, site_admin, bhabin):
+        patrol = log(bhabin, photos=2)
+        client = client_for(site_admin)
+        url = reverse("admin:patrols_patrol_change", args=[patrol.pk])
+        response = client.post(url, change_form_data(client.get(url), **{"photos-0-DELETE": "on"}))
+        assert response.status_code == 302
+        assert patrol.photos.count() == 1
+        assert PatrolEdit.objects.get().changed_fields == ["photos"]
+
+    def test_patrols_are_logged_only_through_the_portal(self, site_admin):
+        assert client_for(site_admin).get(reverse("admin:patrols_patrol_add")).status_code == 403
 
     def test_topics_are_editable(self, site_admin):
         response = client_for(site_admin).get(reverse("admin:patrols_imbauantopic_changelist"))

@@ -9,13 +9,14 @@ from patrols.models import ImbauanTopic, Patrol, PatrolEdit
 from tests.conftest import client_for
 from tests.factories import OfficerFactory
 from tests.patrols.conftest import log
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, permissions (user and roles, one query), the scoped patrol, its members,
-# topics, photos and edits: the same whatever the patrol holds (the sign-in
+# User, permissions (user and roles, one query), the scoped patrol, its members, topics,
+# photos and edits, besides the session: the same whatever the patrol holds (the sign-in
 # timeout stamp is saved at most once a minute, not on this request).
-DETAIL_QUERIES = 8
+DETAIL_QUERIES = 7
 
 
 def url(patrol: Patrol) -> str:
@@ -107,7 +108,7 @@ class TestPatrolDetail:
 
 
 class TestPatrolDetailQueries:
-    def test_constant_whatever_the_patrol_holds(self, bhabin, django_assert_num_queries):
+    def test_constant_whatever_the_patrol_holds(self, bhabin):
         small = log(bhabin, photos=1)
         crew = [OfficerFactory(role=roles.OFFICER) for _ in range(5)]
         big = log(bhabin, photos=5, members=crew, topics=list(ImbauanTopic.objects.all()))
@@ -116,5 +117,6 @@ class TestPatrolDetailQueries:
         client = client_for(bhabin)
         client.get(reverse("home"))  # the first request also sets up the session
         for patrol in (small, big):
-            with django_assert_num_queries(DETAIL_QUERIES):
+            with page_queries() as queries:
                 assert client.get(url(patrol)).status_code == 200
+            assert len(queries) == DETAIL_QUERIES

@@ -203,3 +203,130 @@ def test_role_gets_expected_status(url_name, world):
         response = client_for(world.get(persona)).get(url)
         results[persona] = response.status_code
     assert results == route.expected
+
+
+# --- the admin site ---------------------------------------------------------------------------------
+# Every registered model's change page (and the account password pages) with what
+# each role may change there: the set of editable fields where the page opens, or
+# the status code. Roles without admin access are sent to its sign-in page (302).
+# A read-only page has no fields (an account's keeps Django's link to the password
+# form). Only a superuser changes privileges or a superuser's account (issue 12).
+
+ADMIN_PERSONAS = (*PERSONAS, "superuser")
+READ_ONLY: frozenset[str] = frozenset()
+ACCOUNT = frozenset(
+    {"username", "password", "first_name", "last_name", "email", "is_active", "last_login", "date_joined"}
+    | {"nrp", "rank", "position", "phone", "phone_public"}
+)
+PRIVILEGES = frozenset({"is_staff", "is_superuser", "groups", "user_permissions"})
+NEW_PASSWORD = frozenset({"password1", "password2", "usable_password"})
+MASTER_DATA = {
+    "patrols.village": {"code", "name", "district", "postcode", "latitude", "longitude", "risk_level"}
+    | {"visit_target_days"},
+    "patrols.assignment": {"officer", "village", "start_date", "end_date"},
+    "patrols.imbauantopic": {"name", "slug", "is_active", "position"},
+    "aspirations.category": {"name", "name_en", "slug", "description", "sort_order", "is_active", "is_sensitive"},
+    # API keys: the key itself is shown once at creation, never on this page.
+    "open311.apiclient": {"name", "contact", "jurisdiction", "rate_limit_per_hour"},
+    "patrols.patrol": {"patrol_type", "mode", "started_at", "ended_at", "village", "place", "leader", "members"}
+    | {"partners", "residents_met", "topics", "situation", "summary", "findings", "actions", "latitude", "longitude"},
+}
+
+
+@dataclass
+class AdminRoute:
+    record: str  # its key in the world
+    admin: int | frozenset[str]
+    superuser: int | frozenset[str]
+    password_page: bool = False
+
+    def expected(self) -> dict:
+        return {**expect(302), "admin": self.admin, "superuser": self.superuser}
+
+    def url(self, world: dict) -> str:
+        record = world[self.record]
+        if self.password_page:
+            return reverse("admin:auth_user_password_change", args=[record.pk])
+        return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+
+
+ADMIN_ROUTES: dict[str, AdminRoute] = {
+    "auth.group": AdminRoute("group", admin=403, superuser=frozenset({"name", "permissions"})),
+    # The admin role unlocks sign-ins by deleting an attempt; nobody edits one.
+    "axes.accessattempt": AdminRoute("access_attempt", admin=READ_ONLY, superuser=READ_ONLY),
+    "axes.accesslog": AdminRoute("access_log", admin=READ_ONLY, superuser=READ_ONLY),
+    "axes.accessfailurelog": AdminRoute("access_failure_log", admin=READ_ONLY, superuser=READ_ONLY),
+    "audit.auditentry": AdminRoute("audit_entry", admin=403, superuser=READ_ONLY),
+    "aspirations.aspiration": AdminRoute("aspiration", admin=READ_ONLY, superuser=READ_ONLY),
+    **{
+        label: AdminRoute(label, admin=frozenset(fields), superuser=frozenset(fields))
+        for label, fields in MASTER_DATA.items()
+    },
+    "patrols.officer": AdminRoute("officer", admin=ACCOUNT, superuser=ACCOUNT | PRIVILEGES),
+    "patrols.officer, a superuser": AdminRoute(
+        "superuser", admin=frozenset({"password"}), superuser=ACCOUNT | PRIVILEGES
+    ),
+    "patrols.officer, password": AdminRoute("officer", admin=NEW_PASSWORD, superuser=NEW_PASSWORD, password_page=True),
+    "patrols.officer, a superuser's password": AdminRoute(
+        "superuser", admin=403, superuser=NEW_PASSWORD, password_page=True
+    ),
+}
+
+
+@pytest.fixture
+def admin_world(world) -> dict:
+    """A record of every model registered in the admin."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+
+    from aspirations.models import Category
+    from audit.models import AuditAction
+    from audit.services import audit_record
+    from open311.services import api_client_create
+    from patrols.models import ImbauanTopic
+    from tests.factories import OfficerFactory, village
+
+    # No persona's sign-in resets these (axes deletes a signed-in user's own attempts).
+    attempt = {"username": "penyerang", "ip_address": "10.66.0.1", "user_agent": "curl", "attempt_time": timezone.now()}
+    return {
+        **world,
+        "superuser": OfficerFactory(username="root.test", is_staff=True, is_superuser=True),
+        "group": Group.objects.get(name="command"),
+        "patrols.village": village("Krangkeng"),
+        "patrols.assignment": world["officer"].assignments.get(),
+        "patrols.imbauantopic": ImbauanTopic.objects.first(),
+        "patrols.patrol": world["patrol"],
+        "aspirations.category": Category.objects.first(),
+        "open311.apiclient": api_client_create(
+            actor=world["admin"], name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60
+        )[0],
+        "audit_entry": audit_record(action=AuditAction.IDENTITY_REVEALED, actor=world["operator"]),
+        "access_attempt": AccessAttempt.objects.create(failures_since_start=1, **attempt),
+        "access_log": AccessLog.objects.create(**attempt),
+        "access_failure_log": AccessFailureLog.objects.create(**attempt),
+    }
+
+
+def test_every_admin_model_has_an_expectation():
+    from django.contrib import admin
+
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    listed = {name.split(",")[0] for name in ADMIN_ROUTES}
+    assert registered == listed, f"Admin models without a row in ADMIN_ROUTES: {sorted(registered - listed)}"
+
+
+def _editable_fields(response) -> frozenset[str]:
+    form = response.context["adminform"].form if "adminform" in response.context else response.context["form"]
+    return frozenset(form.fields)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ADMIN_ROUTES))
+def test_role_may_change_these_fields_in_the_admin(name, admin_world):
+    route = ADMIN_ROUTES[name]
+    url = route.url(admin_world)
+    results = {}
+    for persona in ADMIN_PERSONAS:
+        response = client_for(admin_world.get(persona)).get(url)
+        results[persona] = _editable_fields(response) if response.status_code == 200 else response.status_code
+    assert results == route.expected()

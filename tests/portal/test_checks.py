@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from krangkeng_portal.checks import check_media_outside_static, check_shared_cache, check_site_url
+from krangkeng_portal.checks import check_backup_key, check_media_outside_static, check_shared_cache, check_site_url
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -64,6 +64,26 @@ class TestSiteUrl:
         assert check_site_url() == []
 
 
+class TestBackupKey:
+    """Backups are signed with KRK_BACKUP_KEY and restores refuse what does not verify."""
+
+    @pytest.mark.parametrize("key", ["", "pendek"])
+    def test_warns_in_production_without_a_long_key(self, settings, key):
+        settings.DEBUG = False
+        settings.KRK_BACKUP_KEY = key
+        assert [warning.id for warning in check_backup_key()] == ["krangkeng_portal.W003"]
+
+    def test_quiet_with_a_long_key(self, settings):
+        settings.DEBUG = False
+        settings.KRK_BACKUP_KEY = "k" * 32
+        assert check_backup_key() == []
+
+    def test_quiet_in_development(self, settings):
+        settings.DEBUG = True
+        settings.KRK_BACKUP_KEY = ""
+        assert check_backup_key() == []
+
+
 class TestMediaOutsideStatic:
     def test_default_layout_is_fine(self, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
@@ -91,6 +111,12 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "portal.polsek-krangkeng.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "KRK_SITE_URL": "https://portal.polsek-krangkeng.example",
+    "KRK_BACKUP_KEY": "b" * 48,
+}
+WARNINGS = {
+    "REDIS_URL": "krangkeng_portal.W001",
+    "KRK_SITE_URL": "krangkeng_portal.W002",
+    "KRK_BACKUP_KEY": "krangkeng_portal.W003",
 }
 
 
@@ -105,14 +131,11 @@ def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize(
-    ("missing", "warning"), [("REDIS_URL", "krangkeng_portal.W001"), ("KRK_SITE_URL", "krangkeng_portal.W002")]
-)
-def test_check_deploy_fails_without(missing, warning):
-    """The production environment minus one variable: the deploy check names what is wrong."""
+@pytest.mark.parametrize("missing", sorted(WARNINGS))
+def test_check_deploy_fails_without(missing):
+    """The production environment minus one variable: the deploy check names what is wrong, and only that."""
     result = check_deploy({name: value for name, value in PRODUCTION.items() if name != missing})
     assert result.returncode != 0
     output = result.stderr + result.stdout
-    assert warning in output
-    (other,) = {"krangkeng_portal.W001", "krangkeng_portal.W002"} - {warning}
-    assert other not in output
+    assert WARNINGS[missing] in output
+    assert not any(warning in output for name, warning in WARNINGS.items() if name != missing)

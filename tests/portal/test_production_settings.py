@@ -22,7 +22,7 @@ print(json.dumps({
     "session_age": s.SESSION_COOKIE_AGE,
     "session_max": s.KRK_SESSION_MAX_SECONDS,
     "img_src": s.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
-    "axes": [s.AXES_FAILURE_LIMIT, s.AXES_LOCKOUT_PARAMETERS, s.AXES_COOLOFF_TIME.total_seconds()],
+    "axes": [s.AXES_LOCKOUT_PARAMETERS, s.KRK_LOCKOUT_LIMITS, s.AXES_COOLOFF_TIME.total_seconds()],
 }))
 """
 
@@ -62,7 +62,7 @@ class TestProduction:
         assert production["session_max"] == 12 * 3600
 
     def test_lockout(self, production):
-        assert production["axes"] == [5, ["username", "ip_address"], 15 * 60]
+        assert production["axes"] == [[["username", "ip_address"], "ip_address"], [5, 20], 15 * 60]
 
     def test_map_tiles_of_openstreetmap_by_default(self, production):
         assert production["img_src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]

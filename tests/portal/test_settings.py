@@ -140,6 +140,8 @@ def test_check_deploy_is_clean_with_production_environment():
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         # Links in emails point at the public https address (krangkeng_portal.W002).
         "KRK_SITE_URL": "https://portal.polsek-krangkeng.example",
+        # Backups are signed (krangkeng_portal.W003).
+        "KRK_BACKUP_KEY": "b" * 48,
         "PATH": os.environ["PATH"],
     }
     if os.environ.get("DATABASE_URL"):

@@ -10,7 +10,7 @@ from krangkeng_portal.backup import BackupError, backup_create
 class Command(BaseCommand):
     help = (
         "Back up the database (pg_dump custom format, or a consistent SQLite copy) and the media folder "
-        "into a new folder with a SHA-256 manifest."
+        "into a new folder with a SHA-256 manifest, signed with KRK_BACKUP_KEY."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +25,9 @@ class Command(BaseCommand):
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             output = Path(settings.KRK_BACKUP_DIR) / f"krangkeng-{stamp}"
         try:
-            result = backup_create(destination=output, media_root=Path(settings.MEDIA_ROOT))
+            result = backup_create(
+                destination=output, media_root=Path(settings.MEDIA_ROOT), key=settings.KRK_BACKUP_KEY
+            )
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

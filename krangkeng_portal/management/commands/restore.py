@@ -10,7 +10,8 @@ from krangkeng_portal.backup import BackupError, backup_restore
 class Command(BaseCommand):
     help = (
         "Restore a folder written by `backup` into the configured database and MEDIA_ROOT, after checking "
-        "its manifest. The database must have no rows and the media folder no files, unless --force."
+        "its signature (KRK_BACKUP_KEY) and its manifest. The database must have no rows and the media "
+        "folder no files, unless --force."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 source=source,
                 database=settings.DATABASES["default"],
                 media_root=Path(settings.MEDIA_ROOT),
+                key=settings.KRK_BACKUP_KEY,
                 force=force,
             )
         except BackupError as error:

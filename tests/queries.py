@@ -1,7 +1,8 @@
 """Counting the queries a page costs, apart from loading the session.
 
 Whether the session row is read from the database or a cache is a deployment
-choice (settings.SESSION_ENGINE); what these tests pin is what the page itself asks.
+choice (settings.SESSION_ENGINE: the database, or Redis when the suite runs with
+KRK_TEST_CACHE); what these tests pin is what the page itself asks.
 """
 
 from __future__ import annotations
