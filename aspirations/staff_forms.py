@@ -1,8 +1,8 @@
 """Staff forms: the workflow actions on the detail page, and recording for a resident.
 
-Each action form has a prefix (its action's name), so several can share a page
-without their fields' ids colliding; the template writes the <form> tag and the
-button, the FormHelper only lays out the fields.
+The action forms are named, each with its service and message, by `staff_views.STEPS`;
+the view gives each the prefix of its action, so several share a page. The template
+writes the <form> tag and the button, the FormHelper only lays out the fields.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from patrols.models import Village
 from . import tickets
 from .forms import FUTURE_TOLERANCE, MAX_PHOTOS, OUTSIDE_KRANGKENG, CategoryChoiceField, ReporterFields
 from .models import Aspiration, AspirationType, Category, Channel, Priority, Referral, RejectionReason
-from .selectors import handling_officers
-from .workflow import Action
+from .selectors import handling_officers, suggested_officer
 
 TEXT_MAX = 4000
 
@@ -45,10 +44,7 @@ def _text(label, *, help_text="", rows: int = 3, required: bool = True) -> forms
 
 
 class ActionForm(forms.Form):
-    action: Action
-
     def __init__(self, *args, aspiration: Aspiration, user, **kwargs) -> None:
-        kwargs.setdefault("prefix", str(self.action))
         super().__init__(*args, **kwargs)
         self.aspiration = aspiration
         self.user = user
@@ -59,7 +55,6 @@ class ActionForm(forms.Form):
 
 
 class VerifyForm(ActionForm):
-    action = Action.VERIFY
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -68,7 +63,6 @@ class VerifyForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    action = Action.REJECT
     reason = forms.ChoiceField(label=_("Reason"), choices=RejectionReason.choices, widget=forms.RadioSelect)
     duplicate_code = forms.CharField(
         label=_("Ticket code of the original"),
@@ -128,7 +122,6 @@ class RejectForm(ActionForm):
 
 
 class AssignForm(ActionForm):
-    action = Action.ASSIGN
     officer = OfficerChoiceField(label=_("Officer"), queryset=None)
     note = _text(
         _("Instructions for the officer (optional)"),
@@ -137,9 +130,10 @@ class AssignForm(ActionForm):
         required=False,
     )
 
-    def __init__(self, *args, suggested=None, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = handling_officers()
+        suggested = suggested_officer(self.aspiration)
         if suggested is not None and suggested.pk != self.aspiration.assigned_to_id:
             self.fields["officer"].initial = suggested.pk
             self.fields["officer"].help_text = _("Suggested: %(name)s, Bhabinkamtibmas of the village.") % {
@@ -148,17 +142,14 @@ class AssignForm(ActionForm):
 
 
 class ReplyForm(ActionForm):
-    action = Action.REPLY
     body = _text(_("Public reply"), help_text=_("The resident reads this on the status page, without your name."))
 
 
 class NoteForm(ActionForm):
-    action = Action.NOTE
     body = _text(_("Internal note"), help_text=_("Staff only: never shown to the resident."), rows=2)
 
 
 class ResolveForm(ActionForm):
-    action = Action.RESOLVE
     body = _text(
         _("Closing reply"),
         help_text=_("What was done, for the resident: shown on the status page with the status “Resolved”."),
@@ -166,13 +157,7 @@ class ResolveForm(ActionForm):
 
 
 class ReopenForm(ActionForm):
-    action = Action.REOPEN
     reason = _text(_("Why reopen it?"), help_text=_("Internal: kept on the timeline."), rows=2)
-
-
-ACTION_FORMS: dict[Action, type[ActionForm]] = {
-    form.action: form for form in (VerifyForm, RejectForm, AssignForm, ReplyForm, NoteForm, ResolveForm, ReopenForm)
-}
 
 
 class StaffAspirationForm(ReporterFields):

@@ -9,18 +9,20 @@ redirect with a message (PRG). A workflow refusal because the status moved on
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.idempotency import key_from
 from core.images import photo_response
@@ -33,38 +35,44 @@ from .access import get_aspiration_for_user, get_attachment_for_user, get_slip_f
 from .export_views import export_links
 from .filters import BY_DEADLINE, AspirationFilter
 from .models import Aspiration, Status
-from .staff_forms import ACTION_FORMS, ActionForm, StaffAspirationForm
+from .staff_forms import (
+    ActionForm,
+    AssignForm,
+    NoteForm,
+    RejectForm,
+    ReopenForm,
+    ReplyForm,
+    ResolveForm,
+    StaffAspirationForm,
+    VerifyForm,
+)
 from .workflow import Action, TransitionNotAllowed
 
-SERVICES: dict[Action, Callable] = {
-    Action.VERIFY: services.aspiration_verify,
-    Action.REJECT: services.aspiration_reject,
-    Action.ASSIGN: services.aspiration_assign,
-    Action.REPLY: services.aspiration_reply,
-    Action.NOTE: services.aspiration_note,
-    Action.RESOLVE: services.aspiration_resolve,
-    Action.REOPEN: services.aspiration_reopen,
+
+@dataclass(frozen=True)
+class Step:
+    """One workflow step of the detail page: the form it shows, the service the form's
+    values go to, and the message after success (formatted with the cleaned values)."""
+
+    form: type[ActionForm]
+    service: Callable[..., object]
+    done: Promise
+
+
+# The URLconf names each step's URL and passes its action; `act` takes the rest from here.
+STEPS: dict[Action, Step] = {
+    Action.VERIFY: Step(VerifyForm, services.aspiration_verify, gettext_lazy("Aspiration verified.")),
+    Action.REJECT: Step(
+        RejectForm,
+        services.aspiration_reject,
+        gettext_lazy("Aspiration rejected; the resident sees the reason on the status page."),
+    ),
+    Action.ASSIGN: Step(AssignForm, services.aspiration_assign, gettext_lazy("Aspiration assigned to %(officer)s.")),
+    Action.REPLY: Step(ReplyForm, services.aspiration_reply, gettext_lazy("Reply published on the status page.")),
+    Action.NOTE: Step(NoteForm, services.aspiration_note, gettext_lazy("Internal note saved.")),
+    Action.RESOLVE: Step(ResolveForm, services.aspiration_resolve, gettext_lazy("Aspiration resolved.")),
+    Action.REOPEN: Step(ReopenForm, services.aspiration_reopen, gettext_lazy("Aspiration reopened.")),
 }
-DONE = {
-    Action.VERIFY: gettext_lazy("Aspiration verified."),
-    Action.REJECT: gettext_lazy("Aspiration rejected; the resident sees the reason on the status page."),
-    Action.ASSIGN: gettext_lazy("Aspiration assigned to %(officer)s."),
-    Action.REPLY: gettext_lazy("Reply published on the status page."),
-    Action.NOTE: gettext_lazy("Internal note saved."),
-    Action.RESOLVE: gettext_lazy("Aspiration resolved."),
-    Action.REOPEN: gettext_lazy("Aspiration reopened."),
-}
-
-
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with personal data or ticket codes: never stored by a browser or proxy."""
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -91,61 +99,61 @@ def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResp
         {"value": value, "label": label, "count": counts.get(value), "current": current == value}
         for value, label in Status.choices
     ]
-    return _private(
-        render(
-            request,
-            "aspirations/staff/aspiration_list.html",
-            {
-                "title": title,
-                "mine": mine,
-                "filter": aspiration_filter,
-                "is_filtered": aspiration_filter.is_filtered,
-                "page": page,
-                "tabs": tabs,
-                "can_record": request.user.has_perm("aspirations.add_aspiration"),
-                "export": None if mine else export_links(request),
-            },
-        )
+    return render(
+        request,
+        "aspirations/staff/aspiration_list.html",
+        {
+            "title": title,
+            "mine": mine,
+            "filter": aspiration_filter,
+            "is_filtered": aspiration_filter.is_filtered,
+            "page": page,
+            "tabs": tabs,
+            "can_record": request.user.has_perm("aspirations.add_aspiration"),
+            "export": None if mine else export_links(request),
+        },
     )
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("aspirations.view_all_aspirations", raise_exception=True)
 def inbox(request: HttpRequest) -> HttpResponse:
     """Aspirasi: every aspiration, nearest deadline first, filterable (constant queries)."""
-    _require(request.user, "aspirations.view_all_aspirations")
     return _list(request, Aspiration.objects.visible_to(request.user), title=_("Aspirations"), mine=False)
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("aspirations.handle_aspiration", raise_exception=True)
 def my_aspirations(request: HttpRequest) -> HttpResponse:
     """Aspirasi Saya: the aspirations assigned to the officer now."""
-    _require(request.user, "aspirations.handle_aspiration")
     mine = Aspiration.objects.filter(assigned_to_id=request.user.pk)
     return _list(request, mine, title=_("My Aspirations"), mine=True)
 
 
-# --- the detail page and its actions ---------------------------------------------------------
+# --- the detail page and its workflow steps --------------------------------------------------
 
 
-def _action_form(action: Action, request: HttpRequest, aspiration: Aspiration, data=None, **extra) -> ActionForm:
-    if action == Action.ASSIGN:
-        extra.setdefault("suggested", selectors.suggested_officer(aspiration))
-    return ACTION_FORMS[action](data, aspiration=aspiration, user=request.user, **extra)
+def _step_form(action: Action, request: HttpRequest, aspiration: Aspiration, data=None) -> ActionForm:
+    # The action is the prefix: several forms share the page without their fields' ids colliding.
+    return STEPS[action].form(data, aspiration=aspiration, user=request.user, prefix=action)
 
 
 def _render_detail(
     request: HttpRequest,
     aspiration: Aspiration,
     *,
-    bound: ActionForm | None = None,
+    bound: tuple[Action, ActionForm] | None = None,
     identity_revealed: bool = False,
 ) -> HttpResponse:
     user = request.user
     allowed = workflow.allowed_actions(user, aspiration)
+    bound_action, bound_form = bound or (None, None)
     forms = {
-        action: bound if bound is not None and bound.action == action else _action_form(action, request, aspiration)
+        action: bound_form if action == bound_action else _step_form(action, request, aspiration)
         for action in Action
         if action in allowed
     }
@@ -167,28 +175,31 @@ def _render_detail(
             "aspirations:inbox" if user.has_perm("aspirations.view_all_aspirations") else "aspirations:mine"
         ),
     }
-    return _private(render(request, "aspirations/staff/aspiration_detail.html", context))
+    return render(request, "aspirations/staff/aspiration_detail.html", context)
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     aspiration = get_aspiration_for_user(request.user, pk, detail=True)
     return _render_detail(request, aspiration)
 
 
+@never_cache
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
-    """One workflow step on the detail page (verify, reject, assign, reply, note, resolve,
-    reopen): the URLconf names each step's URL and passes its action."""
+    """One workflow step on the detail page: the URLconf passes its action, `STEPS` names
+    its form, its service and its message."""
     aspiration = get_aspiration_for_user(request.user, pk, detail=True)
     if not workflow.may(request.user, aspiration, action):
         raise PermissionDenied
-    form = _action_form(action, request, aspiration, request.POST)
+    step = STEPS[action]
+    form = _step_form(action, request, aspiration, request.POST)
     if form.is_valid():
         try:
-            SERVICES[action](aspiration=aspiration, actor=request.user, **form.service_kwargs())
+            step.service(aspiration=aspiration, actor=request.user, **form.service_kwargs())
         except TransitionNotAllowed as refusal:
             messages.error(request, refusal.message)
             return redirect(aspiration)
@@ -196,14 +207,12 @@ def act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
-            done = DONE[action]
-            if action == Action.ASSIGN:
-                done = done % {"officer": form.cleaned_data["officer"].display_name}
-            messages.success(request, done)
+            messages.success(request, step.done % form.cleaned_data)
             return redirect(aspiration)
-    return _render_detail(request, aspiration, bound=form)
+    return _render_detail(request, aspiration, bound=(action, form))
 
 
+@never_cache
 @login_required
 @require_POST
 def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,8 +230,9 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, aspiration, identity_revealed=True)
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
 def photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
     """A photo of an aspiration, only for people who may see the aspiration (404 for everyone else)."""
     attachment = get_attachment_for_user(request.user, pk)
@@ -248,22 +258,23 @@ def _recorded(request: HttpRequest, form: StaffAspirationForm) -> Aspiration | N
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("aspirations.add_aspiration", raise_exception=True)
 def record(request: HttpRequest) -> HttpResponse:
     """Catat Aspirasi Warga: an aspiration received by phone, WhatsApp or at the desk."""
-    _require(request.user, "aspirations.add_aspiration")
     form = StaffAspirationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and (aspiration := _recorded(request, form)) is not None:
         return redirect("aspirations:slip", pk=aspiration.pk)
     return render(request, "aspirations/staff/record.html", {"form": form, "patrol": None})
 
 
+@never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("aspirations.add_aspiration", raise_exception=True)
 def record_on_patrol(request: HttpRequest, patrol_pk: int) -> HttpResponse:
     """Aspirations heard on a patrol, one after another: after each save the form comes back empty,
     above it the codes recorded on this patrol so far, each with its slip to print."""
-    _require(request.user, "aspirations.add_aspiration")
     patrol = get_patrol_for_user(request.user, patrol_pk)
     form = StaffAspirationForm(request.POST or None, request.FILES or None, patrol=patrol)
     if request.method == "POST" and _recorded(request, form) is not None:
@@ -274,14 +285,12 @@ def record_on_patrol(request: HttpRequest, patrol_pk: int) -> HttpResponse:
         .only("pk", "code", "title", "submitted_at", "category__name", "category__name_en")
         .order_by("submitted_at", "pk")
     )
-    return _private(
-        render(request, "aspirations/staff/record.html", {"form": form, "patrol": patrol, "recorded": recorded})
-    )
+    return render(request, "aspirations/staff/record.html", {"form": form, "patrol": patrol, "recorded": recorded})
 
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
     """A receipt to print (A6) and hand to the resident: the code and where to check it, nothing personal."""
     aspiration = get_slip_for_user(request.user, pk)
@@ -290,4 +299,4 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
         "status_page": notifications.absolute(reverse("aspirations:status")),
         "can_open": Aspiration.objects.visible_to(request.user).filter(pk=aspiration.pk).exists(),
     }
-    return _private(render(request, "aspirations/staff/slip.html", context))
+    return render(request, "aspirations/staff/slip.html", context)
