@@ -9,7 +9,7 @@ answers for, like a reveal.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import exports as writer
@@ -47,12 +48,12 @@ def export_links(request: HttpRequest) -> dict:
     }
 
 
+@never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("aspirations.view_all_aspirations", raise_exception=True)
 def inbox_export(request: HttpRequest) -> HttpResponse:
     """The inbox as a file (constant queries); with the reporters' identity on POST, audited."""
-    if not request.user.has_perm("aspirations.view_all_aspirations"):
-        raise PermissionDenied
     identity = request.method == "POST"
     if identity and not request.user.has_perm("aspirations.view_reporter_identity"):
         raise PermissionDenied
@@ -73,6 +74,4 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
         aspiration_export_identity_record(
             actor=request.user, count=rows.order_by().count(), filters=_filters(request), request=request
         )
-    response = aspiration_export(rows, file_format, identity=identity)
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return aspiration_export(rows, file_format, identity=identity)

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.idempotency import key_from
 from core.images import MAX_UPLOAD_BYTES
-from core.security import PageCookie, client_ip_hash
+from core.security import PageCookie, client_ip_hash, referrer_policy
 
 from . import ratelimit, selectors, services, status_links
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
@@ -26,16 +26,11 @@ TICKET_COOKIE = PageCookie("krk_ticket", salt="aspirations.last-ticket", url_nam
 MAX_BODY_BYTES = MAX_PHOTOS * MAX_UPLOAD_BYTES + 1024 * 1024
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Ticket codes on a page: never cached, its address never sent to another site.
-
-    "same-origin", not "no-referrer": these pages POST to the portal (a look-up, a
-    status link's button), and under "no-referrer" browsers send `Origin: null`,
-    which Django's CSRF check refuses.
-    """
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "same-origin"
-    return response
+# Pages with ticket codes are never cached (never_cache) and their address is never sent
+# to another site. "same-origin", not "no-referrer": these pages POST to the portal (a
+# look-up, a status link's button), and under "no-referrer" browsers send `Origin: null`,
+# which Django's CSRF check refuses.
+TICKET_PAGE_REFERRER = "same-origin"
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -58,7 +53,7 @@ def _show_ticket(request: HttpRequest, aspiration: Aspiration) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """Sampaikan Aspirasi: the public form (2 queries to show, rate-limited to send).
 
@@ -84,7 +79,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@referrer_policy(TICKET_PAGE_REFERRER)
+@require_safe
 def submitted(request: HttpRequest) -> HttpResponse:
     """The ticket code just created in this browser, large and printable (no query)."""
     ticket = TICKET_COOKIE.get(request)
@@ -95,18 +91,19 @@ def submitted(request: HttpRequest) -> HttpResponse:
         "verification_due": datetime.datetime.fromisoformat(ticket["due"]),
         "emailed": ticket["emailed"],
     }
-    return _private(render(request, "aspirations/aspiration_submitted.html", context))
+    return render(request, "aspirations/aspiration_submitted.html", context)
 
 
 def _look_up(typed: str) -> HttpResponse:
     """Answer a look-up: to the bare status page, with what was typed in its cookie (PRG)."""
     response = redirect("aspirations:status")
     status_links.STATUS_COOKIE.set(response, typed[: status_links.TYPED_MAX])
-    return _private(response)
+    return response
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@referrer_policy(TICKET_PAGE_REFERRER)
+@require_http_methods(["GET", "HEAD", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
     """Cek Status: a look-up by ticket code, the same page shape and cost for any code.
 
@@ -117,11 +114,11 @@ def status(request: HttpRequest) -> HttpResponse:
     """
     if request.method == "POST":
         if not ratelimit.hit(request, "aspiration_status"):
-            return _private(ratelimit.too_many_requests(request, "aspiration_status"))
+            return ratelimit.too_many_requests(request, "aspiration_status")
         return _look_up(request.POST.get("kode", ""))
     if "kode" in request.GET:
         messages.info(request, _("For your privacy, ticket codes are no longer read from the address: type it below."))
-        return _private(redirect("aspirations:status"))
+        return redirect("aspirations:status")
     typed = status_links.STATUS_COOKIE.get(request)
     searched = isinstance(typed, str)
     form = StatusLookupForm({"kode": typed} if searched else None)
@@ -130,11 +127,12 @@ def status(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_data["kode"] if form.is_valid() else None
         result = selectors.public_status(code)
     context = {"form": form, "searched": searched, "result": result}
-    return _private(render(request, "aspirations/status.html", context))
+    return render(request, "aspirations/status.html", context)
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@referrer_policy(TICKET_PAGE_REFERRER)
+@require_http_methods(["GET", "HEAD", "POST"])
 def status_link(request: HttpRequest, token: str) -> HttpResponse:
     """A status link from a message: a one-time token, not the code (see `status_links`).
 
@@ -144,11 +142,11 @@ def status_link(request: HttpRequest, token: str) -> HttpResponse:
     """
     if request.method == "POST":
         if not ratelimit.hit(request, "aspiration_status"):
-            return _private(ratelimit.too_many_requests(request, "aspiration_status"))
+            return ratelimit.too_many_requests(request, "aspiration_status")
         code = status_links.redeem(token)
         if code is not None:
             return _look_up(code)
     elif status_links.link_usable(token):
-        return _private(render(request, "aspirations/status_link.html"))
+        return render(request, "aspirations/status_link.html")
     context = {"form": StatusLookupForm(), "link_unusable": True}
-    return _private(render(request, "aspirations/status_link.html", context, status=410))
+    return render(request, "aspirations/status_link.html", context, status=410)

@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .filters import AuditEntryFilter
 from .models import AuditEntry
@@ -10,8 +11,9 @@ from .models import AuditEntry
 PAGE_SIZE = 50
 
 
-@require_GET
+@never_cache
 @login_required
+@require_safe
 @permission_required("audit.view_auditentry", raise_exception=True)
 def entry_list(request: HttpRequest) -> HttpResponse:
     """The audit trail for command, newest first, filtered and paginated (a count and a page query)."""

@@ -242,8 +242,9 @@ class MultiplePhotoField(forms.FileField):
 def photo_response(file_field, *, download_name: str) -> FileResponse:
     """Serve a stored photo inline, for views that have already checked permission.
 
-    The response may be cached by the browser only (`private`) and can never be
-    sniffed into HTML; the site-wide Content-Security-Policy applies as to any page.
+    The response can never be sniffed into HTML; the site-wide Content-Security-Policy
+    applies as to any page. The views add `never_cache`: residents' photos must not
+    stay in a shared computer's cache.
     """
     suffix = PurePath(file_field.name).suffix.lower()
     content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
@@ -253,5 +254,4 @@ def photo_response(file_field, *, download_name: str) -> FileResponse:
         raise Http404 from None  # the row outlived its file (restored database, lost disk)
     response = FileResponse(handle, content_type=content_type, filename=download_name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core import exports as writer
 from core.idempotency import key_from
@@ -26,11 +27,6 @@ from .forms import PatrolEditForm, PatrolForm
 from .models import Patrol
 from .selectors import patrol_logged_with_key
 from .services import patrol_log, patrol_update
-
-
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
@@ -66,27 +62,30 @@ def _export_urls(request: HttpRequest) -> dict[str, str]:
     return urls
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("patrols.view_patrol", raise_exception=True)
 def patrol_list(request: HttpRequest) -> HttpResponse:
     """Patroli: every patrol the user may see, newest first, filterable (constant queries)."""
-    _require(request.user, "patrols.view_patrol")
     return _list(request, Patrol.objects.visible_to(request.user), title=_("Patrols"), mine=False)
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("patrols.view_patrol", raise_exception=True)
 def my_patrols(request: HttpRequest) -> HttpResponse:
     """Patroli Saya: the patrols the user led, joined or logged."""
-    _require(request.user, "patrols.view_patrol")
     return _list(request, Patrol.objects.involving(request.user), title=_("My Patrols"), mine=True)
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("patrols.view_patrol", raise_exception=True)
 def patrol_export(request: HttpRequest) -> HttpResponse:
     """Ekspor: the patrols the list shows with the same filters, as Excel or CSV (constant queries)."""
-    _require(request.user, "patrols.view_patrol")
     file_format = request.GET.get("format")
     if file_format not in writer.FORMATS:
         file_format = writer.XLSX
@@ -105,7 +104,8 @@ def patrol_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("patrols.log_patrol", raise_exception=True)
 @permissions_policy(geolocation=["self"])  # the "Use my location" button
 def patrol_create(request: HttpRequest) -> HttpResponse:
     """Catat Patroli.
@@ -114,7 +114,6 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
     after a lost answer, an outbox sending again) gets that patrol before the form
     is read: nothing is stored twice and no photo is re-encoded.
     """
-    _require(request.user, "patrols.log_patrol")
     form = PatrolForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
         patrol = patrol_logged_with_key(key_from(request.POST), author=request.user)
@@ -129,8 +128,9 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
     return render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
 def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patrol = get_patrol_for_user(request.user, pk, detail=True)
     return render(
@@ -149,8 +149,9 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permissions_policy(geolocation=["self"])
 def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patrol = get_patrol_for_user(request.user, pk, write=True)
@@ -169,8 +170,9 @@ def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "patrols/patrol_form.html", {"form": form, "patrol": patrol})
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
 def patrol_photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
     """A patrol photo, only for people who may see the patrol (404 for everyone else)."""
     photo = get_patrol_photo_for_user(request.user, pk)

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from . import links, pages
 from .periods import CUSTOM, PRESETS, MonthForm, PeriodForm, month_period
-
-
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _sort_headers(period_query: dict, current: str) -> list[dict]:
@@ -38,11 +33,12 @@ def _sort_headers(period_query: dict, current: str) -> list[dict]:
     return headers
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("krangkeng_portal.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Dasbor: a period's patrols, village coverage, aspirations and officers (constant queries)."""
-    _require(request.user, "krangkeng_portal.view_dashboard")
     form = PeriodForm(request.GET or None)
     period = form.chosen_period()
     data = pages.dashboard(period, sort=request.GET.get("sort", ""))
@@ -73,11 +69,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
-@require_GET
+@require_safe
+@permission_required("krangkeng_portal.view_recap", raise_exception=True)
 def recap(request: HttpRequest) -> HttpResponse:
     """Rekap Bulanan: one month on A4 for the Kapolres, printed from the browser (also to PDF)."""
-    _require(request.user, "krangkeng_portal.view_recap")
     form = MonthForm(request.GET or None)
     period = month_period(form.chosen_month())
     data = pages.recap(period)
