@@ -1,12 +1,13 @@
-"""Turn the figures into what the dashboard and the recap pages show: rows, bars, links.
+"""The dashboard page section by section, and the monthly recap: rows, bars, links.
 
-Pure Python over the results of figures.py: no query here.
+The dashboard reads four sets of figures once (`dashboard`) and hands each section
+the ones it shows; a section's docstring says what it costs on top. Pure Python over
+the results of figures.py and coverage.py, apart from those queries.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,178 +15,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Status
-from patrols.models import Officer, PatrolType, RiskLevel, Situation, Village
+from patrols.models import Officer, PatrolType, Situation
 
-from . import charts, figures, links
+from . import charts, coverage, figures, links
 from .periods import Period
-
-RISK_ORDER = {RiskLevel.AMAN: 0, RiskLevel.RAWAN: 1, RiskLevel.SANGAT_RAWAN: 2}
-STATE_LABELS = {
-    figures.OK: _("Visited within target"),
-    figures.DUE: _("Visit due"),
-    figures.OVERDUE: _("Overdue"),
-    figures.NEVER: _("Never visited"),
-}
-
-
-@dataclass
-class VillageRow:
-    village: Village
-    officers: list[Officer]
-    last_patrol: datetime.datetime | None
-    days_since: int | None
-    state: str
-    patrols: int = 0
-    residents: int = 0
-    incidents: int = 0
-    received: int = 0
-    open: int = 0
-    resolved: int = 0
-    patrols_url: str | None = None
-    incidents_url: str | None = None
-    received_url: str | None = None
-    open_url: str | None = None
-
-    @property
-    def target(self) -> int:
-        return self.village.visit_target_days
-
-    @property
-    def overdue(self) -> bool:
-        return self.state in (figures.OVERDUE, figures.NEVER)
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS[self.state]
-
-    @property
-    def officer_names(self) -> str:
-        return ", ".join(officer.display_name for officer in self.officers)
-
-
-def _never_first(row: VillageRow) -> float:
-    return math.inf if row.days_since is None else row.days_since
-
-
-SORTS = {
-    "village": lambda row: row.village.name.lower(),
-    "officer": lambda row: (row.officer_names.lower() or "~", row.village.name.lower()),
-    "risk": lambda row: (RISK_ORDER.get(row.village.risk_level, 0), row.village.name.lower()),
-    "days": lambda row: (_never_first(row), row.village.name.lower()),
-    "target": lambda row: (row.target, row.village.name.lower()),
-    "patrols": lambda row: (row.patrols, row.village.name.lower()),
-    "open": lambda row: (row.open, row.village.name.lower()),
-}
-# Overdue first, the longest unvisited (never visited) at the very top, then by name.
-DEFAULT_SORT = "overdue"
-# The coverage table's columns, most telling first (a phone shows the first four).
-SORT_COLUMNS = [
-    ("village", _("Village")),
-    ("days", _("Last patrol")),
-    ("target", _("Target (days)")),
-    ("patrols", _("Patrols")),
-    ("open", _("Open aspirations")),
-    ("risk", _("Risk")),
-    ("officer", _("Bhabinkamtibmas")),
-]
-
-
-def sort_villages(rows: list[VillageRow], sort: str) -> tuple[list[VillageRow], str]:
-    """Rows in the order asked for (`name` or `-name`); unknown keys fall back to overdue first."""
-    key = sort.removeprefix("-")
-    if key in SORTS:
-        return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
-    ordered = sorted(rows, key=lambda row: (not row.overdue, -_never_first(row), row.village.name.lower()))
-    return ordered, DEFAULT_SORT
-
-
-def village_rows(period: Period, now: datetime.datetime) -> tuple[list[VillageRow], dict]:
-    """Every village's coverage in the period, and the aspirations from outside the district.
-
-    Four queries: villages, their officers, patrols per village, aspirations per village.
-    """
-    as_of = period.as_of(now)
-    as_of_day = min(timezone.localdate(now), period.last_day)
-    villages = figures.villages_with_last_patrol(as_of, as_of_day)
-    patrols = figures.patrols_by_village(period)
-    aspirations = figures.aspirations_by_village(period)
-    rows = []
-    for village in villages:
-        last = village.last_patrol
-        days = None if last is None else (as_of_day - timezone.localdate(last)).days
-        patrol = patrols.get(village.pk, {})
-        aspiration = aspirations.get(village.pk, {})
-        rows.append(
-            VillageRow(
-                village=village,
-                officers=[assignment.officer for assignment in village.current_assignments],
-                last_patrol=last,
-                days_since=days,
-                state=figures.visit_state(days, village.visit_target_days),
-                patrols=patrol.get("n", 0),
-                residents=patrol.get("residents", 0),
-                incidents=patrol.get("incidents", 0),
-                received=aspiration.get("n", 0),
-                open=aspiration.get("open", 0),
-                resolved=aspiration.get("resolved", 0),
-                patrols_url=links.patrols(period, village=village.pk),
-                incidents_url=links.patrols(period, village=village.pk, situation=Situation.INCIDENT),
-                received_url=links.aspirations(period, village=village.pk),
-                open_url=links.aspirations(period, village=village.pk),
-            )
-        )
-    return rows, aspirations.get(None, {})
-
-
-def _week_label(first: datetime.date, last: datetime.date) -> str:
-    if first == last:
-        return formats.date_format(first, "j M")
-    if first.month == last.month:
-        return f"{first.day}–{formats.date_format(last, 'j M')}"
-    return f"{formats.date_format(first, 'j M')} – {formats.date_format(last, 'j M')}"
-
-
-def _weeks(period: Period) -> tuple[list[tuple[datetime.date, str]], dict[datetime.date, Period]]:
-    weeks = period.weeks()
-    rows = [(monday, _week_label(first, last)) for monday, first, last in weeks]
-    spans = {monday: Period(first, last) for monday, first, last in weeks}
-    return rows, spans
-
-
-def patrol_chart(period: Period, rows: list[dict]) -> charts.StackChart:
-    weeks, spans = _weeks(period)
-    values = defaultdict(int)
-    for row in rows:
-        values[(row["week"], row["patrol_type"])] += row["n"]
-    present = {row["patrol_type"] for row in rows}
-    series = charts.series_for([(value, label) for value, label in PatrolType.choices if value in present])
-    return charts.stacked(
-        rows=weeks,
-        series=series,
-        values=values,
-        row_url=lambda week: links.patrols(spans[week]),
-        cell_url=lambda week, kind: links.patrols(spans[week], patrol_type=kind),
-        series_url=lambda kind: links.patrols(period, patrol_type=kind),
-    )
-
-
-def category_chart(period: Period, rows: list[dict]) -> charts.StackChart:
-    weeks, spans = _weeks(period)
-    values = defaultdict(int)
-    labels = {}
-    for row in rows:
-        values[(row["week"], row["category_id"])] += row["n"]
-        labels[row["category_id"]] = (row["sort_order"], row["label"])
-    ordered = sorted(labels.items(), key=lambda item: item[1])
-    series = charts.series_for([(category_id, label) for category_id, (_, label) in ordered])
-    return charts.stacked(
-        rows=weeks,
-        series=series,
-        values=values,
-        row_url=lambda week: links.aspirations(spans[week]),
-        cell_url=lambda week, category_id: links.aspirations(spans[week], category=category_id),
-        series_url=lambda category_id: links.aspirations(period, category=category_id),
-    )
 
 
 @dataclass
@@ -218,44 +51,32 @@ def _duration(value: datetime.timedelta | None) -> str:
     return str(_("%(minutes)s min") % {"minutes": minutes})
 
 
+# ------------------------------------------------------------------------------ headline
+
+
 @dataclass
-class Dashboard:
-    period: Period
-    patrol_figures: list[Figure]
-    aspiration_figures: list[Figure]
-    villages: list[VillageRow]
-    sort: str
-    patrol_chart: charts.StackChart
-    category_chart: charts.StackChart
-    status_bars: list[charts.Bar]
-    category_bars: list[charts.Bar]
-    village_bars: list[charts.Bar]
-    topic_bars: list[charts.Bar]
-    officers: list[dict]
-    map_points: list[dict] = field(default_factory=list)
-    summary: dict = field(default_factory=dict)
+class Headline:
+    patrols: list[Figure]
+    aspirations: list[Figure]
 
 
-def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str = "") -> Dashboard:
-    """Everything the dashboard shows: 12 queries, whatever the data size."""
-    now = now or timezone.now()
-    weekly_patrols = figures.patrols_by_week_and_type(period)
-    rows, outside_district = village_rows(period, now)
-    summary = figures.aspiration_summary(period, now)
-    weekly_categories = figures.aspirations_by_week_and_category(period)
-    topics = figures.top_topics(period)
-    officers = figures.officer_activity(period, now)
+def headline(
+    period: Period, weekly_patrols: list[dict], villages: list[coverage.VillageRow], summary: dict
+) -> Headline:
+    """The two rows of headline numbers, each linking to the list behind it.
 
-    total = sum(row["n"] for row in weekly_patrols)
-    visited = sum(1 for row in rows if row.patrols)
-    overdue = sum(1 for row in rows if row.overdue)
-    patrol_figures = [
-        Figure("patrols", _("Patrols"), total, links.patrols(period)),
+    No query of its own: it sums the weekly patrol tallies, counts the coverage rows
+    and formats the aspiration summary that `dashboard` read.
+    """
+    visited = sum(1 for row in villages if row.patrols)
+    overdue = sum(1 for row in villages if row.overdue)
+    patrols = [
+        Figure("patrols", _("Patrols"), sum(row["n"] for row in weekly_patrols), links.patrols(period)),
         Figure("residents", _("Residents met"), sum(row["residents"] for row in weekly_patrols), links.patrols(period)),
         Figure(
             "visited",
             _("Villages visited"),
-            _("%(visited)s of %(total)s") % {"visited": visited, "total": len(rows)},
+            _("%(visited)s of %(total)s") % {"visited": visited, "total": len(villages)},
             "#cakupan",
         ),
         Figure("villages_overdue", _("Villages overdue"), overdue, "#cakupan", css="text-danger" if overdue else ""),
@@ -266,7 +87,7 @@ def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str
             links.patrols(period, situation=Situation.INCIDENT),
         ),
     ]
-    aspiration_figures = [
+    aspirations = [
         Figure("received", _("Aspirations received"), summary["received"], links.aspirations(period)),
         Figure("open", _("Still open"), summary["open"], links.aspirations(period)),
         Figure("resolved", _("Resolved"), summary["resolved"], links.aspirations(period, status=Status.SELESAI)),
@@ -302,7 +123,123 @@ def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str
             "median_to_response", _("Median time to first response"), _duration(summary["median_to_response"]), None
         ),
     ]
+    return Headline(patrols=patrols, aspirations=aspirations)
 
+
+# ------------------------------------------------------------------------------ coverage (the map: coverage.map_points)
+
+
+@dataclass
+class Coverage:
+    villages: list[coverage.VillageRow]
+    sort: str
+
+
+def coverage_table(villages: list[coverage.VillageRow], sort: str) -> Coverage:
+    """The village coverage table in the order asked for (overdue first by default).
+
+    No query: the rows come from `coverage.village_rows` (four queries, read once
+    by `dashboard` and shared with the headline, the map and the village bars).
+    """
+    ordered, sort_used = coverage.sort_villages(villages, sort)
+    return Coverage(villages=ordered, sort=sort_used)
+
+
+# ------------------------------------------------------------------------------ trends
+
+
+def _week_label(first: datetime.date, last: datetime.date) -> str:
+    if first == last:
+        return formats.date_format(first, "j M")
+    if first.month == last.month:
+        return f"{first.day}–{formats.date_format(last, 'j M')}"
+    return f"{formats.date_format(first, 'j M')} – {formats.date_format(last, 'j M')}"
+
+
+def _weeks(period: Period) -> tuple[list[tuple[datetime.date, str]], dict[datetime.date, Period]]:
+    weeks = period.weeks()
+    rows = [(monday, _week_label(first, last)) for monday, first, last in weeks]
+    spans = {monday: Period(first, last) for monday, first, last in weeks}
+    return rows, spans
+
+
+def patrol_chart(period: Period, rows: list[dict]) -> charts.StackChart:
+    weeks, spans = _weeks(period)
+    values: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        values[(row["week"], row["patrol_type"])] += row["n"]
+    present = {row["patrol_type"] for row in rows}
+    series = charts.series_for([(value, label) for value, label in PatrolType.choices if value in present])
+    return charts.stacked(
+        rows=weeks,
+        series=series,
+        values=values,
+        row_url=lambda week: links.patrols(spans[week]),
+        cell_url=lambda week, kind: links.patrols(spans[week], patrol_type=kind),
+        series_url=lambda kind: links.patrols(period, patrol_type=kind),
+    )
+
+
+def category_chart(period: Period, rows: list[dict]) -> charts.StackChart:
+    weeks, spans = _weeks(period)
+    values: dict[tuple, int] = defaultdict(int)
+    labels = {}
+    for row in rows:
+        values[(row["week"], row["category_id"])] += row["n"]
+        labels[row["category_id"]] = (row["sort_order"], row["label"])
+    ordered = sorted(labels.items(), key=lambda item: item[1])
+    series = charts.series_for([(category_id, label) for category_id, (_, label) in ordered])
+    return charts.stacked(
+        rows=weeks,
+        series=series,
+        values=values,
+        row_url=lambda week: links.aspirations(spans[week]),
+        cell_url=lambda week, category_id: links.aspirations(spans[week], category=category_id),
+        series_url=lambda category_id: links.aspirations(period, category=category_id),
+    )
+
+
+@dataclass
+class Trends:
+    patrol_chart: charts.StackChart
+    category_chart: charts.StackChart
+
+
+def trends(period: Period, weekly_patrols: list[dict], weekly_categories: list[dict]) -> Trends:
+    """Patrols per week by type, aspirations per week by category.
+
+    No query of its own: the weekly patrol tallies and the weekly categories are
+    read once by `dashboard` (one query each).
+    """
+    return Trends(
+        patrol_chart=patrol_chart(period, weekly_patrols),
+        category_chart=category_chart(period, weekly_categories),
+    )
+
+
+# ------------------------------------------------------------------------------ aspirations
+
+
+@dataclass
+class Concerns:
+    status_bars: list[charts.Bar]
+    category_bars: list[charts.Bar]
+    village_bars: list[charts.Bar]
+    topic_bars: list[charts.Bar]
+
+
+def aspirations(
+    period: Period,
+    summary: dict,
+    weekly_categories: list[dict],
+    villages: list[coverage.VillageRow],
+    outside_district: dict,
+) -> Concerns:
+    """What residents raise (aspirations by status, category and village) and the
+    imbauan the patrols delivered most.
+
+    One query of its own (the top topics); the rest comes from what `dashboard` read.
+    """
     status_bars = charts.bars(
         charts.Bar(str(label), summary["by_status"][value], links.aspirations(period, status=value), css=f"krk-{value}")
         for value, label in Status.choices
@@ -316,18 +253,36 @@ def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str
         for category_id, (label, n) in sorted(by_category.items(), key=lambda item: (-item[1][1], item[1][0]))
     )
     village_items = [
-        charts.Bar(row.village.name, row.received, row.received_url) for row in sorted(rows, key=lambda r: -r.received)
+        charts.Bar(row.village.name, row.received, row.received_url)
+        for row in sorted(villages, key=lambda r: -r.received)
     ]
     outside = outside_district.get("n", 0)
     if outside:
         village_items.append(
             charts.Bar(str(_("Outside the district")), outside, links.aspirations(period, village=links.OUTSIDE))
         )
-    village_bars = charts.bars(village_items)
     topic_bars = charts.bars(
-        charts.Bar(topic["name"], topic["n"], links.patrols(period, topic=topic["id"])) for topic in topics
+        charts.Bar(topic["name"], topic["n"], links.patrols(period, topic=topic["id"]))
+        for topic in figures.top_topics(period)
     )
-    officer_rows = [
+    return Concerns(
+        status_bars=status_bars,
+        category_bars=category_bars,
+        village_bars=charts.bars(village_items),
+        topic_bars=topic_bars,
+    )
+
+
+# ------------------------------------------------------------------------------ officers
+
+
+def officers(period: Period, now: datetime.datetime) -> list[dict]:
+    """Each field officer's patrols led and joined, aspirations assigned and resolved in the
+    period, and open ones overdue now, each linking to the list behind it.
+
+    Four queries (`figures.officer_activity`), whatever the number of officers.
+    """
+    return [
         {
             **row,
             "led_url": links.patrols(period, officer=row["officer"].pk, role=links.LED),
@@ -335,58 +290,45 @@ def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str
             "assigned_url": links.aspirations(period, officer=row["officer"].pk),
             "overdue_url": links.aspirations(None, officer=row["officer"].pk, overdue=links.YES),
         }
-        for row in officers
+        for row in figures.officer_activity(period, now)
     ]
-    sorted_rows, sort_used = sort_villages(rows, sort)
+
+
+# ------------------------------------------------------------------------------ the dashboard
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    headline: Headline
+    coverage: Coverage
+    map_points: list[dict]
+    trends: Trends
+    aspirations: Concerns
+    officers: list[dict]
+
+
+def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str = "") -> Dashboard:
+    """Everything the dashboard shows: 12 queries, whatever the data size.
+
+    Read once here and shared by the sections: the weekly patrol tallies (1 query),
+    the village coverage rows (4), the aspiration summary (1) and the weekly
+    categories (1). The sections add the top topics (1) and the officers (4).
+    """
+    now = now or timezone.now()
+    weekly_patrols = figures.patrols_by_week_and_type(period)
+    villages, outside_district = coverage.village_rows(period, now)
+    summary = figures.aspiration_summary(period, now)
+    weekly_categories = figures.aspirations_by_week_and_category(period)
     return Dashboard(
         period=period,
-        patrol_figures=patrol_figures,
-        aspiration_figures=aspiration_figures,
-        villages=sorted_rows,
-        sort=sort_used,
-        patrol_chart=patrol_chart(period, weekly_patrols),
-        category_chart=category_chart(period, weekly_categories),
-        status_bars=status_bars,
-        category_bars=category_bars,
-        village_bars=village_bars,
-        topic_bars=topic_bars,
-        officers=officer_rows,
-        map_points=map_points(rows),
-        summary=summary,
+        headline=headline(period, weekly_patrols, villages, summary),
+        coverage=coverage_table(villages, sort),
+        map_points=coverage.map_points(villages),
+        trends=trends(period, weekly_patrols, weekly_categories),
+        aspirations=aspirations(period, summary, weekly_categories, villages, outside_district),
+        officers=officers(period, now),
     )
-
-
-def map_points(rows: list[VillageRow]) -> list[dict]:
-    """The villages for the map (Leaflet reads them from json_script) and its SVG fallback.
-
-    `x`/`y` place each village on a 0-100 square (north up) for the server-drawn map
-    shown without JavaScript and in print; Leaflet uses `lat`/`lon`.
-    """
-    located = [row for row in rows if row.village.latitude is not None and row.village.longitude is not None]
-    if not located:
-        return []
-    lats = [float(row.village.latitude) for row in located]
-    lons = [float(row.village.longitude) for row in located]
-    span = max(max(lats) - min(lats), max(lons) - min(lons)) or 1.0
-    points = []
-    for row in located:
-        lat, lon = float(row.village.latitude), float(row.village.longitude)
-        points.append(
-            {
-                "name": row.village.name,
-                "lat": lat,
-                "lon": lon,
-                "x": round(8 + 84 * (lon - min(lons)) / span, 2),
-                "y": round(8 + 84 * (max(lats) - lat) / span, 2),
-                "state": row.state,
-                "label": str(row.state_label),
-                "days": row.days_since,
-                "target": row.target,
-                "patrols": row.patrols,
-                "url": row.patrols_url,
-            }
-        )
-    return points
 
 
 # ------------------------------------------------------------------------------ recap
@@ -397,7 +339,7 @@ RECAP_LIST_LIMIT = 50
 @dataclass
 class Recap:
     period: Period
-    villages: list[VillageRow]
+    villages: list[coverage.VillageRow]
     totals: dict
     patrol_types: list[tuple[str, int]]
     categories: list[dict]
@@ -413,7 +355,7 @@ def recap(period: Period, *, now: datetime.datetime | None = None) -> Recap:
     """The monthly recap's numbers: 10 queries, whatever the data size."""
     now = now or timezone.now()
     weekly_patrols = figures.patrols_by_week_and_type(period)
-    rows, outside = village_rows(period, now)
+    rows, outside = coverage.village_rows(period, now)
     summary = figures.aspiration_summary(period, now)
     categories = figures.aspirations_by_category(period)
     findings = figures.notable_findings(period, RECAP_LIST_LIMIT + 1)

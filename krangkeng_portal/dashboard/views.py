@@ -12,14 +12,14 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import links, pages
+from . import coverage, links, pages
 from .periods import CUSTOM, PRESETS, MonthForm, PeriodForm, month_period
 
 
 def _sort_headers(period_query: dict, current: str) -> list[dict]:
     """Column headers of the coverage table: each a link that sorts by it (again: the other way)."""
     headers = []
-    for key, label in pages.SORT_COLUMNS:
+    for key, label in coverage.SORT_COLUMNS:
         ascending = current == key
         descending = current == f"-{key}"
         target = f"-{key}" if ascending else key
@@ -50,7 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "period": period,
-            "sort_headers": _sort_headers(period_query, data.sort),
+            "sort_headers": _sort_headers(period_query, data.coverage.sort),
             "default_sort_url": f"?{urlencode(period_query)}#cakupan",
             "presets": [
                 {"label": label, "url": f"?{urlencode({'period': key})}", "active": period.preset == key}
@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if key != CUSTOM
             ],
             "as_of_day": min(timezone.localdate(), period.last_day),
-            "state_legend": list(pages.STATE_LABELS.items()),
+            "state_legend": list(coverage.STATE_LABELS.items()),
             "map_tile_url": settings.KRK_MAP_TILE_URL,
             "patrol_export_xlsx": links.patrol_export(period, format="xlsx"),
             "patrol_export_csv": links.patrol_export(period, format="csv"),

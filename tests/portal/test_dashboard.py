@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from krangkeng_portal.dashboard import figures, pages
+from krangkeng_portal.dashboard import coverage, figures, pages
 from krangkeng_portal.dashboard.periods import MAX_DAYS, Period, PeriodForm
 from patrols.models import DEFAULT_VISIT_TARGET_DAYS, RiskLevel
 from tests.conftest import client_for
@@ -43,8 +43,8 @@ def figure(figures_list, key: str):
     return next(f for f in figures_list if f.key == key)
 
 
-def by_name(data: pages.Dashboard) -> dict[str, pages.VillageRow]:
-    return {row.village.name: row for row in data.villages}
+def by_name(data: pages.Dashboard) -> dict[str, coverage.VillageRow]:
+    return {row.village.name: row for row in data.coverage.villages}
 
 
 class TestAccess:
@@ -68,11 +68,11 @@ class TestAccess:
 class TestPatrolFigures:
     def test_headline_matches_the_hand_count(self, may):
         data = may_dashboard()
-        assert figure(data.patrol_figures, "patrols").value == 5  # P1, P3, P4, P6, P7
-        assert figure(data.patrol_figures, "residents").value == 20
-        assert str(figure(data.patrol_figures, "visited").value) == "4 dari 11"
-        assert figure(data.patrol_figures, "villages_overdue").value == 8
-        assert figure(data.patrol_figures, "incidents").value == 1
+        assert figure(data.headline.patrols, "patrols").value == 5  # P1, P3, P4, P6, P7
+        assert figure(data.headline.patrols, "residents").value == 20
+        assert str(figure(data.headline.patrols, "visited").value) == "4 dari 11"
+        assert figure(data.headline.patrols, "villages_overdue").value == 8
+        assert figure(data.headline.patrols, "incidents").value == 1
 
     def test_a_patrol_at_2330_wib_on_the_last_day_belongs_to_the_month(self, may):
         rows = by_name(may_dashboard())
@@ -86,14 +86,14 @@ class TestPatrolFigures:
         assert rows["Krangkeng"].residents == 99
 
     def test_weeks_start_on_monday_in_wib(self, may):
-        chart = may_dashboard().patrol_chart
+        chart = may_dashboard().trends.patrol_chart
         totals = {row.label: row.total for row in chart.rows}
         # P7 (Sunday 26 May 23:30 WIB) is in the week of 20 May; P6 (Monday 27 May 00:10 WIB,
         # still Sunday in UTC) in the week of 27 May.
         assert totals == {"1–5 Mei": 0, "6–12 Mei": 0, "13–19 Mei": 0, "20–26 Mei": 2, "27–31 Mei": 3}
 
     def test_weekly_numbers_per_type(self, may):
-        chart = may_dashboard().patrol_chart
+        chart = may_dashboard().trends.patrol_chart
         assert [series.key for series in chart.series] == ["sambang", "dialogis", "kryd"]
         last_week = chart.rows[-1]
         assert [value for value, _ in last_week.cells] == [2, 0, 1]  # P1, P6 sambang; P4 kryd
@@ -101,7 +101,7 @@ class TestPatrolFigures:
 
     def test_top_topics(self, may):
         t1, t2 = dashboard_world.topics()
-        bars = may_dashboard().topic_bars
+        bars = may_dashboard().aspirations.topic_bars
         assert [(bar.label, bar.value) for bar in bars] == [(t1.name, 2), (t2.name, 1)]
         assert bars[0].width == 100
         assert bars[1].width == 50
@@ -116,19 +116,19 @@ class TestPatrolFigures:
     def test_a_period_without_data_shows_zeros(self, may):
         empty = Period(datetime.date(2023, 1, 1), datetime.date(2023, 1, 31))
         data = pages.dashboard(empty, now=NOW)
-        assert figure(data.patrol_figures, "patrols").value == 0
-        assert figure(data.aspiration_figures, "received").value == 0
-        assert figure(data.aspiration_figures, "verified_on_time").value == "–"
-        assert figure(data.aspiration_figures, "median_to_verification").value == "–"
-        assert data.patrol_chart.total == 0
-        assert data.topic_bars == []
+        assert figure(data.headline.patrols, "patrols").value == 0
+        assert figure(data.headline.aspirations, "received").value == 0
+        assert figure(data.headline.aspirations, "verified_on_time").value == "–"
+        assert figure(data.headline.aspirations, "median_to_verification").value == "–"
+        assert data.trends.patrol_chart.total == 0
+        assert data.aspirations.topic_bars == []
         # Before any patrol existed every village was never visited.
-        assert {row.state for row in data.villages} == {figures.NEVER}
+        assert {row.state for row in data.coverage.villages} == {figures.NEVER}
 
 
 class TestAspirationFigures:
     def test_summary_matches_the_hand_count(self, may):
-        summary = may_dashboard().summary
+        summary = figures.aspiration_summary(MAY, NOW)
         assert summary["received"] == 4  # A1-A4: A4 at 23:30 on 31 May counts, A5 (1 June) and A6 (April) do not
         assert summary["open"] == 2
         assert summary["resolved"] == 1
@@ -145,35 +145,35 @@ class TestAspirationFigures:
 
     def test_deadline_shares(self, may):
         data = may_dashboard()
-        verified = figure(data.aspiration_figures, "verified_on_time")
+        verified = figure(data.headline.aspirations, "verified_on_time")
         assert verified.value == "33%"
         assert str(verified.note) == "1 dari 3 yang jatuh tempo"
-        replied = figure(data.aspiration_figures, "replied_on_time")
+        replied = figure(data.headline.aspirations, "replied_on_time")
         assert replied.value == "50%"
         assert str(replied.note) == "1 dari 2 yang jatuh tempo"
 
     def test_medians_are_computed_by_the_database(self, may):
-        summary = may_dashboard().summary
+        summary = figures.aspiration_summary(MAY, NOW)
         assert summary["median_to_verification"] == datetime.timedelta(hours=132)
         assert summary["median_to_response"] == datetime.timedelta(hours=48)
         data = may_dashboard()
-        assert figure(data.aspiration_figures, "median_to_verification").value == "5 hr 12 jam"
-        assert figure(data.aspiration_figures, "median_to_response").value == "2 hr 0 jam"
+        assert figure(data.headline.aspirations, "median_to_verification").value == "5 hr 12 jam"
+        assert figure(data.headline.aspirations, "median_to_response").value == "2 hr 0 jam"
 
     def test_by_category_and_village(self, may):
         data = may_dashboard()
-        assert [(bar.label, bar.value) for bar in data.category_bars] == [
+        assert [(bar.label, bar.value) for bar in data.aspirations.category_bars] == [
             ("Keamanan lingkungan dan pencurian", 3),
             ("Narkoba", 1),
         ]
-        villages = {bar.label: bar.value for bar in data.village_bars}
+        villages = {bar.label: bar.value for bar in data.aspirations.village_bars}
         assert villages["Krangkeng"] == 2
         assert villages["Tanjakan"] == 1
         assert villages["Di luar kecamatan"] == 1
         assert villages["Kalianyar"] == 0
 
     def test_weekly_categories(self, may):
-        chart = may_dashboard().category_chart
+        chart = may_dashboard().trends.category_chart
         totals = {row.label: row.total for row in chart.rows}
         assert totals == {"1–5 Mei": 2, "6–12 Mei": 1, "13–19 Mei": 0, "20–26 Mei": 0, "27–31 Mei": 1}
 
@@ -201,7 +201,7 @@ class TestCoverage:
         assert rows["Kalianyar"].officers == []
 
     def test_overdue_first_then_the_longest_unvisited(self, may):
-        names = [row.village.name for row in may_dashboard().villages]
+        names = [row.village.name for row in may_dashboard().coverage.villages]
         overdue = names[:8]
         assert set(overdue) == {
             "Luwunggesik",
@@ -228,11 +228,12 @@ class TestCoverage:
     )
     def test_sortable(self, may, sort, first, last):
         data = may_dashboard(sort=sort)
-        assert data.sort == sort
-        assert (data.villages[0].village.name, data.villages[-1].village.name) == (first, last)
+        assert data.coverage.sort == sort
+        rows = data.coverage.villages
+        assert (rows[0].village.name, rows[-1].village.name) == (first, last)
 
     def test_unknown_sort_falls_back_to_overdue_first(self, may):
-        assert may_dashboard(sort="password").sort == "overdue"
+        assert may_dashboard(sort="password").coverage.sort == "overdue"
 
 
 @pytest.mark.parametrize(
@@ -274,15 +275,15 @@ class TestOverduePerRiskLevel:
 class TestLinks:
     def test_every_figure_links_to_its_list(self, may):
         data = may_dashboard()
-        patrols = figure(data.patrol_figures, "patrols").url
+        patrols = figure(data.headline.patrols, "patrols").url
         assert patrols == f"{reverse('patrols:patrol_list')}?date_from=2024-05-01&date_to=2024-05-31"
-        incidents = figure(data.patrol_figures, "incidents").url
+        incidents = figure(data.headline.patrols, "incidents").url
         assert incidents.endswith("date_from=2024-05-01&date_to=2024-05-31&situation=kejadian")
         rows = by_name(data)
         assert rows["Krangkeng"].patrols_url.endswith(f"&village={village('Krangkeng').pk}")
         t1, _ = dashboard_world.topics()
-        assert data.topic_bars[0].url.endswith(f"&topic={t1.pk}")
-        week = data.patrol_chart.rows[-1]
+        assert data.aspirations.topic_bars[0].url.endswith(f"&topic={t1.pk}")
+        week = data.trends.patrol_chart.rows[-1]
         assert week.url.endswith("date_from=2024-05-27&date_to=2024-05-31")
         assert week.cells[0][1].endswith("date_from=2024-05-27&date_to=2024-05-31&patrol_type=sambang")
 
@@ -290,10 +291,10 @@ class TestLinks:
         data = may_dashboard()
         client = client_for(commander)
         for url, expected in [
-            (figure(data.patrol_figures, "patrols").url, 5),
-            (figure(data.patrol_figures, "incidents").url, 1),
+            (figure(data.headline.patrols, "patrols").url, 5),
+            (figure(data.headline.patrols, "incidents").url, 1),
             (by_name(data)["Srengseng"].patrols_url, 2),
-            (data.topic_bars[0].url, 2),
+            (data.aspirations.topic_bars[0].url, 2),
             *[(row["led_url"], row["led"]) for row in data.officers],
             *[(row["joined_url"], row["joined"]) for row in data.officers],
         ]:
@@ -304,10 +305,10 @@ class TestLinks:
         data = may_dashboard()
         client = client_for(commander)
         for url, expected in [
-            (figure(data.aspiration_figures, "received").url, 4),
-            (figure(data.aspiration_figures, "resolved").url, 1),
-            (figure(data.aspiration_figures, "overdue").url, 2),
-            (data.category_bars[1].url, 1),
+            (figure(data.headline.aspirations, "received").url, 4),
+            (figure(data.headline.aspirations, "resolved").url, 1),
+            (figure(data.headline.aspirations, "overdue").url, 2),
+            (data.aspirations.category_bars[1].url, 1),
             (by_name(data)["Krangkeng"].received_url, 2),
         ]:
             html = client.get(url).content.decode()
@@ -316,12 +317,12 @@ class TestLinks:
     def test_aspiration_figures_link_to_the_inbox(self, may):
         inbox = reverse("aspirations:inbox")
         data = may_dashboard()
-        assert figure(data.aspiration_figures, "resolved").url == (
+        assert figure(data.headline.aspirations, "resolved").url == (
             f"{inbox}?date_from=2024-05-01&date_to=2024-05-31&status=selesai"
         )
-        assert figure(data.aspiration_figures, "overdue").url.endswith("&overdue=ya")
-        assert data.village_bars[-1].url.endswith("&village=luar") or any(
-            bar.url.endswith("&village=luar") for bar in data.village_bars
+        assert figure(data.headline.aspirations, "overdue").url.endswith("&overdue=ya")
+        assert data.aspirations.village_bars[-1].url.endswith("&village=luar") or any(
+            bar.url.endswith("&village=luar") for bar in data.aspirations.village_bars
         )
 
 
