@@ -1,39 +1,34 @@
 """Demo aspirations for `manage.py seed_demo` (idempotent, deterministic).
 
-About 90 days of residents' aspirations across categories, villages and statuses,
-with the timelines the workflow writes: verified (a few late), assigned to the
-village's Bhabinkamtibmas, replied, resolved; some still unanswered and overdue;
-some rejected (spam, not police authority with a referral, duplicates pointing at
-the earlier ticket, outside the sector). Every day draws from its own seeded
-generator and every ticket code comes from it, so running the command twice adds
-nothing and running it a day later adds only the new day. Needs `seed_accounts`.
+About 90 days of residents' aspirations across categories, villages and statuses.
+Each one is sent and then handled through the real services, at the moments its
+story says (their `at` argument): submitted on the web form or recorded by the
+operator, verified (a few late), assigned to the village's Bhabinkamtibmas,
+replied, resolved; some still unanswered and overdue; some rejected (spam, not
+police authority with a referral, duplicates pointing at the earlier ticket,
+outside the sector). So the demo follows the workflow's rules and cannot drift
+from them. The services write their audit entries as they would for staff (at the
+time the command runs); demo reporters leave no email address, so nothing is mailed.
+
+Every day and village draws from its own seeded generator, so the stories are the
+same whenever the command runs; an aspiration already there (same village, day and
+title) is skipped, so running the command twice adds nothing and running it a day
+later adds only the new day. Ticket codes are random, as always. Needs `seed_accounts`.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
 from patrols.models import Assignment, Officer, RiskLevel, Village
 
-from . import deadlines, tickets
-from .models import (
-    Aspiration,
-    AspirationEvent,
-    AspirationType,
-    Category,
-    Channel,
-    EventKind,
-    Priority,
-    Referral,
-    RejectionReason,
-    Status,
-)
-from .services import rejection_text
+from . import services
+from .models import Aspiration, AspirationType, Category, Channel, Priority, Referral, RejectionReason, Status
 
 DEMO_DAYS = 90
 PER_DAY = {RiskLevel.AMAN: 0.08, RiskLevel.RAWAN: 0.16, RiskLevel.SANGAT_RAWAN: 0.22}
@@ -213,147 +208,148 @@ def _after(
 
 
 @dataclass
-class Planned:
-    aspiration: Aspiration
-    events: list[AspirationEvent]
-    duplicate_code: str = ""  # the earlier ticket a duplicate points at, resolved when saving
+class Seeding:
+    """What every demo aspiration of one run shares."""
+
+    now: datetime.datetime
+    operator: Officer
+    bhabins: dict[int, Officer]
+    categories: dict[str, Category]
+    # (village id, day, title) -> the aspiration already in the database
+    existing: dict[tuple, Aspiration]
+    # (village id, category slug) -> the earlier aspirations about it, for duplicates
+    earlier: dict[tuple, list[Aspiration]] = field(default_factory=dict)
 
 
-def _plan(rng, *, day, village, bhabin, operator, categories, now, earlier) -> Planned:
-    """One aspiration and its timeline, as the workflow services would have written them.
+@dataclass
+class Story:
+    """One resident's aspiration as drawn from its day's generator: what they sent and how
+    far the workflow took it."""
 
-    `earlier` maps (village, category) to the codes planned before, for duplicates.
-    """
-    code = tickets.format_code("".join(rng.choice(tickets.ALPHABET) for _ in range(tickets.RANDOM_SYMBOLS)))
+    slug: str
+    fields: dict  # aspiration_submit's keyword arguments
+    status: Status
+    reply: str
+    closing: str
+
+
+def _draw(rng: random.Random, *, day: datetime.date, village: Village | None, seeding: Seeding) -> Story | None:
+    """The day's story for the village, or None if it is not sent yet (later today)."""
     slugs, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     slug = rng.choices(slugs, weights)[0]
     kind, title, description, reply, closing = rng.choice(STORIES[slug])
     submitted_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randrange(6, 22))))
     submitted_at += datetime.timedelta(minutes=rng.randrange(60))
-    submitted_at = min(submitted_at, now - datetime.timedelta(minutes=5))
-    age_days = (now - submitted_at).days
+    submitted_at = min(submitted_at, seeding.now - datetime.timedelta(minutes=5))
+    if timezone.localdate(submitted_at) < day:
+        return None  # just after midnight: today's story has not happened yet
     channel = rng.choices([Channel.WEB, Channel.PHONE, Channel.WHATSAPP, Channel.WALK_IN], [75, 8, 12, 5])[0]
     identified = channel != Channel.WEB or rng.random() < 0.35
-    name = rng.choice(NAMES) if identified else ""
-    aspiration = Aspiration(
-        code=code,
-        type=kind,
-        category=categories[slug],
-        title=title,
-        description=description,
-        village=village,
-        place=rng.choice(PLACES),
-        occurred_at=submitted_at - datetime.timedelta(hours=rng.randrange(1, 48)) if rng.random() < 0.6 else None,
-        channel=channel,
-        priority=Priority.HIGH if kind == AspirationType.LAPORAN_KEJADIAN and rng.random() < 0.4 else Priority.NORMAL,
-        reporter_name=name,
-        reporter_phone=f"0812{rng.randrange(10_000_000, 99_999_999)}" if identified else "",
-        reporter_email=f"{name.split()[0].lower()}@contoh.id" if identified and rng.random() < 0.3 else "",
-        consent_given_at=submitted_at if identified else None,
-        created_by=operator if channel != Channel.WEB else None,
-        submitted_at=submitted_at,
-        verification_due=deadlines.verification_due(submitted_at),
-    )
-    planned = Planned(aspiration, [])
-    planned.events.append(
-        AspirationEvent(
-            kind=EventKind.CREATED,
-            to_status=Status.BARU,
-            author=aspiration.created_by,
-            is_public=True,
-            created_at=submitted_at,
-        )
-    )
-    same_matter = earlier.setdefault((village.pk if village else None, slug), [])
-    status = _pick_status(rng, age_days)
+    urgent = kind == AspirationType.LAPORAN_KEJADIAN and rng.random() < 0.4
+    fields = {
+        "type": kind,
+        "category": seeding.categories[slug],
+        "title": title,
+        "description": description,
+        "village": village,
+        "place": rng.choice(PLACES),
+        "occurred_at": submitted_at - datetime.timedelta(hours=rng.randrange(1, 48)) if rng.random() < 0.6 else None,
+        "channel": channel,
+        "priority": Priority.HIGH if urgent else Priority.NORMAL,
+        "reporter_name": rng.choice(NAMES) if identified else "",
+        "reporter_phone": f"0812{rng.randrange(10_000_000, 99_999_999)}" if identified else "",
+        "consent": identified,
+        "at": submitted_at,
+    }
+    status = _pick_status(rng, (seeding.now - submitted_at).days)
     if village is None and status in (Status.DITINDAKLANJUTI, Status.SELESAI):
         status = Status.DITOLAK  # outside the sector: handed to the neighbouring Polsek
-    if status == Status.DITOLAK:
-        _reject(rng, planned, operator=operator, now=now, outside=village is None, same_matter=same_matter)
-    if status != Status.DITOLAK:
-        same_matter.append(code)
-    if status in (Status.BARU, Status.DITOLAK):
-        return planned
-
-    # Mostly verified within the deadline; one in eight late.
-    late = rng.random() < 0.125
-    verified_at = _after(rng, submitted_at, low_hours=1, high_hours=110 if late else 60, now=now)
-    aspiration.verified_at = verified_at
-    aspiration.followup_due = deadlines.followup_due(verified_at)
-    aspiration.status = Status.TERVERIFIKASI
-    planned.events.append(_status_event(Status.BARU, Status.TERVERIFIKASI, operator, verified_at))
-    if status == Status.TERVERIFIKASI or bhabin is None:
-        return planned
-
-    assigned_at = _after(rng, verified_at, low_hours=0, high_hours=8, now=now)
-    aspiration.assigned_to = bhabin
-    aspiration.status = Status.DITINDAKLANJUTI
-    planned.events.append(
-        AspirationEvent(
-            kind=EventKind.ASSIGNMENT,
-            author=operator,
-            assignee=bhabin,
-            body="Mohon dicek ke lokasi dan dikoordinasikan dengan Kuwu.",
-            created_at=assigned_at,
-        )
-    )
-    planned.events.append(_status_event(Status.TERVERIFIKASI, Status.DITINDAKLANJUTI, operator, assigned_at))
-    if status == Status.DITINDAKLANJUTI and rng.random() < UNANSWERED_CHANCE:
-        return planned  # not answered yet: overdue once the follow-up deadline has passed
-
-    replied_at = _after(rng, assigned_at, low_hours=2, high_hours=120, now=now)
-    aspiration.first_response_at = replied_at
-    planned.events.append(
-        AspirationEvent(kind=EventKind.PUBLIC_REPLY, author=bhabin, body=reply, is_public=True, created_at=replied_at)
-    )
-    if rng.random() < 0.4:
-        planned.events.append(
-            AspirationEvent(
-                kind=EventKind.INTERNAL_NOTE,
-                author=bhabin,
-                body="Sudah cek lokasi, koordinasi dengan Kuwu dan Babinsa.",
-                created_at=_after(rng, replied_at, low_hours=1, high_hours=24, now=now),
-            )
-        )
-    if status == Status.SELESAI:
-        resolved_at = _after(rng, replied_at, low_hours=12, high_hours=240, now=now)
-        aspiration.status = Status.SELESAI
-        aspiration.resolved_at = resolved_at
-        planned.events.append(_status_event(Status.DITINDAKLANJUTI, Status.SELESAI, bhabin, resolved_at, closing))
-    return planned
+    return Story(slug=slug, fields=fields, status=status, reply=reply, closing=closing)
 
 
-def _reject(rng, planned: Planned, *, operator, now, outside: bool, same_matter: list[str]) -> None:
-    aspiration = planned.aspiration
+def _submit(story: Story, seeding: Seeding, *, spam: bool) -> Aspiration:
+    """The resident sends it on the web form, or the operator records what they said."""
+    fields = {**story.fields, "spam_signals": ("too_fast",) if spam else ()}
+    if fields["channel"] == Channel.WEB:
+        return services.aspiration_submit(**fields)
+    return services.aspiration_record(actor=seeding.operator, **fields)
+
+
+def _reject(rng: random.Random, story: Story, seeding: Seeding, same_matter: list[Aspiration]) -> None:
     reason, referral, note = rng.choice(REJECTIONS)
-    if outside:
+    if story.fields["village"] is None:
         reason, referral, note = RejectionReason.OTHER, "", OUTSIDE_NOTE
-    if reason == RejectionReason.DUPLICATE:
-        if same_matter:
-            planned.duplicate_code = same_matter[-1]
-        else:  # nothing earlier to point at
-            reason, referral, note = REJECTIONS[1]
-    rejected_at = _after(rng, aspiration.submitted_at, low_hours=2, high_hours=48, now=now)
-    aspiration.status = Status.DITOLAK
-    aspiration.rejection_reason = reason
-    aspiration.referred_to = referral
-    aspiration.rejection_note = rejection_text(reason=reason, referred_to=referral, note=note)
-    aspiration.first_response_at = rejected_at
-    aspiration.is_spam_suspected = reason == RejectionReason.SPAM
-    aspiration.spam_signals = "too_fast" if reason == RejectionReason.SPAM else ""
-    planned.events.append(_status_event(Status.BARU, Status.DITOLAK, operator, rejected_at))
-
-
-def _status_event(from_status, to_status, author, at, body="") -> AspirationEvent:
-    return AspirationEvent(
-        kind=EventKind.STATUS_CHANGE,
-        from_status=from_status,
-        to_status=to_status,
-        author=author,
-        body=body,
-        is_public=True,
-        created_at=at,
+    original = same_matter[-1] if same_matter else None
+    if reason == RejectionReason.DUPLICATE and original is None:  # nothing earlier to point at
+        reason, referral, note = REJECTIONS[1]
+    aspiration = _submit(story, seeding, spam=reason == RejectionReason.SPAM and story.fields["channel"] == Channel.WEB)
+    services.aspiration_reject(
+        aspiration=aspiration,
+        actor=seeding.operator,
+        reason=reason,
+        referred_to=referral,
+        note=note,
+        duplicate_of=original if reason == RejectionReason.DUPLICATE else None,
+        at=_after(rng, aspiration.submitted_at, low_hours=2, high_hours=48, now=seeding.now),
     )
+
+
+def _handle(rng: random.Random, story: Story, aspiration: Aspiration, seeding: Seeding) -> None:
+    """Verify it, hand it to the village's Bhabinkamtibmas, who replies and resolves it,
+    as far as the story goes."""
+    now, operator = seeding.now, seeding.operator
+    # Mostly verified within the deadline; one in eight up to two days late.
+    if rng.random() < 0.125:
+        verified_at = _after(rng, aspiration.verification_due, low_hours=1, high_hours=48, now=now)
+    else:
+        verified_at = _after(rng, aspiration.submitted_at, low_hours=1, high_hours=60, now=now)
+    services.aspiration_verify(aspiration=aspiration, actor=operator, at=verified_at)
+    bhabin = seeding.bhabins.get(aspiration.village_id)
+    if story.status == Status.TERVERIFIKASI or bhabin is None:
+        return
+    assigned_at = _after(rng, verified_at, low_hours=0, high_hours=8, now=now)
+    services.aspiration_assign(
+        aspiration=aspiration,
+        actor=operator,
+        officer=bhabin,
+        note="Mohon dicek ke lokasi dan dikoordinasikan dengan Kuwu.",
+        at=assigned_at,
+    )
+    if story.status == Status.DITINDAKLANJUTI and rng.random() < UNANSWERED_CHANCE:
+        return  # not answered yet: overdue once the follow-up deadline has passed
+    replied_at = _after(rng, assigned_at, low_hours=2, high_hours=120, now=now)
+    services.aspiration_reply(aspiration=aspiration, actor=bhabin, body=story.reply, at=replied_at)
+    if rng.random() < 0.4:
+        services.aspiration_note(
+            aspiration=aspiration,
+            actor=bhabin,
+            body="Sudah cek lokasi, koordinasi dengan Kuwu dan Babinsa.",
+            at=_after(rng, replied_at, low_hours=1, high_hours=24, now=now),
+        )
+    if story.status == Status.SELESAI:
+        resolved_at = _after(rng, replied_at, low_hours=12, high_hours=240, now=now)
+        services.aspiration_resolve(aspiration=aspiration, actor=bhabin, body=story.closing, at=resolved_at)
+
+
+def _seed_one(rng: random.Random, *, day: datetime.date, village: Village | None, seeding: Seeding) -> bool:
+    """Send and handle the day's aspiration for the village, unless it is there already."""
+    story = _draw(rng, day=day, village=village, seeding=seeding)
+    if story is None:
+        return False
+    village_id = village.pk if village else None
+    same_matter = seeding.earlier.setdefault((village_id, story.slug), [])
+    aspiration = seeding.existing.get((village_id, day, story.fields["title"]))
+    if aspiration is None and story.status == Status.DITOLAK:
+        _reject(rng, story, seeding, same_matter)
+        return True
+    added = aspiration is None
+    if added:
+        aspiration = _submit(story, seeding, spam=False)
+        if story.status != Status.BARU:
+            _handle(rng, story, aspiration, seeding)
+    if aspiration.status != Status.DITOLAK:
+        same_matter.append(aspiration)
+    return added
 
 
 @transaction.atomic
@@ -361,47 +357,29 @@ def seed_aspirations(*, today: datetime.date | None = None) -> int:
     """Add the demo aspirations of the last 90 days that are missing; returns how many were added."""
     now = timezone.now()
     today = today or timezone.localdate(now)
-    villages = list(Village.objects.order_by("code"))
-    categories = {category.slug: category for category in Category.objects.all()}
-    operator = Officer.objects.filter(username="operator").first()
-    bhabins = {
-        assignment.village_id: assignment.officer
-        for assignment in Assignment.objects.in_force().select_related("officer")
-    }
-    planned: list[Planned] = []
-    earlier: dict = {}
+    first_day = today - datetime.timedelta(days=DEMO_DAYS)
+    since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))
+    seeding = Seeding(
+        now=now,
+        operator=Officer.objects.get(username="operator"),
+        bhabins={
+            assignment.village_id: assignment.officer
+            for assignment in Assignment.objects.in_force().select_related("officer")
+        },
+        categories={category.slug: category for category in Category.objects.all()},
+        existing={
+            (aspiration.village_id, timezone.localdate(aspiration.submitted_at), aspiration.title): aspiration
+            for aspiration in Aspiration.objects.filter(submitted_at__gte=since)
+        },
+    )
+    villages = [*Village.objects.order_by("code"), None]
+    added = 0
     for days_ago in range(DEMO_DAYS, -1, -1):
         day = today - datetime.timedelta(days=days_ago)
-        for village in [*villages, None]:
+        for village in villages:
             # One generator per day and village: what one draws never shifts another.
             rng = random.Random(f"krk-demo-aspiration:{day.isoformat()}:{village.code if village else 'luar'}")
             chance = OUTSIDE_CHANCE if village is None else PER_DAY[RiskLevel(village.risk_level)]
-            if rng.random() >= chance:
-                continue
-            bhabin = bhabins.get(village.pk) if village else None
-            planned.append(
-                _plan(
-                    rng,
-                    day=day,
-                    village=village,
-                    bhabin=bhabin,
-                    operator=operator,
-                    categories=categories,
-                    now=now,
-                    earlier=earlier,
-                )
-            )
-    codes = [item.aspiration.code for item in planned] + [item.duplicate_code for item in planned]
-    saved = {a.code: a for a in Aspiration.objects.filter(code__in=[code for code in codes if code])}
-    added = [item for item in planned if item.aspiration.code not in saved]
-    for item in added:
-        aspiration = item.aspiration
-        if item.duplicate_code:
-            aspiration.duplicate_of = saved.get(item.duplicate_code)
-        aspiration.full_clean()
-        aspiration.save()
-        saved[aspiration.code] = aspiration
-        for event in item.events:
-            event.aspiration = aspiration
-        AspirationEvent.objects.bulk_create(item.events)
-    return len(added)
+            if rng.random() < chance:
+                added += _seed_one(rng, day=day, village=village, seeding=seeding)
+    return added

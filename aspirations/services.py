@@ -5,6 +5,10 @@ actions. Every workflow action locks the aspiration's row, asks `workflow.check`
 whether the actor may take it from the current status, writes one or more
 timeline events, stamps the times, records an audit entry and schedules the
 notifications for after the commit.
+
+Every service takes `at` (default: now), the moment the step happens. Only the demo
+data (aspirations/demo.py) passes it, to replay a past timeline through the same
+rules; the audit entries of such a replay carry the time it ran.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ def aspiration_submit(
     ip_hash: str = "",
     spam_signals: Sequence[str] = (),
     idempotency_key: uuid.UUID | None = None,
+    at: datetime.datetime | None = None,
 ) -> Aspiration:
     """Record an aspiration with a fresh ticket code, its photos and its first timeline event.
 
@@ -100,7 +105,7 @@ def aspiration_submit(
     audited and that first aspiration is returned: the unique constraint settles
     two submissions racing with one key, whichever commits first.
     """
-    now = timezone.now()
+    now = at or timezone.now()
     identified = bool(reporter_name or reporter_phone or reporter_email)
     aspiration = Aspiration(
         type=type,
@@ -274,12 +279,14 @@ def _first_response(aspiration: Aspiration, at: datetime.datetime, fields: list[
 
 
 @transaction.atomic
-def aspiration_verify(*, aspiration: Aspiration, actor: Officer, priority: str | None = None) -> Aspiration:
+def aspiration_verify(
+    *, aspiration: Aspiration, actor: Officer, priority: str | None = None, at: datetime.datetime | None = None
+) -> Aspiration:
     """baru -> terverifikasi: stamps verified_at and sets the follow-up deadline
     (KRK_FOLLOWUP_WORKING_DAYS working days, through `deadlines`)."""
     aspiration = _locked(aspiration)
     workflow.check(actor, aspiration, Action.VERIFY)
-    now = timezone.now()
+    now = at or timezone.now()
     event = _change_status(aspiration, to=Status.TERVERIFIKASI, actor=actor, at=now)
     aspiration.verified_at = now
     aspiration.followup_due = deadlines.followup_due(now)
@@ -331,6 +338,7 @@ def aspiration_reject(
     note: str = "",
     referred_to: str = "",
     duplicate_of: Aspiration | None = None,
+    at: datetime.datetime | None = None,
 ) -> Aspiration:
     """baru / terverifikasi -> ditolak, with a reason the resident sees on the status page.
 
@@ -351,7 +359,7 @@ def aspiration_reject(
         errors["note"] = _("Explain the reason to the resident.")
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = at or timezone.now()
     from_status = aspiration.status
     aspiration.rejection_reason = reason
     aspiration.referred_to = referred_to if reason == RejectionReason.NOT_AUTHORITY else ""
@@ -368,7 +376,9 @@ def aspiration_reject(
 
 
 @transaction.atomic
-def aspiration_assign(*, aspiration: Aspiration, actor: Officer, officer: Officer, note: str = "") -> Aspiration:
+def aspiration_assign(
+    *, aspiration: Aspiration, actor: Officer, officer: Officer, note: str = "", at: datetime.datetime | None = None
+) -> Aspiration:
     """Hand the aspiration to an officer: terverifikasi -> ditindaklanjuti, or a reassignment.
 
     The first assignment is the operator's (triage); handing one already in
@@ -382,7 +392,7 @@ def aspiration_assign(*, aspiration: Aspiration, actor: Officer, officer: Office
         raise ValidationError({"officer": _("This officer cannot handle aspirations.")}, code="not_handler")
     if officer.pk == aspiration.assigned_to_id:
         raise ValidationError({"officer": _("The aspiration is already assigned to this officer.")}, code="same")
-    now = timezone.now()
+    now = at or timezone.now()
     previous = aspiration.assigned_to
     _event(aspiration, kind=EventKind.ASSIGNMENT, author=actor, at=now, assignee=officer, body=note.strip())
     aspiration.assigned_to = officer
@@ -404,12 +414,14 @@ def aspiration_assign(*, aspiration: Aspiration, actor: Officer, officer: Office
 
 
 @transaction.atomic
-def aspiration_reply(*, aspiration: Aspiration, actor: Officer, body: str) -> AspirationEvent:
+def aspiration_reply(
+    *, aspiration: Aspiration, actor: Officer, body: str, at: datetime.datetime | None = None
+) -> AspirationEvent:
     """A public reply: the resident reads it on the status page (and by email if they gave one).
     The first public reply stamps first_response_at, which stops the follow-up clock."""
     aspiration = _locked(aspiration)
     workflow.check(actor, aspiration, Action.REPLY)
-    now = timezone.now()
+    now = at or timezone.now()
     event = _event(aspiration, kind=EventKind.PUBLIC_REPLY, author=actor, at=now, body=body.strip(), is_public=True)
     fields: list[str] = []
     _first_response(aspiration, now, fields)
@@ -421,21 +433,25 @@ def aspiration_reply(*, aspiration: Aspiration, actor: Officer, body: str) -> As
 
 
 @transaction.atomic
-def aspiration_note(*, aspiration: Aspiration, actor: Officer, body: str) -> AspirationEvent:
+def aspiration_note(
+    *, aspiration: Aspiration, actor: Officer, body: str, at: datetime.datetime | None = None
+) -> AspirationEvent:
     """An internal note: staff only, never on the status page, never mailed."""
     aspiration = _locked(aspiration)
     workflow.check(actor, aspiration, Action.NOTE)
-    event = _event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=timezone.now(), body=body.strip())
+    event = _event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=at or timezone.now(), body=body.strip())
     _audit(actor, aspiration, "internal note")
     return event
 
 
 @transaction.atomic
-def aspiration_resolve(*, aspiration: Aspiration, actor: Officer, body: str) -> Aspiration:
+def aspiration_resolve(
+    *, aspiration: Aspiration, actor: Officer, body: str, at: datetime.datetime | None = None
+) -> Aspiration:
     """ditindaklanjuti -> selesai with a public closing reply; stamps resolved_at."""
     aspiration = _locked(aspiration)
     workflow.check(actor, aspiration, Action.RESOLVE)
-    now = timezone.now()
+    now = at or timezone.now()
     event = _change_status(aspiration, to=Status.SELESAI, actor=actor, at=now, body=body.strip())
     aspiration.resolved_at = now
     fields = ["status", "resolved_at"]
@@ -447,7 +463,9 @@ def aspiration_resolve(*, aspiration: Aspiration, actor: Officer, body: str) -> 
 
 
 @transaction.atomic
-def aspiration_reopen(*, aspiration: Aspiration, actor: Officer, reason: str) -> Aspiration:
+def aspiration_reopen(
+    *, aspiration: Aspiration, actor: Officer, reason: str, at: datetime.datetime | None = None
+) -> Aspiration:
     """selesai / ditolak -> back into the workflow (command only), with a reason.
 
     A resolved one goes back to its officer (ditindaklanjuti); a rejected one to
@@ -459,7 +477,7 @@ def aspiration_reopen(*, aspiration: Aspiration, actor: Officer, reason: str) ->
     workflow.check(actor, aspiration, Action.REOPEN)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why it is reopened.")})
-    now = timezone.now()
+    now = at or timezone.now()
     from_status = aspiration.status
     history = reason.strip()
     if from_status == Status.DITOLAK:

@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from aspirations import tickets
@@ -15,11 +16,14 @@ from tests.aspirations.conftest import look_up_status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded():
-    seed_accounts(password="demo-krangkeng-110")
-    added = seed_aspirations()
-    return added
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module: seeding replays every timeline through the
+    workflow services (seconds). Each test runs inside, in its own savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_accounts(password="demo-krangkeng-110")
+        yield seed_aspirations()
+        transaction.set_rollback(True)
 
 
 class TestSeedAspirations:
@@ -81,6 +85,24 @@ class TestSeedAspirations:
 
 
 class TestDemoTimelines:
+    def test_every_step_went_through_the_workflow_services(self, seeded):
+        """The services audit each step they take; the demo writes no timeline row itself."""
+        from audit.models import AuditEntry
+
+        summaries = set(AuditEntry.objects.values_list("summary", flat=True))
+        verified = Aspiration.objects.exclude(verified_at=None)
+        resolved = Aspiration.objects.filter(status=Status.SELESAI)
+        assert verified.exists() and resolved.exists()
+        assert all(f"{aspiration.code}: verified" in summaries for aspiration in verified)
+        assert all(f"{aspiration.code}: resolved" in summaries for aspiration in resolved)
+
+    def test_the_steps_happened_on_their_days_not_when_the_demo_ran(self, seeded):
+        resolved = Aspiration.objects.filter(status=Status.SELESAI).earliest("resolved_at")
+        assert timezone.now() - resolved.resolved_at > datetime.timedelta(days=30)
+        created = resolved.events.get(kind=EventKind.CREATED)
+        closed = resolved.events.get(kind=EventKind.STATUS_CHANGE, to_status=Status.SELESAI)
+        assert (created.created_at, closed.created_at) == (resolved.submitted_at, resolved.resolved_at)
+
     def test_assigned_to_the_villages_bhabinkamtibmas_with_the_assignment_on_the_timeline(self, seeded):
         from patrols.models import Assignment
 

@@ -50,6 +50,16 @@ class TestVerify:
         assert aspiration.priority == Priority.HIGH
         assert aspiration.first_response_at is None
 
+    def test_at_replays_a_past_step_with_its_own_deadline(self, operator, settings):
+        settings.KRK_FOLLOWUP_WORKING_DAYS = 5
+        aspiration = in_status(Status.BARU, submitted_at=WEDNESDAY - datetime.timedelta(days=1))
+        services.aspiration_verify(aspiration=aspiration, actor=operator, at=WEDNESDAY)
+        aspiration.refresh_from_db()
+        assert aspiration.verified_at == WEDNESDAY
+        assert aspiration.followup_due == deadlines.followup_due(WEDNESDAY)
+        [change] = events(aspiration, EventKind.STATUS_CHANGE)
+        assert change.created_at == WEDNESDAY
+
     def test_writes_a_public_status_change_by_the_operator(self, operator):
         aspiration = in_status(Status.BARU)
         services.aspiration_verify(aspiration=aspiration, actor=operator)
