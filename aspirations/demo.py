@@ -213,7 +213,7 @@ class Seeding:
 
     now: datetime.datetime
     operator: Officer
-    bhabins: dict[int, Officer]
+    bhabins: dict[int | None, Officer]  # by village id; none outside the district
     categories: dict[str, Category]
     # (village id, day, title) -> the aspiration already in the database
     existing: dict[tuple, Aspiration]
@@ -338,18 +338,19 @@ def _seed_one(rng: random.Random, *, day: datetime.date, village: Village | None
         return False
     village_id = village.pk if village else None
     same_matter = seeding.earlier.setdefault((village_id, story.slug), [])
-    aspiration = seeding.existing.get((village_id, day, story.fields["title"]))
-    if aspiration is None and story.status == Status.DITOLAK:
+    existing = seeding.existing.get((village_id, day, story.fields["title"]))
+    if existing is not None:
+        if existing.status != Status.DITOLAK:
+            same_matter.append(existing)
+        return False
+    if story.status == Status.DITOLAK:
         _reject(rng, story, seeding, same_matter)
         return True
-    added = aspiration is None
-    if added:
-        aspiration = _submit(story, seeding, spam=False)
-        if story.status != Status.BARU:
-            _handle(rng, story, aspiration, seeding)
-    if aspiration.status != Status.DITOLAK:
-        same_matter.append(aspiration)
-    return added
+    aspiration = _submit(story, seeding, spam=False)
+    if story.status != Status.BARU:
+        _handle(rng, story, aspiration, seeding)
+    same_matter.append(aspiration)
+    return True
 
 
 @transaction.atomic

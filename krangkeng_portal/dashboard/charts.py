@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
 
 # Colour classes for series (patrol types, categories), defined in dashboard.css.
 PALETTE_SIZE = 10
@@ -34,8 +37,8 @@ def bars(items: Iterable[Bar]) -> list[Bar]:
 
 @dataclass
 class Series:
-    key: object
-    label: str
+    key: Any  # a patrol type, a category id
+    label: str | Promise
     css: str
 
 
@@ -44,7 +47,7 @@ class Segment:
     x: float
     width: float
     css: str
-    label: str
+    label: str | Promise
     value: int
 
 
@@ -65,18 +68,18 @@ class StackChart:
     total: int
 
 
-def series_for(keys_and_labels: Sequence[tuple[object, str]]) -> list[Series]:
+def series_for(keys_and_labels: Sequence[tuple[Any, str | Promise]]) -> list[Series]:
     return [Series(key, label, f"krk-s{index % PALETTE_SIZE}") for index, (key, label) in enumerate(keys_and_labels)]
 
 
 def stacked(
     *,
-    rows: Sequence[tuple[object, str]],
+    rows: Sequence[tuple[Any, str]],
     series: list[Series],
-    values: dict[tuple[object, object], int],
-    row_url: Callable[[object], str | None],
-    cell_url: Callable[[object, object], str | None],
-    series_url: Callable[[object], str | None],
+    values: dict[tuple[Any, Any], int],
+    row_url: Callable[[Any], str | None],
+    cell_url: Callable[[Any, Any], str | None],
+    series_url: Callable[[Any], str | None],
 ) -> StackChart:
     """One stacked bar per row (a week), one segment per series (a type), scaled to the busiest row."""
     totals = {row: sum(values.get((row, s.key), 0) for s in series) for row, _ in rows}

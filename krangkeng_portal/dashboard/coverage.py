@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from patrols.models import Officer, RiskLevel, Situation, Village
@@ -55,7 +56,7 @@ class VillageRow:
         return self.state in (figures.OVERDUE, figures.NEVER)
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> str | Promise:
         return STATE_LABELS[self.state]
 
     @property

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
@@ -24,6 +25,7 @@ from django.db.models.functions import TruncWeek
 
 from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Category, Status
 from patrols.models import (
+    Assignment,
     Officer,
     OfficerPatrolTally,
     Patrol,
@@ -37,6 +39,9 @@ from patrols.selectors import patrol_officers
 
 from .aggregates import Median
 from .periods import Period
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 WIB = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -99,7 +104,14 @@ def patrols_by_village(period: Period) -> dict[int, dict]:
     return {row.pop("village_id"): row for row in rows}
 
 
-def villages_with_last_patrol(as_of: datetime.datetime, on_day: datetime.date) -> list[Village]:
+class LastPatrol(TypedDict):
+    last_patrol: datetime.datetime | None
+    current_assignments: list[Assignment]
+
+
+def villages_with_last_patrol(
+    as_of: datetime.datetime, on_day: datetime.date
+) -> list[WithAnnotations[Village, LastPatrol]]:
     """Every village with `last_patrol` (the latest start before `as_of`) and its officers on `on_day`.
 
     Two queries: the villages (the last patrol is a correlated subquery that reads

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Status
@@ -26,7 +27,7 @@ class Figure:
     """A headline number with its label, the list behind it and an optional note."""
 
     key: str
-    label: str
+    label: str | Promise
     value: object
     url: str | None = None
     note: str = ""
@@ -341,7 +342,7 @@ class Recap:
     period: Period
     villages: list[coverage.VillageRow]
     totals: dict
-    patrol_types: list[tuple[str, int]]
+    patrol_types: list[tuple[str | Promise, int]]
     categories: list[dict]
     findings: list
     more_findings: bool
