@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.dates import FromDayFilter, UntilDayFilter
+from core.lists import ListFilterSet
 from patrols.models import DISPLAY_NAME_FIELDS, Village
 
 from . import tickets
@@ -68,7 +69,8 @@ class AspirationFilterForm(forms.Form):
         )
 
 
-class AspirationFilter(django_filters.FilterSet):
+class AspirationFilter(ListFilterSet):
+    outside_card = ("status", "sort")  # the status tabs, the order links
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",
@@ -161,14 +163,3 @@ class AspirationFilter(django_filters.FilterSet):
             self.errors  # noqa: B018 (validates the form, as FilterSet.qs does)
             base = self.filter_queryset(base, skip=("status", "sort"))
         return open_status_counts(base)
-
-    @property
-    def is_filtered(self) -> bool:
-        """True when the user asked for any filter besides status and order (the form opens)."""
-        if not self.is_bound:
-            return False
-        if not self.form.is_valid():
-            return True
-        return any(
-            value not in (None, "") for name, value in self.form.cleaned_data.items() if name not in ("status", "sort")
-        )

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.idempotency import key_from
 from core.images import photo_response
-from core.pagination import page_of
+from core.lists import filtered_list
 from patrols.access import get_patrol_for_user
 from patrols.models import Patrol
 
@@ -80,34 +80,23 @@ STEPS: dict[Action, Step] = {
 
 def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
     now = timezone.now()
-    # The page number is no filter: without filters the form stays unbound, on
-    # every page as on the first.
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    aspiration_filter = AspirationFilter(
-        filters or None, queryset=queryset.for_list().order_by(*BY_DEADLINE), mine=mine, now=now
-    )
-    page = page_of(aspiration_filter.qs, request.GET.get("page"))
-    for aspiration in page.rows:
+    listing = filtered_list(request, AspirationFilter, queryset.for_list().order_by(*BY_DEADLINE), mine=mine, now=now)
+    for aspiration in listing.page.rows:
         aspiration.is_overdue = aspiration.deadline is not None and aspiration.deadline < now
     # Only the open statuses have a number (selectors.open_status_counts); "All" and the
     # closed ones have none.
-    counts = aspiration_filter.open_status_counts()
+    counts = listing.filter.open_status_counts()
     current = request.GET.get("status", "")
     tabs = [{"value": "", "label": _("All"), "count": None, "current": current == ""}]
     tabs += [
         {"value": value, "label": label, "count": counts.get(value), "current": current == value}
         for value, label in Status.choices
     ]
-    return render(
-        request,
+    return listing.render(
         "aspirations/staff/aspiration_list.html",
         {
             "title": title,
             "mine": mine,
-            "filter": aspiration_filter,
-            "is_filtered": aspiration_filter.is_filtered,
-            "page": page,
             "tabs": tabs,
             "can_record": request.user.has_perm("aspirations.add_aspiration"),
             "export": None if mine else export_links(request),

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import FromDayFilter, UntilDayFilter
+from core.lists import ListFilterSet
 
 from .forms import OfficerChoiceField
 from .models import DISPLAY_NAME_FIELDS, ImbauanTopic, Patrol, PatrolType, Situation, Village
@@ -47,7 +48,7 @@ class PatrolFilterForm(forms.Form):
         )
 
 
-class PatrolFilter(django_filters.FilterSet):
+class PatrolFilter(ListFilterSet):
     date_from = FromDayFilter(label=_("From"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = UntilDayFilter(label=_("Until"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=VILLAGES, empty_label=_("All villages"))
@@ -111,12 +112,3 @@ class PatrolFilter(django_filters.FilterSet):
                 | Q(partners__icontains=word)
             )
         return queryset
-
-    @property
-    def is_filtered(self) -> bool:
-        """True when the user asked for any filter (or typed one that is invalid): the form opens."""
-        if not self.is_bound:
-            return False
-        if not self.form.is_valid():
-            return True
-        return any(value not in (None, "") for value in self.form.cleaned_data.values())

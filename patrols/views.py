@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import exports as writer
 from core.idempotency import key_from
 from core.images import photo_response
-from core.pagination import page_of
+from core.lists import filtered_list
 from core.security import permissions_policy
 
 from . import exports
@@ -30,21 +30,12 @@ from .services import patrol_log, patrol_update
 
 
 def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
-    # The page number is no filter: without filters the form stays unbound, on
-    # every page as on the first.
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    patrol_filter = PatrolFilter(filters or None, queryset=queryset.for_list(), request=request, mine=mine)
-    page = page_of(patrol_filter.qs, request.GET.get("page"))
-    return render(
-        request,
+    listing = filtered_list(request, PatrolFilter, queryset.for_list(), mine=mine)
+    return listing.render(
         "patrols/patrol_list.html",
         {
             "title": title,
             "mine": mine,
-            "filter": patrol_filter,
-            "is_filtered": patrol_filter.is_filtered,
-            "page": page,
             "can_log": request.user.has_perm("patrols.log_patrol"),
             "export_urls": None if mine else _export_urls(request),
         },

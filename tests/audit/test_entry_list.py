@@ -19,7 +19,7 @@ URL = reverse("audit:entry_list")
 
 
 def rows(response) -> list[AuditEntry]:
-    return list(response.context["page"].object_list)
+    return list(response.context["page"].rows)
 
 
 class TestAccess:
@@ -78,6 +78,14 @@ class TestFilters:
         response = client_for(commander).get(URL, {"date_from": "2024-05-20", "date_to": "2024-05-20"})
         assert [entry.action for entry in rows(response)] == [AuditAction.PERSONAL_DATA_EXPORTED]
 
+    def test_the_filter_card_opens_only_when_a_filter_is_used(self, trail, commander):
+        client = client_for(commander)
+        closed = client.get(URL).content.decode()
+        assert '<details class="card mb-3 krk-filter">' in closed
+        used = client.get(URL, {"action": AuditAction.SIGN_IN}).content.decode()
+        assert '<details class="card mb-3 krk-filter" open>' in used
+        assert f'href="{URL}">Hapus saringan</a>' in used
+
     def test_nonsense_filters_are_ignored(self, trail, commander):
         response = client_for(commander).get(URL, {"date_from": "kemarin", "action": "hack"})
         assert response.status_code == 200
@@ -111,6 +119,6 @@ class TestQueryCount:
         assert len(one) == len(many) == QUERIES
 
 
-# user, the user's permissions (one query: own and through roles), count, page (besides
-# the session); the last-seen stamp is saved at most once a minute, so not on this request.
-QUERIES = 4
+# user, the user's permissions (one query: own and through roles), the page without COUNT
+# (besides the session); the last-seen stamp is saved at most once a minute, so not here.
+QUERIES = 3
