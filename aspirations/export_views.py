@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import exports as writer
+from patrols.access import OfficerRequest
 
 from .exports import aspiration_export, aspiration_export_identity_record
 from .filters import BY_DEADLINE, AspirationFilter
@@ -52,7 +53,7 @@ def export_links(request: HttpRequest) -> dict:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("aspirations.view_all_aspirations", raise_exception=True)
-def inbox_export(request: HttpRequest) -> HttpResponse:
+def inbox_export(request: OfficerRequest) -> HttpResponse:
     """The inbox as a file (constant queries); with the reporters' identity on POST, audited."""
     identity = request.method == "POST"
     if identity and not request.user.has_perm("aspirations.view_reporter_identity"):

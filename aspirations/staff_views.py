@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.idempotency import key_from
 from core.images import photo_response
 from core.lists import filtered_list
-from patrols.access import get_patrol_for_user
+from patrols.access import OfficerRequest, get_patrol_for_user
 from patrols.models import Patrol
 
 from . import notifications, selectors, services, workflow
@@ -78,7 +78,7 @@ STEPS: dict[Action, Step] = {
 # --- lists -----------------------------------------------------------------------------------
 
 
-def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
+def _list(request: OfficerRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
     now = timezone.now()
     listing = filtered_list(request, AspirationFilter, queryset.for_list().order_by(*BY_DEADLINE), mine=mine, now=now)
     for aspiration in listing.page.rows:
@@ -87,7 +87,7 @@ def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResp
     # closed ones have none.
     counts = listing.filter.open_status_counts()
     current = request.GET.get("status", "")
-    tabs = [{"value": "", "label": _("All"), "count": None, "current": current == ""}]
+    tabs: list[dict[str, object]] = [{"value": "", "label": _("All"), "count": None, "current": current == ""}]
     tabs += [
         {"value": value, "label": label, "count": counts.get(value), "current": current == value}
         for value, label in Status.choices
@@ -108,7 +108,7 @@ def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResp
 @login_required
 @require_safe
 @permission_required("aspirations.view_all_aspirations", raise_exception=True)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: OfficerRequest) -> HttpResponse:
     """Aspirasi: every aspiration, nearest deadline first, filterable (constant queries)."""
     return _list(request, Aspiration.objects.visible_to(request.user), title=_("Aspirations"), mine=False)
 
@@ -117,7 +117,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @permission_required("aspirations.handle_aspiration", raise_exception=True)
-def my_aspirations(request: HttpRequest) -> HttpResponse:
+def my_aspirations(request: OfficerRequest) -> HttpResponse:
     """Aspirasi Saya: the aspirations assigned to the officer now."""
     mine = Aspiration.objects.filter(assigned_to_id=request.user.pk)
     return _list(request, mine, title=_("My Aspirations"), mine=True)
@@ -126,13 +126,13 @@ def my_aspirations(request: HttpRequest) -> HttpResponse:
 # --- the detail page and its workflow steps --------------------------------------------------
 
 
-def _step_form(action: Action, request: HttpRequest, aspiration: Aspiration, data=None) -> ActionForm:
+def _step_form(action: Action, request: OfficerRequest, aspiration: Aspiration, data=None) -> ActionForm:
     # The action is the prefix: several forms share the page without their fields' ids colliding.
     return STEPS[action].form(data, aspiration=aspiration, user=request.user, prefix=action)
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: OfficerRequest,
     aspiration: Aspiration,
     *,
     bound: tuple[Action, ActionForm] | None = None,
@@ -170,7 +170,7 @@ def _render_detail(
 @never_cache
 @login_required
 @require_safe
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: OfficerRequest, pk: int) -> HttpResponse:
     aspiration = get_aspiration_for_user(request.user, pk, detail=True)
     return _render_detail(request, aspiration)
 
@@ -178,7 +178,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
+def act(request: OfficerRequest, pk: int, action: Action) -> HttpResponse:
     """One workflow step on the detail page: the URLconf passes its action, `STEPS` names
     its form, its service and its message."""
     aspiration = get_aspiration_for_user(request.user, pk, detail=True)
@@ -204,7 +204,7 @@ def act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal_identity(request: OfficerRequest, pk: int) -> HttpResponse:
     """Show the reporter's identity, once, to a holder of view_reporter_identity; every reveal is audited.
 
     The answer to the POST is the detail page with the identity on it (no redirect):
@@ -222,7 +222,7 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
+def photo(request: OfficerRequest, pk: int, thumbnail: bool = False) -> FileResponse:
     """A photo of an aspiration, only for people who may see the aspiration (404 for everyone else)."""
     attachment = get_attachment_for_user(request.user, pk)
     stored = attachment.thumbnail if thumbnail else attachment.image
@@ -249,7 +249,7 @@ def _recorded(request: HttpRequest, form: StaffAspirationForm) -> Aspiration | N
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("aspirations.add_aspiration", raise_exception=True)
-def record(request: HttpRequest) -> HttpResponse:
+def record(request: OfficerRequest) -> HttpResponse:
     """Catat Aspirasi Warga: an aspiration received by phone, WhatsApp or at the desk."""
     form = StaffAspirationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and (aspiration := _recorded(request, form)) is not None:
@@ -261,7 +261,7 @@ def record(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("aspirations.add_aspiration", raise_exception=True)
-def record_on_patrol(request: HttpRequest, patrol_pk: int) -> HttpResponse:
+def record_on_patrol(request: OfficerRequest, patrol_pk: int) -> HttpResponse:
     """Aspirations heard on a patrol, one after another: after each save the form comes back empty,
     above it the codes recorded on this patrol so far, each with its slip to print."""
     patrol = get_patrol_for_user(request.user, patrol_pk)
@@ -280,7 +280,7 @@ def record_on_patrol(request: HttpRequest, patrol_pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def slip(request: HttpRequest, pk: int) -> HttpResponse:
+def slip(request: OfficerRequest, pk: int) -> HttpResponse:
     """A receipt to print (A6) and hand to the resident: the code and where to check it, nothing personal."""
     aspiration = get_slip_for_user(request.user, pk)
     context = {

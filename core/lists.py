@@ -10,7 +10,7 @@ whether the user asked for a filter (then the card opens).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import django_filters
 from django.db.models import QuerySet
@@ -36,10 +36,13 @@ class ListFilterSet(django_filters.FilterSet):
         )
 
 
+FilterSetT = TypeVar("FilterSetT", bound=ListFilterSet)
+
+
 @dataclass
-class FilteredList:
+class FilteredList(Generic[FilterSetT]):
     request: HttpRequest
-    filter: ListFilterSet
+    filter: FilterSetT
     page: Page
 
     def render(self, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -50,12 +53,12 @@ class FilteredList:
 
 def filtered_list(
     request: HttpRequest,
-    filterset_class: type[ListFilterSet],
-    queryset: QuerySet,
+    filterset_class: type[FilterSetT],
+    queryset: QuerySet[Any],
     *,
     per_page: int = PER_PAGE,
     **filter_kwargs: Any,
-) -> FilteredList:
+) -> FilteredList[FilterSetT]:
     """The page of `queryset` the query string asks for, filtered (one query for the page).
 
     Without filters the filter set stays unbound, on every page, not only the first:

@@ -9,10 +9,16 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from .models import Patrol, PatrolPhoto
+from .models import Officer, Patrol, PatrolPhoto
+
+
+class OfficerRequest(HttpRequest):
+    """The request of a view behind `login_required`: its user is an Officer (for the type checker)."""
+
+    user: Officer
 
 
 def patrol_can_edit(user, patrol: Patrol, *, now: datetime.datetime | None = None) -> bool:

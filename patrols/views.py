@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from core.lists import filtered_list
 from core.security import permissions_policy
 
 from . import exports
-from .access import get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
+from .access import OfficerRequest, get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
 from .filters import PatrolFilter
 from .forms import PatrolEditForm, PatrolForm
 from .models import Patrol
@@ -29,7 +29,7 @@ from .selectors import patrol_logged_with_key
 from .services import patrol_log, patrol_update
 
 
-def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
+def _list(request: OfficerRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
     listing = filtered_list(request, PatrolFilter, queryset.for_list(), mine=mine)
     return listing.render(
         "patrols/patrol_list.html",
@@ -42,7 +42,7 @@ def _list(request: HttpRequest, queryset, *, title: str, mine: bool) -> HttpResp
     )
 
 
-def _export_urls(request: HttpRequest) -> dict[str, str]:
+def _export_urls(request: OfficerRequest) -> dict[str, str]:
     """The export links carry the list's filters (not its page)."""
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,7 +57,7 @@ def _export_urls(request: HttpRequest) -> dict[str, str]:
 @login_required
 @require_safe
 @permission_required("patrols.view_patrol", raise_exception=True)
-def patrol_list(request: HttpRequest) -> HttpResponse:
+def patrol_list(request: OfficerRequest) -> HttpResponse:
     """Patroli: every patrol the user may see, newest first, filterable (constant queries)."""
     return _list(request, Patrol.objects.visible_to(request.user), title=_("Patrols"), mine=False)
 
@@ -66,7 +66,7 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @permission_required("patrols.view_patrol", raise_exception=True)
-def my_patrols(request: HttpRequest) -> HttpResponse:
+def my_patrols(request: OfficerRequest) -> HttpResponse:
     """Patroli Saya: the patrols the user led, joined or logged."""
     return _list(request, Patrol.objects.involving(request.user), title=_("My Patrols"), mine=True)
 
@@ -75,7 +75,7 @@ def my_patrols(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @permission_required("patrols.view_patrol", raise_exception=True)
-def patrol_export(request: HttpRequest) -> HttpResponse:
+def patrol_export(request: OfficerRequest) -> HttpResponse:
     """Ekspor: the patrols the list shows with the same filters, as Excel or CSV (constant queries)."""
     file_format = request.GET.get("format")
     if file_format not in writer.FORMATS:
@@ -98,7 +98,7 @@ def patrol_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("patrols.log_patrol", raise_exception=True)
 @permissions_policy(geolocation=["self"])  # the "Use my location" button
-def patrol_create(request: HttpRequest) -> HttpResponse:
+def patrol_create(request: OfficerRequest) -> HttpResponse:
     """Catat Patroli.
 
     A POST whose idempotency key the officer already logged a patrol with (a retry
@@ -122,7 +122,7 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patrol_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     patrol = get_patrol_for_user(request.user, pk, detail=True)
     return render(
         request,
@@ -144,7 +144,7 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @permissions_policy(geolocation=["self"])
-def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patrol_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     patrol = get_patrol_for_user(request.user, pk, write=True)
     form = PatrolEditForm(request.POST or None, request.FILES or None, instance=patrol, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -164,7 +164,7 @@ def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def patrol_photo(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
+def patrol_photo(request: OfficerRequest, pk: int, thumbnail: bool = False) -> FileResponse:
     """A patrol photo, only for people who may see the patrol (404 for everyone else)."""
     photo = get_patrol_photo_for_user(request.user, pk)
     stored = photo.thumbnail if thumbnail else photo.image

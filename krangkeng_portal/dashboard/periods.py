@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -139,8 +140,9 @@ class PeriodForm(forms.Form):
             )
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         preset = data.get("period") or ""
         first, last = data.get("date_from"), data.get("date_to")
         if preset == CUSTOM or (not preset and (first or last)):
