@@ -11,13 +11,15 @@ settings.AUTHENTICATION_BACKENDS lists it in place of ModelBackend.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db.models import Model, Q
 
 
 class OneQueryPermissionsBackend(ModelBackend):
-    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+    def get_all_permissions(self, user_obj: Any, obj: Model | None = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
@@ -32,9 +34,10 @@ class OneQueryPermissionsBackend(ModelBackend):
                 )
             rows = permissions.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
-        return user_obj._perm_cache
+        cached: set[str] = user_obj._perm_cache
+        return cached
 
 
-def _owner(user_obj) -> str:
+def _owner(user_obj: Any) -> str:
     """The column of the user in the user's many-to-many tables (`officer_id` here)."""
-    return type(user_obj).groups.field.m2m_field_name() + "_id"
+    return f"{type(user_obj).groups.field.m2m_field_name()}_id"

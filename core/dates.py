@@ -6,8 +6,10 @@ A leaf module (imports no app), shared by the apps' filters and the dashboard.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
 
 
@@ -25,7 +27,7 @@ class FromDayFilter(django_filters.DateFilter):
     """`field >= midnight WIB of the day`: a plain range on the column, so its index serves it
     (a `__date` lookup would wrap the column in a time-zone conversion)."""
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: datetime.date | None) -> QuerySet[Any]:
         if value in (None, ""):
             return qs
         return qs.filter(**{f"{self.field_name}__gte": day_start(value)})
@@ -34,7 +36,7 @@ class FromDayFilter(django_filters.DateFilter):
 class UntilDayFilter(django_filters.DateFilter):
     """`field < midnight WIB of the next day`: the whole day included."""
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: datetime.date | None) -> QuerySet[Any]:
         if value in (None, ""):
             return qs
         return qs.filter(**{f"{self.field_name}__lt": day_start(value + datetime.timedelta(days=1))})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,11 +40,11 @@ def new_incident_id() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def _render(template_name: str, context: dict | None = None) -> str:
+def _render(template_name: str, context: Mapping[str, object] | None = None) -> str:
     """Render without the request: no context processor runs, so nothing can fail on a
     missing `request.user` (a 400 for a bad Host header happens before authentication)
     and an error page costs no query."""
-    return loader.get_template(template_name).render(context or {})
+    return loader.get_template(template_name).render(dict(context or {}))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -19,8 +19,10 @@ import decimal
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -57,7 +59,11 @@ def neutralise(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _plain(value):
+# What a cell holds once _plain() has read a value.
+Cell = str | int | float | decimal.Decimal | datetime.date
+
+
+def _plain(value: object) -> Cell:
     """A cell value: aware times in WIB without tzinfo, lazy strings as text, None as empty."""
     if value is None:
         return ""
@@ -70,7 +76,7 @@ def _plain(value):
     return neutralise(str(value))
 
 
-def _csv_text(value) -> str:
+def _csv_text(value: object) -> str:
     value = _plain(value)
     if isinstance(value, datetime.datetime):
         return value.strftime(DATETIME_FORMAT)
@@ -91,7 +97,9 @@ def _headers(columns: Sequence[Column]) -> list[str]:
         return [str(column.header) for column in columns]
 
 
-def csv_response(*, filename: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def csv_response(
+    *, filename: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> StreamingHttpResponse:
     """Stream rows as CSV (UTF-8 with a byte-order mark, so Excel reads the accents right)."""
     headers = _headers(columns)
 
@@ -107,7 +115,9 @@ def csv_response(*, filename: str, columns: Sequence[Column], rows: Iterable[Seq
     return response
 
 
-def xlsx_response(*, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> FileResponse:
+def xlsx_response(
+    *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> FileResponse:
     """Write rows to one worksheet (bold, frozen header row; dates as real Excel dates)."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
@@ -131,7 +141,7 @@ def xlsx_response(*, filename: str, sheet: str, columns: Sequence[Column], rows:
     return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=CONTENT_TYPES[XLSX])
 
 
-def _xlsx_cell(worksheet, value):
+def _xlsx_cell(worksheet: Any, value: object) -> object:
     value = _plain(value)
     # Text is appended as it is: openpyxl takes only a leading "=" for a formula, and
     # _plain() has already put an apostrophe before any.
@@ -140,26 +150,26 @@ def _xlsx_cell(worksheet, value):
         cell.number_format = XLSX_DATETIME
         return cell
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(worksheet, value=value)
+        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]  # openpyxl takes dates; its stubs do not say so
         cell.number_format = XLSX_DATE
         return cell
     return value
 
 
 def export_response(
-    file_format: str, *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]
-):
+    file_format: str, *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> StreamingHttpResponse | FileResponse:
     if file_format == CSV:
         return csv_response(filename=filename, columns=columns, rows=rows)
     return xlsx_response(filename=filename, sheet=sheet, columns=columns, rows=rows)
 
 
-def too_many(queryset) -> bool:
+def too_many(queryset: QuerySet[Any]) -> bool:
     """More than MAX_ROWS rows? One query that stops reading at the limit."""
     return queryset.order_by()[MAX_ROWS : MAX_ROWS + 1].exists()
 
 
-def labels(choices) -> dict[str, str]:
+def labels(choices: Any) -> dict[str, str]:
     """A TextChoices' labels in the active language, for looking up row after row."""
     return {value: str(label) for value, label in choices.choices}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ phone_validator = RegexValidator(
 )
 
 
-def latitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField:
+def latitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField[Any, Any]:
     """An optional latitude in degrees (villages, patrols and aspirations share the rule)."""
     return models.DecimalField(
         _("latitude"),
@@ -24,7 +26,7 @@ def latitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.De
     )
 
 
-def longitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField:
+def longitude_field(*, max_digits: int = 9, decimal_places: int = 6) -> models.DecimalField[Any, Any]:
     return models.DecimalField(
         _("longitude"),
         max_digits=max_digits,

@@ -17,15 +17,20 @@ import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO, TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 8000
@@ -48,13 +53,13 @@ CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/we
 class ProcessedPhoto:
     """A re-encoded photo ready to be saved into a FileField (nothing is stored yet)."""
 
-    image: ContentFile
-    thumbnail: ContentFile
+    image: ContentFile[bytes]
+    thumbnail: ContentFile[bytes]
     width: int
     height: int
 
 
-def _error(message, code: str, **params) -> ValidationError:
+def _error(message: StrOrPromise, code: str, **params: object) -> ValidationError:
     return ValidationError(message, code=code, params=params or None)
 
 
@@ -65,7 +70,7 @@ def _not_an_image() -> ValidationError:
     )
 
 
-def process_photo(upload, *, max_bytes: int = MAX_UPLOAD_BYTES, max_side: int = MAX_SIDE) -> ProcessedPhoto:
+def process_photo(upload: IO[bytes], *, max_bytes: int = MAX_UPLOAD_BYTES, max_side: int = MAX_SIDE) -> ProcessedPhoto:
     """Validate an uploaded file and return its cleaned, re-encoded JPEG and thumbnail.
 
     Raises ValidationError with code "too_large", "not_an_image", "too_many_pixels"
@@ -196,12 +201,12 @@ class MultiplePhotoField(forms.FileField):
         ),
     }
 
-    def __init__(self, *, max_files: int, **kwargs) -> None:
+    def __init__(self, *, max_files: int, **kwargs: Any) -> None:
         self.max_files = max_files
         kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None) -> list[ProcessedPhoto]:
+    def clean(self, data: Any, initial: Any = None) -> list[ProcessedPhoto]:
         if data is None or data is False:
             files = []
         elif isinstance(data, list | tuple):
@@ -235,18 +240,18 @@ class MultiplePhotoField(forms.FileField):
             raise ValidationError(errors)
         return photos
 
-    def has_changed(self, initial, data) -> bool:
+    def has_changed(self, initial: Any, data: Any) -> bool:
         return bool(data)
 
 
-def photo_response(file_field, *, download_name: str) -> FileResponse:
+def photo_response(file_field: FieldFile, *, download_name: str) -> FileResponse:
     """Serve a stored photo inline, for views that have already checked permission.
 
     The response can never be sniffed into HTML; the site-wide Content-Security-Policy
     applies as to any page. The views add `never_cache`: residents' photos must not
     stay in a shared computer's cache.
     """
-    suffix = PurePath(file_field.name).suffix.lower()
+    suffix = PurePath(file_field.name or "").suffix.lower()
     content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
     try:
         handle = file_field.open("rb")

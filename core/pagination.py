@@ -7,6 +7,7 @@ lists only need "newer" and "older" links.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -15,7 +16,7 @@ PER_PAGE = 25
 
 @dataclass(frozen=True)
 class Page:
-    rows: list
+    rows: list[Any]
     number: int
     has_next: bool
     per_page: int = PER_PAGE
@@ -37,7 +38,7 @@ class Page:
         return (self.number - 1) * self.per_page + 1 if self.rows else 0
 
 
-def page_of(queryset: QuerySet, raw_number: str | None, *, per_page: int = PER_PAGE) -> Page:
+def page_of(queryset: QuerySet[Any], raw_number: str | None, *, per_page: int = PER_PAGE) -> Page:
     """The requested page (1 if the number is missing or nonsense): one query.
 
     Past page 1 the query first picks the page's primary keys in a subquery (a walk

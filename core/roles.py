@@ -9,6 +9,7 @@ admin can re-shape a role without touching code.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 OFFICER = "officer"
 OPERATOR = "operator"
@@ -17,7 +18,7 @@ ADMIN = "admin"
 ROLES = (OFFICER, OPERATOR, COMMAND, ADMIN)
 
 
-def grant_permissions(apps, grants: Mapping[str, Sequence[str]]) -> None:
+def grant_permissions(apps: Any, grants: Mapping[str, Sequence[str]]) -> None:
     """Create the role groups if missing and add `app_label.codename` permissions to them.
 
     Meant for data migrations: permissions are normally created after `migrate`
@@ -39,7 +40,7 @@ def grant_permissions(apps, grants: Mapping[str, Sequence[str]]) -> None:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
-def revoke_permissions(apps, grants: Mapping[str, Sequence[str]]) -> None:
+def revoke_permissions(apps: Any, grants: Mapping[str, Sequence[str]]) -> None:
     Group = apps.get_model("auth", "Group")
     for role, perms in grants.items():
         group = Group.objects.filter(name=role).first()

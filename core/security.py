@@ -26,7 +26,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core import signing
@@ -64,6 +64,8 @@ DENIED_FEATURES = (
     "xr-spatial-tracking",
 )
 
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
 _PERMISSIONS_ATTR = "_krk_permissions_policy"
 CLIENT_IP_SALT = "krangkeng.client-ip"
 _ALLOWLIST_KEYWORDS = {"self", "*", "src"}
@@ -83,7 +85,7 @@ def permissions_policy_header(allowed: dict[str, list[str]] | None = None) -> st
     return ", ".join(f"{feature}={_allowlist(allowed.get(feature, []))}" for feature in DENIED_FEATURES)
 
 
-def permissions_policy(**allowed: list[str]) -> Callable:
+def permissions_policy(**allowed: list[str]) -> Callable[[View], View]:
     """Allow browser features on one view, e.g. `@permissions_policy(geolocation=["self"])`.
 
     Feature names use underscores for dashes (`screen_wake_lock=["self"]`).
@@ -92,32 +94,32 @@ def permissions_policy(**allowed: list[str]) -> Callable:
     features = {name.replace("_", "-"): list(origins) for name, origins in allowed.items()}
     header = permissions_policy_header(features)  # fail at import time on a typo
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
             response = view(*args, **kwargs)
             setattr(response, _PERMISSIONS_ATTR, header)
             return response
 
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator
 
 
-def referrer_policy(policy: str) -> Callable:
+def referrer_policy(policy: str) -> Callable[[View], View]:
     """Override the site-wide Referrer-Policy on one view (`@referrer_policy("no-referrer")`).
 
     SecurityMiddleware only sets the header when the response has none.
     """
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
             response = view(*args, **kwargs)
             response.headers["Referrer-Policy"] = policy
             return response
 
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from .images import ProcessedPhoto
 from .models import StoredPhoto
@@ -11,7 +11,7 @@ from .models import StoredPhoto
 Photo = TypeVar("Photo", bound=StoredPhoto)
 
 
-def store_photos(model: type[Photo], photos: Sequence[ProcessedPhoto], **fields) -> list[Photo]:
+def store_photos(model: type[Photo], photos: Sequence[ProcessedPhoto], **fields: Any) -> list[Photo]:
     """Write each photo's files and its `model` row (`fields`: its owner, and any other column).
 
     On any failure the files written so far are deleted and the error re-raised. Rows
@@ -23,8 +23,9 @@ def store_photos(model: type[Photo], photos: Sequence[ProcessedPhoto], **fields)
         for photo in photos:
             row = model(width=photo.width, height=photo.height, **fields)
             stored.append(row)
-            row.image.save(photo.image.name, photo.image, save=False)
-            row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+            # process_photo() names both files.
+            row.image.save(cast(str, photo.image.name), photo.image, save=False)
+            row.thumbnail.save(cast(str, photo.thumbnail.name), photo.thumbnail, save=False)
             row.full_clean()
             row.save()
     except BaseException:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +33,7 @@ LAST_SEEN_AT = "krk_last_seen_at"
 EXPIRED_ATTR = "krk_session_expired"
 
 
-def stamp_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def stamp_sign_in(sender: object, request: HttpRequest | None, user: object, **kwargs: Any) -> None:
     """`user_logged_in` receiver: the absolute lifetime counts from here."""
     if request is None or not hasattr(request, "session"):
         return
@@ -40,7 +42,7 @@ def stamp_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     request.session[LAST_SEEN_AT] = now
 
 
-def expiry_reason(session, now: float) -> str | None:
+def expiry_reason(session: SessionBase, now: float) -> str | None:
     """'idle', 'absolute' or None, for a signed-in session."""
     signed_in_at = session.get(SIGNED_IN_AT)
     last_seen_at = session.get(LAST_SEEN_AT)
