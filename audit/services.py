@@ -39,13 +39,14 @@ def audit_record(
         actor_username = actor.get_username()
     entry = AuditEntry(
         action=action,
-        actor=actor,
+        # By id: audit sits below the app of the user model and does not name it.
+        actor_id=actor.pk if actor is not None else None,
         actor_username=actor_username[:USERNAME_MAX],
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         summary=summary,
         ip_hash=client_ip_hash(request),
     )
-    entry.full_clean(exclude=["actor"])  # the actor is the object in hand: no lookup needed
+    entry.full_clean(exclude=["actor"])  # the actor is the user in hand: no lookup needed
     entry.save()
     return entry
