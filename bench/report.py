@@ -227,6 +227,63 @@ def _machine(results: dict) -> list[str]:
     ]
 
 
+def _load_section(stage: dict) -> list[str]:
+    """One stage's measurements under load: the table, what was not measured, the POST's integrity."""
+    measured = _by_key(stage)
+    name = stage["stage"]["name"]
+    lines = [
+        "",
+        f"## Load at {name} ({stage['stage']['patrols']:,} patrols, {stage['stage']['aspirations']:,} aspirations)",
+        "",
+        "Ratios are requests/s divided by the floor the page's target names, in this stage: the",
+        "anonymous template floor (public pages), the one-query floor (form POST), the signed-in",
+        "template floor (signed-in pages). Queries: per request, counted in-process with Django's test",
+        "client on the same database; render: median in-process time of one request, no concurrency.",
+        "",
+        "| Scenario | Conns | req/s | × floor | p50 ms | p90 ms | p99 ms | Queries | Render ms | "
+        "Errors | Peak RSS MB | Load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for item in stage["measurements"]:
+        key = item["scenario"]
+        floor_key = floor_of(key)
+        floor = measured.get(floor_key, {}).get("rps") if floor_key else None
+        if not floor_key:
+            ratio = "floor"
+        elif floor:
+            ratio = f"{item['rps'] / floor:.2f} {FLOOR_SHORT[floor_key]}"
+        else:
+            ratio = ""
+        in_process = stage["in_process"].get(key, {})
+        queries = in_process.get("queries", "")
+        if in_process and in_process.get("queries_min") != in_process.get("queries"):
+            queries = f"{in_process['queries_min']}–{in_process['queries']}"
+        lines.append(
+            f"| {item['label']} | {item['connections']} | {item['rps']:.0f} | {ratio} | {_ms(item['p50_ms'])} | "
+            f"{_ms(item['p90_ms'])} | {_ms(item['p99_ms'])} | {queries} | {in_process.get('render_ms', '')} | "
+            f"{item['errors']} | {item['peak_rss_kb'] / 1024:.0f} | {item['load_before']} |"
+        )
+    failures = {
+        **{key: value["error"] for key, value in stage["in_process"].items() if "error" in value},
+        **stage.get("errors", {}),
+    }
+    if failures:
+        lines += ["", "Not measured under load:", ""]
+        lines += [f"- `{key}`: {error}" for key, error in failures.items()]
+    post = measured.get("form_post")
+    if post:
+        extra = post["extra"]
+        lines += [
+            "",
+            f"Form POST integrity: {extra['rows_before']:,} rows before, {extra['rows_after']:,} after "
+            f"(+{extra['rows_created']}); {extra['answered_302']} requests answered 302 → "
+            f"{'match' if extra['rows_match'] else '**MISMATCH**'}; other statuses: "
+            f"{extra['other_statuses'] or 'none'}; new rows flagged as spam or not `baru`: "
+            f"{extra['flagged_or_odd']}.",
+        ]
+    return lines
+
+
 def render(results: dict, *, raw_path: Path) -> str:
     args = results["args"]
     lines = [
@@ -267,58 +324,7 @@ def render(results: dict, *, raw_path: Path) -> str:
         lines.append(f"| {name} | VACUUM ANALYZE; foreign-key check | | {broken} | {stage['vacuum_s']} |")
 
     for stage in results["stages"]:
-        measured = _by_key(stage)
-        name = stage["stage"]["name"]
-        lines += [
-            "",
-            f"## Load at {name} ({stage['stage']['patrols']:,} patrols, {stage['stage']['aspirations']:,} aspirations)",
-            "",
-            "Ratios are requests/s divided by the floor the page's target names, in this stage: the",
-            "anonymous template floor (public pages), the one-query floor (form POST), the signed-in",
-            "template floor (signed-in pages). Queries: per request, counted in-process with Django's test",
-            "client on the same database; render: median in-process time of one request, no concurrency.",
-            "",
-            "| Scenario | Conns | req/s | × floor | p50 ms | p90 ms | p99 ms | Queries | Render ms | "
-            "Errors | Peak RSS MB | Load |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for item in stage["measurements"]:
-            key = item["scenario"]
-            floor_key = floor_of(key)
-            floor = measured.get(floor_key, {}).get("rps") if floor_key else None
-            if not floor_key:
-                ratio = "floor"
-            elif floor:
-                ratio = f"{item['rps'] / floor:.2f} {FLOOR_SHORT[floor_key]}"
-            else:
-                ratio = ""
-            in_process = stage["in_process"].get(key, {})
-            queries = in_process.get("queries", "")
-            if in_process and in_process.get("queries_min") != in_process.get("queries"):
-                queries = f"{in_process['queries_min']}–{in_process['queries']}"
-            lines.append(
-                f"| {item['label']} | {item['connections']} | {item['rps']:.0f} | {ratio} | {_ms(item['p50_ms'])} | "
-                f"{_ms(item['p90_ms'])} | {_ms(item['p99_ms'])} | {queries} | {in_process.get('render_ms', '')} | "
-                f"{item['errors']} | {item['peak_rss_kb'] / 1024:.0f} | {item['load_before']} |"
-            )
-        failures = {
-            **{key: value["error"] for key, value in stage["in_process"].items() if "error" in value},
-            **stage.get("errors", {}),
-        }
-        if failures:
-            lines += ["", "Not measured under load:", ""]
-            lines += [f"- `{key}`: {error}" for key, error in failures.items()]
-        post = measured.get("form_post")
-        if post:
-            extra = post["extra"]
-            lines += [
-                "",
-                f"Form POST integrity: {extra['rows_before']:,} rows before, {extra['rows_after']:,} after "
-                f"(+{extra['rows_created']}); {extra['answered_302']} requests answered 302 → "
-                f"{'match' if extra['rows_match'] else '**MISMATCH**'}; other statuses: "
-                f"{extra['other_statuses'] or 'none'}; new rows flagged as spam or not `baru`: "
-                f"{extra['flagged_or_odd']}.",
-            ]
+        lines += _load_section(stage)
 
     lines += _scaling(results)
     full = _full_stage(results)
