@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
@@ -35,7 +36,9 @@ ORDERINGS = {
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):
-    field_class = CategoryChoiceField  # the name in the interface's language
+    # The name in the interface's language. (django-filter's stubs ask for its own field
+    # class; any ModelChoiceField serves.)
+    field_class = CategoryChoiceField  # type: ignore[assignment]
 
 
 class OfficerField(FilterModelChoiceField):
@@ -158,7 +161,7 @@ class AspirationFilter(ListFilterSet):
 
     def open_status_counts(self) -> dict[str, int]:
         """Per open status, how many match every other filter (one query): the tabs' numbers."""
-        base = self.queryset
+        base = cast(QuerySet[Aspiration], self.queryset)  # always given
         if self.is_bound:
             self.errors  # noqa: B018 (validates the form, as FilterSet.qs does)
             base = self.filter_queryset(base, skip=("status", "sort"))

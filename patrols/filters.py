@@ -18,7 +18,8 @@ from .selectors import patrol_officers
 
 
 class OfficerFilter(django_filters.ModelChoiceFilter):
-    field_class = OfficerChoiceField
+    # django-filter's stubs ask for its own field class; any ModelChoiceField serves.
+    field_class = OfficerChoiceField  # type: ignore[assignment]
 
 
 # The model choices read only the columns their labels show.

@@ -73,7 +73,12 @@ def _photo_deleted(sender, instance: PatrolPhoto, **kwargs) -> None:
     (an edit, the admin, a patrol deleted with its photos); a rollback keeps them."""
     storage = instance.image.storage
     names = [name for name in (instance.image.name, instance.thumbnail.name) if name]
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def connect() -> None:

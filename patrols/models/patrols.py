@@ -138,6 +138,9 @@ class PatrolQuerySet(models.QuerySet):
 class Patrol(models.Model):
     """One patrol report: what was done, where, when, by whom, and what was found."""
 
+    # Set by patrols.signals while a patrol is saved: the start time the tallies counted.
+    _loaded_started_at: datetime.datetime | None
+
     patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices, default=PatrolType.SAMBANG)
     mode = models.CharField(_("mode"), max_length=12, choices=PatrolMode.choices, default=PatrolMode.MOTORBIKE)
     started_at = models.DateTimeField(_("start"))
