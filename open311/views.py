@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from aspirations import ratelimit
 
@@ -46,8 +46,10 @@ def endpoint(*methods: str) -> Callable:
     Refusals are error documents: 400 for a format that is not xml or json (in
     XML, the format every client reads), 405 for another method, 413 for a body
     too large, 429 over the rate limit of the address, 404 for an unknown
-    jurisdiction_id.
+    jurisdiction_id. An endpoint that answers GET answers HEAD alike.
     """
+    if "GET" in methods:
+        methods = (*methods, "HEAD")
 
     def decorator(view: Callable) -> Callable:
         @csrf_exempt
@@ -212,13 +214,13 @@ def token(request: HttpRequest, token: str, *, fmt: str, jurisdiction: jurisdict
     return documents.conditional(request, documents.answer(document, fmt, cache_control=PRIVATE))
 
 
-@require_GET
+@require_safe
 def root(request: HttpRequest) -> HttpResponse:
     """The endpoint's base URL names no resource itself: send people to the page that explains it."""
     return redirect("open311:developer")
 
 
-@require_GET
+@require_safe
 def developer(request: HttpRequest) -> HttpResponse:
     """The page for developers: services, endpoints, privacy rules and example requests (one query)."""
     base = request.build_absolute_uri(reverse("open311:root"))

@@ -69,7 +69,7 @@ class TestServiceList:
     def test_post_is_refused_with_405(self, client):
         response = client.post(url("services"))
         assert response.status_code == 405
-        assert response["Allow"] == "GET"
+        assert response["Allow"] == "GET, HEAD"
         shapes.assert_shape(xml_of(response), shapes.ERRORS)
 
 
