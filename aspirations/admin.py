@@ -17,8 +17,16 @@ class AspirationEventInline(admin.TabularInline):
     model = AspirationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "from_status", "to_status", "author", "assignee", "is_public", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "author",
+        "assignee",
+        "is_public",
+        "body",
+    )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -37,7 +45,7 @@ class AspirationAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
     date_hierarchy = "submitted_at"
     list_select_related = ["category", "village"]
-    fields = [
+    fields = readonly_fields = (
         "code",
         "type",
         "category",
@@ -65,8 +73,7 @@ class AspirationAdmin(admin.ModelAdmin):
         "is_spam_suspected",
         "spam_signals",
         "identity_given",
-    ]
-    readonly_fields = fields
+    )
     inlines = [AspirationEventInline]
 
     def has_add_permission(self, request) -> bool:

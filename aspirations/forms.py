@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from typing import Any, cast
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -185,11 +186,11 @@ class AspirationForm(ReporterFields):
         super().__init__(*args, **kwargs)
         # Both lists from the cache: no query to show the form or to check an answer.
         self.listed = choices.form_choices()
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("— choose a category —")),
             *((str(pk), Category.label_for(name, name_en)) for pk, name, name_en in self.listed.offered_categories()),
         ]
-        self.fields["village"].choices = [
+        cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", _("— choose a village —")),
             *((str(pk), name) for pk, name in self.listed.villages),
             (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
@@ -250,7 +251,7 @@ class AspirationForm(ReporterFields):
         if value == OUTSIDE_KRANGKENG:
             return None
         pk = int(value)
-        return Village(pk=pk, name=self.listed.village_name(pk))
+        return Village(pk=pk, name=cast(str, self.listed.village_name(pk)))  # a valid choice: listed
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
@@ -258,8 +259,9 @@ class AspirationForm(ReporterFields):
             raise forms.ValidationError(_("This time is in the future."), code="future")
         return value
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         given = self.identity_given(data)
         if data.get("identity") == IDENTIFIED:
             if "reporter_name" in data and not data["reporter_name"]:
@@ -300,7 +302,7 @@ class AspirationForm(ReporterFields):
 
     def full_clean(self) -> None:
         super().full_clean()
-        if self.is_bound and self._errors and any(self.files.getlist("photos")):
+        if self.is_bound and self.errors and any(self.files.getlist("photos")):
             # Browsers never refill a file input: say so next to it.
             self.photos_lost = True
             note = _("Your photos were not kept because of the errors above: please choose them again.")

@@ -26,6 +26,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
@@ -180,7 +181,7 @@ def scrub(text: str, patterns: list[re.Pattern], *, max_length: int | None = Non
 
 
 def _max_length(model: type[models.Model], field: str) -> int | None:
-    return model._meta.get_field(field).max_length
+    return getattr(model._meta.get_field(field), "max_length", None)
 
 
 def _anonymise(ids: list[int], before: datetime.datetime, *, dry_run: bool) -> tuple[int, int]:
@@ -243,7 +244,7 @@ def _delete_spam(ids: list[int], before: datetime.datetime, *, dry_run: bool) ->
             # Events and attachments go with their aspiration (CASCADE); the aspiration's
             # own link to a patrol (PROTECT) guards the patrol, not the aspiration.
             Aspiration.objects.filter(pk__in=doomed).delete()
-            transaction.on_commit(lambda names=names: _delete_files(names))
+            transaction.on_commit(partial(_delete_files, names))
         rows += len(doomed)
         files += len(names)
     return rows, files, unlinked

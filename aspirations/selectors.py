@@ -43,6 +43,7 @@ class PublicStatus:
 
 
 def _public_event(event: AspirationEvent) -> PublicEvent:
+    title: str | Promise
     if event.kind == EventKind.CREATED:
         title = _("Aspiration received")
     elif event.kind == EventKind.STATUS_CHANGE:

@@ -7,6 +7,8 @@ writes the <form> tag and the button, the FormHelper only lays out the fields.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -99,8 +101,9 @@ class RejectForm(ActionForm):
             raise forms.ValidationError(_("No other aspiration has this ticket code."), code="not_found")
         return original
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         reason = data.get("reason")
         missing_original = not data.get("duplicate_code") and "duplicate_code" not in self.errors
         if reason == RejectionReason.DUPLICATE and missing_original:
@@ -132,7 +135,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = handling_officers()
+        cast(forms.ModelChoiceField, self.fields["officer"]).queryset = handling_officers()
         suggested = suggested_officer(self.aspiration)
         if suggested is not None and suggested.pk != self.aspiration.assigned_to_id:
             self.fields["officer"].initial = suggested.pk
@@ -202,7 +205,7 @@ class StaffAspirationForm(ReporterFields):
         super().__init__(*args, **kwargs)
         self.patrol = patrol
         self.villages = {str(v.pk): v for v in Village.objects.only("pk", "name").order_by("name")}
-        self.fields["village"].choices = [
+        cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", _("— choose a village —")),
             *((pk, village.name) for pk, village in self.villages.items()),
             (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
@@ -246,8 +249,9 @@ class StaffAspirationForm(ReporterFields):
             raise forms.ValidationError(_("This time is in the future."), code="future")
         return value
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.identity_given(data) and not data.get("consent"):
             self.add_error("consent", _("Ask the resident for consent, or leave their name and contact empty."))
         return data

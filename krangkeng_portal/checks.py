@@ -84,7 +84,7 @@ def check_media_outside_static(app_configs=None, **kwargs) -> list[Error]:
     checks)."""
     media = Path(settings.MEDIA_ROOT)
     static_places = [Path(settings.STATIC_ROOT)] + [
-        Path(entry[1] if isinstance(entry, list | tuple) else entry) for entry in settings.STATICFILES_DIRS
+        Path(str(entry[1] if isinstance(entry, list | tuple) else entry)) for entry in settings.STATICFILES_DIRS
     ]
     errors = []
     for place in static_places:

@@ -60,7 +60,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(url: str, *, conn_max_age: int) -> dict:
+def database_from_url(url: str, *, conn_max_age: int) -> dj_database_url.DBConfig:
     scheme = urlsplit(url).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"DATABASE_URL must be sqlite:/// or postgres://, got scheme {scheme!r}")

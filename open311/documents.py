@@ -110,4 +110,4 @@ def conditional(request: HttpRequest, response: HttpResponse, *, last_modified: 
     if last_modified is not None:
         timestamp = int(last_modified.timestamp())
         response["Last-Modified"] = http_date(timestamp)
-    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response) or response

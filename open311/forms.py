@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -44,7 +46,7 @@ class Open311Form(forms.Form):
     def problems(self) -> list[str]:
         """Every error as "parameter: message", in the form's field order."""
         return [
-            str(message) if name == forms.forms.NON_FIELD_ERRORS else f"{self.parameter(name)}: {message}"
+            str(message) if name == NON_FIELD_ERRORS else f"{self.parameter(name)}: {message}"
             for name, messages in self.errors.items()
             for message in messages
         ]
@@ -86,7 +88,8 @@ class RequestQueryForm(Open311Form):
     service_code = forms.CharField(required=False)
     start_date = forms.CharField(required=False)
     end_date = forms.CharField(required=False)
-    status = forms.CharField(required=False)
+    # The form's fields leave the class (Django's metaclass): status() stays the method.
+    status = forms.CharField(required=False)  # type: ignore[assignment]
     page = forms.IntegerField(required=False, min_value=1)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
@@ -119,14 +122,14 @@ class RequestQueryForm(Open311Form):
         # Both is the same as none.
         return tuple(set(statuses)) if len(set(statuses)) == 1 else ()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if "start_date" in data and "end_date" in data:
             # The specification: the most recent 90 days unless told otherwise, and never more.
-            if start is None and end is None:
-                end = timezone.now()
             if start is None:
+                end = end or timezone.now()
                 start = end - MAX_RANGE
             elif end is None:
                 end = start + MAX_RANGE
@@ -175,7 +178,8 @@ class ServiceRequestForm(Open311Form):
     last_name = forms.CharField(required=False, max_length=50)
     phone = forms.CharField(required=False, max_length=20)
     email = forms.EmailField(required=False)
-    media = MultiplePhotoField(required=False, max_files=MAX_PHOTOS)
+    # GeoReport's parameter; as a field it leaves the class, and Form.media stays.
+    media = MultiplePhotoField(required=False, max_files=MAX_PHOTOS)  # type: ignore[assignment]
 
     type = forms.ChoiceField(required=False, choices=AspirationType.choices)
     village = forms.CharField(required=False, max_length=20)
@@ -232,8 +236,9 @@ class ServiceRequestForm(Open311Form):
             raise forms.ValidationError(_("This time is in the future."), code="future")
         return moment
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         self._clean_location(data)
         self._clean_identity(data)
         if "description" in data and not data.get("title"):

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
@@ -149,7 +150,7 @@ def _scope(jurisdiction: Jurisdiction, client: ApiClient | None) -> QuerySet[Asp
     return rows
 
 
-def _last_public_note() -> QuerySet[AspirationEvent]:
+def _last_public_note() -> QuerySet[AspirationEvent, dict[str, Any]]:
     return (
         AspirationEvent.objects.public()
         .filter(aspiration_id=OuterRef("pk"))

@@ -172,7 +172,7 @@ def created(submission: ApiSubmission, *, held: bool) -> Document:
     hands it to the resident; no GET ever answers it.
     """
     aspiration = submission.aspiration
-    request = {"token": submission.token} if held else {"service_request_id": aspiration.public_id}
+    request: dict[str, object] = {"token": submission.token} if held else {"service_request_id": aspiration.public_id}
     request["service_notice"] = _("We verify reports by %(due)s (working days).") % {
         "due": timezone.localtime(aspiration.verification_due).strftime("%Y-%m-%d")
     }
@@ -190,13 +190,15 @@ def service_requests(rows: Iterable[Aspiration], jurisdiction: Jurisdiction) -> 
     return Document("service_requests", [_request(row, jurisdiction) for row in rows])
 
 
-def _request(aspiration: Aspiration, jurisdiction: Jurisdiction) -> dict:
-    row = {
+def _request(aspiration: Aspiration, jurisdiction: Jurisdiction) -> dict[str, object]:
+    row: dict[str, object] = {
         "service_request_id": aspiration.public_id,
         "status": OPEN if aspiration.status in OPEN_STATUSES else CLOSED,
     }
     if jurisdiction.publish_status_notes:
-        note = aspiration.rejection_note if aspiration.status == Status.DITOLAK else aspiration.last_public_note
+        # last_public_note: annotated by selectors.service_requests when notes are published.
+        last_note = getattr(aspiration, "last_public_note", None)
+        note = aspiration.rejection_note if aspiration.status == Status.DITOLAK else last_note
         row["status_notes"] = note or None
     row["service_name"] = aspiration.category.name
     row["service_code"] = aspiration.category.slug

@@ -27,7 +27,7 @@ class OfficerAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name", "nrp", "phone", "email"]
     ordering = ["first_name", "last_name"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Police details"), {"fields": ["nrp", "rank", "position", "phone", "phone_public"]}),
     ]
     add_fieldsets = [
@@ -128,8 +128,7 @@ class PatrolEditInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["edited_at", "editor", "changed_fields"]
-    readonly_fields = fields
+    fields = readonly_fields = ("edited_at", "editor", "changed_fields")
 
 
 @admin.register(Patrol)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
@@ -114,9 +116,11 @@ class PatrolForm(forms.ModelForm):
         if self.instance.pk:
             # Keep people who have since left the unit selectable on their old reports.
             officers = patrol_officers(include_inactive=True)
-        self.fields["leader"].queryset = officers
-        self.fields["members"].queryset = officers
-        self.fields["topics"].queryset = offered_topics(keep=self.instance.topics.all() if self.instance.pk else None)
+        cast(forms.ModelChoiceField, self.fields["leader"]).queryset = officers
+        cast(forms.ModelChoiceField, self.fields["members"]).queryset = officers
+        cast(forms.ModelChoiceField, self.fields["topics"]).queryset = offered_topics(
+            keep=self.instance.topics.all() if self.instance.pk else None
+        )
         self.fields["photos"].widget.attrs.update(
             {
                 "data-krk-max-files": MAX_PHOTOS,
@@ -126,7 +130,11 @@ class PatrolForm(forms.ModelForm):
             }
         )
         for name in ("started_at", "ended_at"):
-            self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = [
+                DATETIME_LOCAL,
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%d %H:%M:%S",
+            ]
         if not self.instance.pk:
             self.initial.setdefault("leader", user.pk)
             self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
@@ -191,8 +199,9 @@ class PatrolForm(forms.ModelForm):
             raise forms.ValidationError(_("This officer's account is disabled."), code="inactive")
         return leader
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         leader = cleaned.get("leader")
         members = cleaned.get("members")
         if leader is not None and members is not None:
@@ -214,7 +223,7 @@ class PatrolEditForm(PatrolForm):
         super().__init__(*args, **kwargs)
         self.existing_photos = list(self.instance.photos.all())
         if self.existing_photos:
-            self.fields["remove_photos"].queryset = self.instance.photos.all()
+            cast(forms.ModelChoiceField, self.fields["remove_photos"]).queryset = self.instance.photos.all()
         else:
             del self.fields["remove_photos"]
             self.helper = self._helper()
@@ -222,8 +231,9 @@ class PatrolEditForm(PatrolForm):
     def _photo_fields(self) -> list[str]:
         return ["remove_photos", "photos"] if "remove_photos" in self.fields else ["photos"]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         removed = cleaned.get("remove_photos") or []
         added = cleaned.get("photos") or []
         if len(self.existing_photos) - len(removed) + len(added) > MAX_PHOTOS:

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -231,7 +232,7 @@ def patrol_update(
     return edit
 
 
-def _report_values(**fields) -> dict:
+def _report_values(**fields: Any) -> dict[str, Any]:
     """The report fields as stored: text trimmed, an empty count as zero."""
     for name in ("place", "partners", "summary", "findings", "actions"):
         fields[name] = fields[name].strip()

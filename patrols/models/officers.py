@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -72,8 +72,6 @@ class Officer(AbstractUser):
         default=False,
         help_text=_("Residents see this number in the Bhabinkamtibmas directory."),
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("officer")

@@ -105,7 +105,7 @@ class PatrolQuerySet(models.QuerySet):
     def _involving_q(user) -> Q:
         # EXISTS, not a join on members: a join would repeat a patrol once per member.
         membership = Patrol.members.through.objects.filter(patrol_id=OuterRef("pk"), officer_id=user.pk)
-        return Q(leader=user) | Q(created_by=user) | Exists(membership)
+        return Q(leader=user) | Q(created_by=user) | Q(Exists(membership))
 
     def for_list(self) -> PatrolQuerySet:
         """What a list row shows, and only that: village, leader and photo count, without N+1.
@@ -332,7 +332,8 @@ class PatrolEdit(models.Model):
                 labels.append(str(_("photos")))
                 continue
             try:
-                labels.append(str(Patrol._meta.get_field(name).verbose_name))
+                field = Patrol._meta.get_field(name)
+                labels.append(str(getattr(field, "verbose_name", name)))
             except FieldDoesNotExist:  # a field renamed since the edit was recorded
                 labels.append(name)
         return labels
