@@ -1,220 +1,28 @@
-"""Writes for aspirations (HackSoft style: keyword-only, atomic, side effects explicit).
+"""The workflow's steps: verify, reject, assign, reply, note, resolve, reopen.
 
-Submission (the public form, or staff on a resident's behalf) and the workflow
-actions. Every workflow action locks the aspiration's row, asks `workflow.check`
-whether the actor may take it from the current status, writes one or more
-timeline events, stamps the times, records an audit entry and schedules the
-notifications for after the commit.
-
-Every service takes `at` (default: now), the moment the step happens. Only the demo
-data (aspirations/demo.py) passes it, to replay a past timeline through the same
-rules; the audit entries of such a replay carry the time it ran.
+Every step locks the aspiration's row, asks `aspirations.workflow.check` whether
+the actor may take it from the current status, writes one or more timeline events,
+stamps the times, records an audit entry and schedules the notifications for after
+the commit. The staff pages reach each step through `staff_views.STEPS`.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-import uuid
-from collections.abc import Sequence
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
-from audit.services import audit_record
-from core.images import ProcessedPhoto
-from core.services import store_photos
-from patrols.models import Officer, Patrol, Village
+from patrols.models import Officer
 
-from . import deadlines, notifications, tickets, workflow
-from .models import (
-    Aspiration,
-    AspirationEvent,
-    Attachment,
-    Category,
-    Channel,
-    EventKind,
-    Priority,
-    Referral,
-    RejectionReason,
-    Status,
-)
-from .selectors import aspiration_sent_with_key, handling_officers
-from .workflow import Action
-
-logger = logging.getLogger(__name__)
-
-# A ticket code drawn twice (2**40 codes: rare) is drawn again this often at most.
-INSERT_ATTEMPTS = 3
-
-
-def _code_taken(code: str) -> bool:
-    return Aspiration.objects.filter(code=code).exists()
-
-
-def aspiration_submit(
-    *,
-    type: str,
-    category: Category,
-    title: str,
-    description: str,
-    village: Village | None,
-    place: str = "",
-    occurred_at: datetime.datetime | None = None,
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    reporter_email: str = "",
-    consent: bool = False,
-    photos: Sequence[ProcessedPhoto] = (),
-    channel: str = Channel.WEB,
-    sent_via: str = "",
-    created_by: Officer | None = None,
-    patrol: Patrol | None = None,
-    priority: str = Priority.NORMAL,
-    ip_hash: str = "",
-    spam_signals: Sequence[str] = (),
-    idempotency_key: uuid.UUID | None = None,
-    at: datetime.datetime | None = None,
-) -> Aspiration:
-    """Record an aspiration with a fresh ticket code, its photos and its first timeline event.
-
-    Identity is stored only when given, and then only with `consent` (the
-    database refuses identity without a consent time). Suspected spam is stored
-    like any other aspiration, flagged for the operator. If the reporter gave an
-    email, the ticket code is mailed after the transaction commits; a mail
-    failure is logged and never undoes the submission. Staff entering on a
-    resident's behalf go through `aspiration_record`, which checks who they are;
-    other systems through the Open311 API, which names itself in `sent_via`.
-
-    Costs a query per CheckConstraint (full_clean() of the aspiration and of its
-    first event), then two INSERTs (the aspiration, its first event) in one
-    transaction, plus one per photo. The ticket code is not looked up first: the
-    unique index refuses a code drawn twice, and the whole insert is tried again
-    with a new one.
-
-    With an `idempotency_key` that already stored an aspiration in the same scope
-    (the public form, or the same `created_by`), nothing is stored, mailed or
-    audited and that first aspiration is returned: the unique constraint settles
-    two submissions racing with one key, whichever commits first.
-    """
-    now = at or timezone.now()
-    identified = bool(reporter_name or reporter_phone or reporter_email)
-    aspiration = Aspiration(
-        type=type,
-        category=category,
-        title=title,
-        description=description,
-        village=village,
-        place=place,
-        occurred_at=occurred_at,
-        latitude=latitude,
-        longitude=longitude,
-        channel=channel,
-        sent_via=sent_via,
-        patrol=patrol,
-        priority=priority,
-        status=Status.BARU,
-        reporter_name=reporter_name,
-        reporter_phone=reporter_phone,
-        reporter_email=reporter_email,
-        consent_given_at=now if identified and consent else None,
-        created_by=created_by,
-        submitted_at=now,
-        verification_due=deadlines.verification_due(now),
-        is_spam_suspected=bool(spam_signals),
-        spam_signals=",".join(spam_signals)[:100],
-        ip_hash=ip_hash,
-        idempotency_key=idempotency_key,
-    )
-    # The code is drawn on insert (its unique index refuses a repeat), the random public id is
-    # left to its unique index too, and so is the idempotency key (a refusal returns the first
-    # row); the related rows are in hand.
-    aspiration.full_clean(
-        exclude=["code", "public_id", "category", "village", "created_by", "patrol", "idempotency_key"]
-    )
-    return _insert_with_fresh_code(aspiration, photos=photos)
-
-
-def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> Aspiration:
-    """Insert the aspiration with its photos and first event under a new ticket code.
-
-    A code drawn twice is refused by the unique index; then the whole insert (the
-    transaction, or a savepoint inside a caller's) is rolled back and tried again
-    with a new code. On the public form this block is the outermost: no savepoint.
-    A refusal because the idempotency key was used meanwhile returns the row that
-    used it (committed: the refusal waited for it).
-    """
-    for attempt in range(1, INSERT_ATTEMPTS + 1):
-        aspiration.code = tickets.generate()
-        try:
-            with transaction.atomic():
-                aspiration.save(force_insert=True)
-                _record_first_entries(aspiration, photos=photos)
-            return aspiration
-        except IntegrityError:
-            first = aspiration_sent_with_key(aspiration.idempotency_key, created_by=aspiration.created_by)
-            if first is not None:
-                return first
-            if attempt == INSERT_ATTEMPTS or not _code_taken(aspiration.code):
-                raise
-            aspiration.pk = None
-    raise AssertionError("unreachable: the last attempt returns or raises")  # for type checkers
-
-
-def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
-    """The CREATED event, the audit entry of a staff entry, the photos and the confirmation mail,
-    in the insert's transaction (so a retry that finds the first row writes none of them again)."""
-    now = aspiration.submitted_at
-    _event(
-        aspiration,
-        kind=EventKind.CREATED,
-        author=aspiration.created_by,
-        at=now,
-        to_status=Status.BARU,
-        is_public=True,
-    )
-    if aspiration.created_by is not None:
-        _audit(aspiration.created_by, aspiration, f"recorded ({aspiration.channel})")
-    # After the rows that could fail: files do not roll back with the transaction.
-    store_photos(Attachment, photos, aspiration=aspiration, created_at=now)
-    notifications.notify_submission(aspiration=aspiration)
-
-
-@transaction.atomic
-def aspiration_record(
-    *,
-    actor: Officer,
-    channel: str,
-    patrol: Patrol | None = None,
-    **fields,
-) -> Aspiration:
-    """Staff record an aspiration a resident gave by phone, WhatsApp, at the desk or on a patrol.
-
-    `fields` are `aspiration_submit`'s (an idempotency key is the actor's own:
-    their retry returns their first entry). The channel must say how it came (not
-    the web form); "patrol" needs the patrol, and only one the actor may see (one
-    query). It then waits for verification like any other.
-    """
-    if not actor.has_perm("aspirations.add_aspiration"):
-        raise PermissionDenied
-    if channel == Channel.WEB:
-        raise ValidationError({"channel": _("Choose how the resident told you.")}, code="web")
-    if (channel == Channel.PATROL) != (patrol is not None):
-        raise ValidationError({"channel": _("Aspirations heard on a patrol are recorded from that patrol's page.")})
-    if patrol is not None and not Patrol.objects.visible_to(actor).filter(pk=patrol.pk).exists():
-        raise PermissionDenied
-    return aspiration_submit(channel=channel, created_by=actor, patrol=patrol, **fields)
-
-
-# --- the workflow --------------------------------------------------------------------------
+from .. import deadlines, notifications, workflow
+from ..models import Aspiration, AspirationEvent, EventKind, Referral, RejectionReason, Status
+from ..selectors import handling_officers
+from ..workflow import Action
+from .timeline import add_event, audit_change
 
 
 def _locked(aspiration: Aspiration) -> Aspiration:
@@ -223,25 +31,10 @@ def _locked(aspiration: Aspiration) -> Aspiration:
     return Aspiration.objects.select_for_update().get(pk=aspiration.pk)
 
 
-def _audit(actor: Officer, aspiration: Aspiration, summary: str) -> None:
-    audit_record(
-        action=AuditAction.ASPIRATION_CHANGED, actor=actor, target=aspiration, summary=f"{aspiration.code}: {summary}"
-    )
-
-
-def _event(
-    aspiration: Aspiration, *, kind: str, author: Officer | None, at: datetime.datetime, **fields
-) -> AspirationEvent:
-    event = AspirationEvent(aspiration=aspiration, kind=kind, author=author, created_at=at, **fields)
-    event.full_clean(exclude=["aspiration", "author", "assignee"])  # objects in hand: no lookups
-    event.save()
-    return event
-
-
 def _change_status(
     aspiration: Aspiration, *, to: str, actor: Officer, at: datetime.datetime, body: str = ""
 ) -> AspirationEvent:
-    event = _event(
+    event = add_event(
         aspiration,
         kind=EventKind.STATUS_CHANGE,
         author=actor,
@@ -295,7 +88,7 @@ def aspiration_verify(
         aspiration.priority = priority
         fields.append("priority")
     _save(aspiration, fields)
-    _audit(actor, aspiration, "verified")
+    audit_change(actor, aspiration, "verified")
     notifications.notify_reporter(aspiration=aspiration, event=event)
     return aspiration
 
@@ -370,7 +163,7 @@ def aspiration_reject(
     fields = ["status", "rejection_reason", "rejection_note", "referred_to", "duplicate_of"]
     _first_response(aspiration, now, fields)
     _save(aspiration, fields)
-    _audit(actor, aspiration, f"rejected from {from_status} ({reason})")
+    audit_change(actor, aspiration, f"rejected from {from_status} ({reason})")
     notifications.notify_reporter(aspiration=aspiration, event=event)
     return aspiration
 
@@ -394,7 +187,7 @@ def aspiration_assign(
         raise ValidationError({"officer": _("The aspiration is already assigned to this officer.")}, code="same")
     now = at or timezone.now()
     previous = aspiration.assigned_to
-    _event(aspiration, kind=EventKind.ASSIGNMENT, author=actor, at=now, assignee=officer, body=note.strip())
+    add_event(aspiration, kind=EventKind.ASSIGNMENT, author=actor, at=now, assignee=officer, body=note.strip())
     aspiration.assigned_to = officer
     fields = ["assigned_to"]
     event = None
@@ -402,7 +195,7 @@ def aspiration_assign(
         event = _change_status(aspiration, to=Status.DITINDAKLANJUTI, actor=actor, at=now)
         fields.append("status")
     _save(aspiration, fields)
-    _audit(
+    audit_change(
         actor,
         aspiration,
         f"assigned to {officer.get_username()}" + (f" (was {previous.get_username()})" if previous else ""),
@@ -422,12 +215,12 @@ def aspiration_reply(
     aspiration = _locked(aspiration)
     workflow.check(actor, aspiration, Action.REPLY)
     now = at or timezone.now()
-    event = _event(aspiration, kind=EventKind.PUBLIC_REPLY, author=actor, at=now, body=body.strip(), is_public=True)
+    event = add_event(aspiration, kind=EventKind.PUBLIC_REPLY, author=actor, at=now, body=body.strip(), is_public=True)
     fields: list[str] = []
     _first_response(aspiration, now, fields)
     if fields:
         _save(aspiration, fields)
-    _audit(actor, aspiration, "public reply")
+    audit_change(actor, aspiration, "public reply")
     notifications.notify_reporter(aspiration=aspiration, event=event)
     return event
 
@@ -439,8 +232,10 @@ def aspiration_note(
     """An internal note: staff only, never on the status page, never mailed."""
     aspiration = _locked(aspiration)
     workflow.check(actor, aspiration, Action.NOTE)
-    event = _event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=at or timezone.now(), body=body.strip())
-    _audit(actor, aspiration, "internal note")
+    event = add_event(
+        aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=at or timezone.now(), body=body.strip()
+    )
+    audit_change(actor, aspiration, "internal note")
     return event
 
 
@@ -457,7 +252,7 @@ def aspiration_resolve(
     fields = ["status", "resolved_at"]
     _first_response(aspiration, now, fields)
     _save(aspiration, fields)
-    _audit(actor, aspiration, "resolved")
+    audit_change(actor, aspiration, "resolved")
     notifications.notify_reporter(aspiration=aspiration, event=event)
     return aspiration
 
@@ -490,7 +285,7 @@ def aspiration_reopen(
     else:
         to = Status.DITINDAKLANJUTI
         aspiration.resolved_at = None
-    _event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=now, body=history)
+    add_event(aspiration, kind=EventKind.INTERNAL_NOTE, author=actor, at=now, body=history)
     event = _change_status(aspiration, to=to, actor=actor, at=now)
     if to == Status.BARU:
         aspiration.verification_due = deadlines.verification_due(now)
@@ -509,25 +304,6 @@ def aspiration_reopen(
         "first_response_at",
     ]
     _save(aspiration, fields)
-    _audit(actor, aspiration, f"reopened from {from_status} to {to}")
+    audit_change(actor, aspiration, f"reopened from {from_status} to {to}")
     notifications.notify_reporter(aspiration=aspiration, event=event)
     return aspiration
-
-
-@transaction.atomic
-def aspiration_reveal_identity(*, aspiration: Aspiration, actor: Officer, request: HttpRequest | None = None) -> None:
-    """Record that `actor` is about to see the reporter's identity (who, when, which aspiration).
-
-    Raises PermissionDenied without `view_reporter_identity`. The caller shows the
-    identity only after this returns, so no reveal goes unrecorded; `request` adds
-    the keyed hash of the address to the audit entry.
-    """
-    if not actor.has_perm("aspirations.view_reporter_identity"):
-        raise PermissionDenied
-    audit_record(
-        action=AuditAction.IDENTITY_REVEALED,
-        actor=actor,
-        target=aspiration,
-        summary=aspiration.code,
-        request=request,
-    )

@@ -1,0 +1,190 @@
+"""Submission: a resident's aspiration from the public form, or one staff record for them.
+
+The row, its first timeline event and its photos are inserted under a fresh ticket
+code; the confirmation is handed to `notifications` for after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.images import ProcessedPhoto
+from core.services import store_photos
+from patrols.models import Officer, Patrol, Village
+
+from .. import deadlines, notifications, tickets
+from ..models import Aspiration, Attachment, Category, Channel, EventKind, Priority, Status
+from ..selectors import aspiration_sent_with_key
+from .timeline import add_event, audit_change
+
+# A ticket code drawn twice (2**40 codes: rare) is drawn again this often at most.
+INSERT_ATTEMPTS = 3
+
+
+def _code_taken(code: str) -> bool:
+    return Aspiration.objects.filter(code=code).exists()
+
+
+def aspiration_submit(
+    *,
+    type: str,
+    category: Category,
+    title: str,
+    description: str,
+    village: Village | None,
+    place: str = "",
+    occurred_at: datetime.datetime | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    consent: bool = False,
+    photos: Sequence[ProcessedPhoto] = (),
+    channel: str = Channel.WEB,
+    sent_via: str = "",
+    created_by: Officer | None = None,
+    patrol: Patrol | None = None,
+    priority: str = Priority.NORMAL,
+    ip_hash: str = "",
+    spam_signals: Sequence[str] = (),
+    idempotency_key: uuid.UUID | None = None,
+    at: datetime.datetime | None = None,
+) -> Aspiration:
+    """Record an aspiration with a fresh ticket code, its photos and its first timeline event.
+
+    Identity is stored only when given, and then only with `consent` (the
+    database refuses identity without a consent time). Suspected spam is stored
+    like any other aspiration, flagged for the operator. If the reporter gave an
+    email, the ticket code is mailed after the transaction commits; a mail
+    failure is logged and never undoes the submission. Staff entering on a
+    resident's behalf go through `aspiration_record`, which checks who they are;
+    other systems through the Open311 API, which names itself in `sent_via`.
+
+    Costs a query per CheckConstraint (full_clean() of the aspiration and of its
+    first event), then two INSERTs (the aspiration, its first event) in one
+    transaction, plus one per photo. The ticket code is not looked up first: the
+    unique index refuses a code drawn twice, and the whole insert is tried again
+    with a new one.
+
+    With an `idempotency_key` that already stored an aspiration in the same scope
+    (the public form, or the same `created_by`), nothing is stored, mailed or
+    audited and that first aspiration is returned: the unique constraint settles
+    two submissions racing with one key, whichever commits first.
+    """
+    now = at or timezone.now()
+    identified = bool(reporter_name or reporter_phone or reporter_email)
+    aspiration = Aspiration(
+        type=type,
+        category=category,
+        title=title,
+        description=description,
+        village=village,
+        place=place,
+        occurred_at=occurred_at,
+        latitude=latitude,
+        longitude=longitude,
+        channel=channel,
+        sent_via=sent_via,
+        patrol=patrol,
+        priority=priority,
+        status=Status.BARU,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        consent_given_at=now if identified and consent else None,
+        created_by=created_by,
+        submitted_at=now,
+        verification_due=deadlines.verification_due(now),
+        is_spam_suspected=bool(spam_signals),
+        spam_signals=",".join(spam_signals)[:100],
+        ip_hash=ip_hash,
+        idempotency_key=idempotency_key,
+    )
+    # The code is drawn on insert (its unique index refuses a repeat), the random public id is
+    # left to its unique index too, and so is the idempotency key (a refusal returns the first
+    # row); the related rows are in hand.
+    aspiration.full_clean(
+        exclude=["code", "public_id", "category", "village", "created_by", "patrol", "idempotency_key"]
+    )
+    return _insert_with_fresh_code(aspiration, photos=photos)
+
+
+def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> Aspiration:
+    """Insert the aspiration with its photos and first event under a new ticket code.
+
+    A code drawn twice is refused by the unique index; then the whole insert (the
+    transaction, or a savepoint inside a caller's) is rolled back and tried again
+    with a new code. On the public form this block is the outermost: no savepoint.
+    A refusal because the idempotency key was used meanwhile returns the row that
+    used it (committed: the refusal waited for it).
+    """
+    for attempt in range(1, INSERT_ATTEMPTS + 1):
+        aspiration.code = tickets.generate()
+        try:
+            with transaction.atomic():
+                aspiration.save(force_insert=True)
+                _record_first_entries(aspiration, photos=photos)
+            return aspiration
+        except IntegrityError:
+            first = aspiration_sent_with_key(aspiration.idempotency_key, created_by=aspiration.created_by)
+            if first is not None:
+                return first
+            if attempt == INSERT_ATTEMPTS or not _code_taken(aspiration.code):
+                raise
+            aspiration.pk = None
+    raise AssertionError("unreachable: the last attempt returns or raises")  # for type checkers
+
+
+def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
+    """The CREATED event, the audit entry of a staff entry, the photos and the confirmation mail,
+    in the insert's transaction (so a retry that finds the first row writes none of them again)."""
+    now = aspiration.submitted_at
+    add_event(
+        aspiration,
+        kind=EventKind.CREATED,
+        author=aspiration.created_by,
+        at=now,
+        to_status=Status.BARU,
+        is_public=True,
+    )
+    if aspiration.created_by is not None:
+        audit_change(aspiration.created_by, aspiration, f"recorded ({aspiration.channel})")
+    # After the rows that could fail: files do not roll back with the transaction.
+    store_photos(Attachment, photos, aspiration=aspiration, created_at=now)
+    notifications.notify_submission(aspiration=aspiration)
+
+
+@transaction.atomic
+def aspiration_record(
+    *,
+    actor: Officer,
+    channel: str,
+    patrol: Patrol | None = None,
+    **fields: Any,
+) -> Aspiration:
+    """Staff record an aspiration a resident gave by phone, WhatsApp, at the desk or on a patrol.
+
+    `fields` are `aspiration_submit`'s (an idempotency key is the actor's own:
+    their retry returns their first entry). The channel must say how it came (not
+    the web form); "patrol" needs the patrol, and only one the actor may see (one
+    query). It then waits for verification like any other.
+    """
+    if not actor.has_perm("aspirations.add_aspiration"):
+        raise PermissionDenied
+    if channel == Channel.WEB:
+        raise ValidationError({"channel": _("Choose how the resident told you.")}, code="web")
+    if (channel == Channel.PATROL) != (patrol is not None):
+        raise ValidationError({"channel": _("Aspirations heard on a patrol are recorded from that patrol's page.")})
+    if patrol is not None and not Patrol.objects.visible_to(actor).filter(pk=patrol.pk).exists():
+        raise PermissionDenied
+    return aspiration_submit(channel=channel, created_by=actor, patrol=patrol, **fields)
