@@ -297,7 +297,7 @@ class AspirationForm(ReporterFields):
         # any number of fast ones. Used up only by a submission that is stored (a form
         # sent back with errors keeps its token for the corrected one); a retry of a
         # stored one never gets here (the view finds it by its idempotency key first).
-        if not self._errors and not use_once(f"form-started:{nonce}", seconds=STARTED_MAX_AGE - elapsed):
+        if not self.errors and not use_once(f"form-started:{nonce}", seconds=STARTED_MAX_AGE - elapsed):
             self.spam_signals.append("reused_token")
 
     def full_clean(self) -> None:

@@ -232,7 +232,7 @@ def photo(request: OfficerRequest, pk: int, thumbnail: bool = False) -> FileResp
 # --- recording for residents -----------------------------------------------------------------
 
 
-def _recorded(request: HttpRequest, form: StaffAspirationForm) -> Aspiration | None:
+def _recorded(request: OfficerRequest, form: StaffAspirationForm) -> Aspiration | None:
     """The aspiration this POST records, or None when the form has errors.
 
     A POST whose idempotency key the user already recorded with (a retry, a second

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,18 +32,20 @@ class IdempotencyKeyField(forms.UUIDField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("initial", uuid.uuid4)  # called per form shown
         super().__init__(**kwargs)
 
-    def to_python(self, value) -> uuid.UUID | None:
+    def to_python(self, value: Any) -> uuid.UUID | None:  # type: ignore[override]  # UUIDField's own
         try:
-            return super().to_python(value)
+            key: uuid.UUID | None = super().to_python(value)
         except ValidationError:
             return None
+        return key
 
 
-def key_from(data: Mapping) -> uuid.UUID | None:
+def key_from(data: Mapping[str, Any]) -> uuid.UUID | None:
     """The key a POST carries, read as the form will read it (for the look-up before the form)."""
-    return IdempotencyKeyField().clean(data.get(FIELD))
+    key: uuid.UUID | None = IdempotencyKeyField().clean(data.get(FIELD))
+    return key

@@ -18,6 +18,8 @@ with `manage.py axes_reset_username` / `axes_reset_ip`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
@@ -28,7 +30,7 @@ from django.utils.translation import gettext as _
 from .errors import too_many_requests
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes is untyped
     """AXES_HANDLER: axes' database handler with one limit per lockout parameter.
 
     Axes sums the recent failures of each entry of AXES_LOCKOUT_PARAMETERS and
@@ -40,24 +42,29 @@ class LockoutHandler(AxesDatabaseHandler):
     Two aggregate queries, as axes makes.
     """
 
-    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         base = settings.AXES_FAILURE_LIMIT
         sums = [
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             for attempts in self.get_user_attempts(request, credentials)
         ]
-        return max(count * base // limit for count, limit in zip(sums, settings.KRK_LOCKOUT_LIMITS, strict=True))
+        failures: int = max(
+            count * base // limit for count, limit in zip(sums, settings.KRK_LOCKOUT_LIMITS, strict=True)
+        )
+        return failures
 
-    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         """After a successful sign-in (AXES_RESET_ON_SUCCESS), forget that username's failures
         from that address only. Axes would forget every failure of the address as well, and
         one valid account would then wipe the count of a password spray from the same place."""
         pair = self.filter_user_attempts(request, credentials)[0]  # username + address, listed first
-        deleted, _ = pair.delete()
+        deleted: int = pair.delete()[0]
         return deleted
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the 429 page for a locked-out sign-in, saying what to do."""
     cool_off = get_cool_off(request)
     message = " ".join(

@@ -243,7 +243,7 @@ class PageCookie:
             return None
 
 
-def use_once(key: str, *, seconds: int) -> bool:
+def use_once(key: str, *, seconds: float) -> bool:
     """True the first time `key` is used within `seconds`, False ever after (one cache round trip).
 
     For one-time tokens (the public form's "shown at" token, status links): the key

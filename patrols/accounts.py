@@ -122,7 +122,7 @@ def _after_save(sender, instance: Officer, raw: bool = False, **kwargs) -> None:
     if stored["password"] != instance.password:
         # set_password() keeps the new raw password until the save ends; a hash replaced
         # without it was re-hashed at sign-in (a stronger hasher) or written directly.
-        how = "new password set" if instance._password is not None else "password hash replaced"
+        how = "new password set" if getattr(instance, "_password", None) is not None else "password hash replaced"
         _record(AuditAction.PASSWORD_CHANGED, instance, f"{name}: {how}")
 
 
@@ -162,8 +162,9 @@ RELATIONS = {
 def _labels(through: type[models.Model], relation: Relation, holder_ids) -> dict[int, list[str]]:
     """Each holder's items, named and sorted: {officer or group id: ["command", "officer"]} (one query)."""
     labels: dict[int, list[str]] = {holder_id: [] for holder_id in holder_ids}
-    rows = through.objects.filter(**{f"{relation.holder}__in": list(labels)})
-    rows = rows.values_list(relation.holder, *relation.label)
+    rows = through._default_manager.filter(**{f"{relation.holder}__in": list(labels)}).values_list(
+        relation.holder, *relation.label
+    )
     for holder_id, *parts in rows:
         labels[holder_id].append(".".join(parts))
     return {holder_id: sorted(items) for holder_id, items in labels.items()}
@@ -189,11 +190,11 @@ def _relation_changed(sender, instance, action: str, reverse: bool, pk_set, **kw
     elif action in ("post_add", "post_remove", "post_clear") and stash in instance.__dict__:
         before = instance.__dict__.pop(stash)
         after = _labels(sender, relation, before)
-        holders = relation.holder_model._default_manager.in_bulk(list(before))
+        holder_rows = relation.holder_model._default_manager.in_bulk(list(before))
         for holder_id, old in before.items():
             new = after[holder_id]
-            if old != new and holder_id in holders:
-                holder = holders[holder_id]
+            if old != new and holder_id in holder_rows:
+                holder = holder_rows[holder_id]
                 change = f"{', '.join(old) or NOTHING} → {', '.join(new) or NOTHING}"
                 _record(AuditAction.PERMISSIONS_CHANGED, holder, f"{_name(holder)}: {relation.name}: {change}")
 

@@ -108,8 +108,7 @@ class PatrolPhotoInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = True
-    fields = ["preview", "caption", "width", "height", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("preview", "caption", "width", "height", "created_at")
 
     @admin.display(description=_("photo"))
     def preview(self, obj: PatrolPhoto) -> str:

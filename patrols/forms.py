@@ -210,7 +210,7 @@ class PatrolForm(forms.ModelForm):
 
 
 class PatrolEditForm(PatrolForm):
-    idempotency_key = None  # an edit creates nothing
+    idempotency_key = None  # type: ignore[assignment]  # an edit creates nothing (None removes the field)
     remove_photos = PhotoChoiceField(
         queryset=PatrolPhoto.objects.none(),
         required=False,
