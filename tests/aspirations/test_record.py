@@ -184,7 +184,9 @@ class TestRecordedTwice:
         assert first.redirect_chain == again.redirect_chain == [(slip, 302)]
         message = f"Aspirasi dicatat dengan kode tiket {aspiration.code}."
         assert message in first.content.decode() and message in again.content.decode()
-        assert AuditEntry.objects.filter(target_id=str(aspiration.pk)).count() == 1
+        assert (
+            AuditEntry.objects.filter(target_type="aspirations.aspiration", target_id=str(aspiration.pk)).count() == 1
+        )
 
     def test_on_a_patrol_the_same_key_records_one(self, bhabin):
         patrol = PatrolFactory(leader=bhabin)

@@ -132,7 +132,7 @@ class TestTheServiceSettlesARace:
         first = services.aspiration_record(actor=operator, channel="phone", idempotency_key=key, **fields())
         again = services.aspiration_record(actor=operator, channel="phone", idempotency_key=key, **fields())
         assert again.pk == first.pk
-        assert AuditEntry.objects.filter(target_id=str(first.pk)).count() == 1
+        assert AuditEntry.objects.filter(target_type="aspirations.aspiration", target_id=str(first.pk)).count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time: no race to lose")
