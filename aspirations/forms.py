@@ -13,7 +13,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +24,7 @@ from core.security import use_once
 from patrols.models import Village
 
 from . import choices, tickets
-from .models import AspirationType, Category
+from .models import AspirationType, Category, NotifyChannel
 
 MAX_PHOTOS = 3
 OUTSIDE_KRANGKENG = "luar"
@@ -62,6 +62,16 @@ def _read_started(token: str) -> tuple[float, str] | None:
     return None if elapsed > STARTED_MAX_AGE else (elapsed, nonce)
 
 
+class NotifyChoiceField(forms.ChoiceField):
+    """ "Kabari saya lewat": the channels KRK_NOTIFY_OFFERED offers, or none (the default)."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs) -> None:
+        offered = [(value, label) for value, label in NotifyChannel.choices if value in settings.KRK_NOTIFY_OFFERED]
+        super().__init__(choices=[("", _("No messages")), *offered], required=False, initial="", **kwargs)
+
+
 class ReporterFields(forms.Form):
     """The reporter's name, phone, email and consent, cleaned alike on the public form and the desk form.
 
@@ -80,12 +90,23 @@ class ReporterFields(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     reporter_email = forms.EmailField(required=False)
+    notify_channel = NotifyChoiceField(help_text=_("The ticket code, status changes and our replies; nothing else."))
     consent = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, label in self.reporter_labels.items():
             self.fields[name].label = label
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # A channel needs its address: a phone for WhatsApp and SMS, an email for email.
+        channel = data.get("notify_channel")
+        if channel in (NotifyChannel.WHATSAPP, NotifyChannel.SMS) and not data.get("reporter_phone"):
+            self.add_error("notify_channel", _("Write a phone number to get messages by WhatsApp or SMS."))
+        elif channel == NotifyChannel.EMAIL and not data.get("reporter_email"):
+            self.add_error("notify_channel", _("Write an email address to get messages by email."))
+        return data
 
     def clean_reporter_name(self) -> str:
         return " ".join(self.cleaned_data["reporter_name"].split())
@@ -105,6 +126,7 @@ class ReporterFields(forms.Form):
             "reporter_phone": data["reporter_phone"],
             "reporter_email": data["reporter_email"],
             "consent": bool(data["consent"]),
+            "notify_channel": data["notify_channel"],
         }
 
 
@@ -176,6 +198,7 @@ class AspirationForm(ReporterFields):
         "reporter_name": _("Your name"),
         "reporter_phone": _("Your phone or WhatsApp number"),
         "reporter_email": _("Your email (optional)"),
+        "notify_channel": _("Send me news of this report by"),
     }
     # Spam signals: people never see or fill `website`; `started` is signed.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -230,6 +253,7 @@ class AspirationForm(ReporterFields):
                 "reporter_name",
                 "reporter_phone",
                 "reporter_email",
+                "notify_channel",
                 "consent",
             ),
             Div(Field("website", autocomplete="off", tabindex="-1"), css_class="krk-hp", aria_hidden="true"),
@@ -322,6 +346,7 @@ class AspirationForm(ReporterFields):
             "occurred_at": data["occurred_at"],
             "photos": data["photos"],
             "spam_signals": self.spam_signals,
+            "notify_language": translation.get_language() or settings.LANGUAGE_CODE,
             **self.reporter(),
             "idempotency_key": data["idempotency_key"],
         }

@@ -153,6 +153,11 @@ def _render_detail(
         "aspiration": aspiration,
         "events": list(aspiration.events.all()),
         "photos": list(aspiration.attachments.all()),
+        # Was the reporter reached? State per message; no address, no text. One query,
+        # only for reporters who asked for messages.
+        "reporter_messages": (
+            list(aspiration.notifications.for_timeline().filter(officer=None)) if aspiration.notify_channel else []
+        ),
         "deadlines": selectors.deadline_rows(aspiration),
         "forms": forms,
         "duplicates": selectors.possible_duplicates(aspiration) if Action.REJECT in allowed else [],

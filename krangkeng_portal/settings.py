@@ -137,6 +137,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "core",
+    "exports",
+    "django_tasks",
+    "django_tasks_db",
     "audit",
     "patrols",
     "aspirations",
@@ -409,3 +412,52 @@ KRK_OPEN311_JURISDICTION = env_str("KRK_OPEN311_JURISDICTION") or "krangkeng"
 KRK_OPEN311_PUBLIC_LIST = env_bool("KRK_OPEN311_PUBLIC_LIST", True)
 KRK_OPEN311_PUBLISH_DESCRIPTIONS = env_bool("KRK_OPEN311_PUBLISH_DESCRIPTIONS", False)
 KRK_OPEN311_PUBLISH_STATUS_NOTES = env_bool("KRK_OPEN311_PUBLISH_STATUS_NOTES", False)
+
+# Background jobs (Django's Tasks API; the django-tasks backport on Django 5.2). The
+# database backend keeps each job as a row written in the same transaction as the change
+# that causes it, and `manage.py db_worker` claims rows with SELECT ... FOR UPDATE SKIP
+# LOCKED on PostgreSQL (an exclusive transaction on SQLite). KRK_TASKS=immediate runs
+# every job inside the request instead (no worker; for tests of a single unit only).
+KRK_TASKS = env_str("KRK_TASKS") or "database"
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if KRK_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"KRK_TASKS must be database or immediate, got {KRK_TASKS!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[KRK_TASKS], "QUEUES": ["default", "exports"]}}
+# A job's claim on a notification or an export is considered lost (its worker died)
+# after this many seconds without progress; `manage.py recover_jobs` then hands it on.
+KRK_JOB_LEASE_SECONDS = env_int("KRK_JOB_LEASE_SECONDS", 300, minimum=1)
+
+# Notifications to residents and officers (aspirations/delivery.py). A transient failure
+# (provider 5xx, timeout, mail server down) is tried again after
+# KRK_NOTIFY_BACKOFF_SECONDS x 4^(attempt-1), KRK_NOTIFY_MAX_ATTEMPTS times in all; then
+# the notification is failed and listed for the admin.
+KRK_NOTIFY_MAX_ATTEMPTS = env_int("KRK_NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+KRK_NOTIFY_BACKOFF_SECONDS = env_int("KRK_NOTIFY_BACKOFF_SECONDS", 30, minimum=0)
+KRK_NOTIFY_TIMEOUT_SECONDS = env_int("KRK_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# The channels the public form offers ("Kabari saya lewat ..."); `check --deploy` warns
+# about one that is offered but not configured below.
+KRK_NOTIFY_OFFERED = env_list("KRK_NOTIFY_OFFERED", ["whatsapp", "sms", "email"])
+if not set(KRK_NOTIFY_OFFERED) <= {"whatsapp", "sms", "email"}:
+    raise ImproperlyConfigured(f"KRK_NOTIFY_OFFERED may hold whatsapp, sms and email, got {KRK_NOTIFY_OFFERED}")
+# WhatsApp Business Cloud API: POST {API_URL}/{PHONE_NUMBER_ID}/messages with approved
+# templates; webhooks signed with the app secret (X-Hub-Signature-256).
+KRK_WHATSAPP_API_URL = (env_str("KRK_WHATSAPP_API_URL") or "https://graph.facebook.com/v21.0").rstrip("/")
+KRK_WHATSAPP_PHONE_NUMBER_ID = env_str("KRK_WHATSAPP_PHONE_NUMBER_ID")
+KRK_WHATSAPP_TOKEN = env_str("KRK_WHATSAPP_TOKEN")
+KRK_WHATSAPP_APP_SECRET = env_str("KRK_WHATSAPP_APP_SECRET")
+KRK_WHATSAPP_VERIFY_TOKEN = env_str("KRK_WHATSAPP_VERIFY_TOKEN")
+# SMS through Infobip (POST {API_URL}/sms/2/text/advanced); delivery reports come back to
+# the portal with KRK_SMS_WEBHOOK_SECRET as HTTP Basic credentials.
+KRK_SMS_API_URL = env_str("KRK_SMS_API_URL").rstrip("/")
+KRK_SMS_API_KEY = env_str("KRK_SMS_API_KEY")
+KRK_SMS_SENDER = env_str("KRK_SMS_SENDER") or "POLSEK"
+KRK_SMS_WEBHOOK_SECRET = env_str("KRK_SMS_WEBHOOK_SECRET")
+
+# Exports: up to this many rows the file is made in the request; beyond it, by a job
+# whose progress the user follows. Files are kept KRK_EXPORT_KEEP_HOURS under
+# MEDIA_ROOT/private/exports, served only to the user who asked.
+KRK_EXPORT_IMMEDIATE_ROWS = env_int("KRK_EXPORT_IMMEDIATE_ROWS", 5000, minimum=0)
+KRK_EXPORT_KEEP_HOURS = env_int("KRK_EXPORT_KEEP_HOURS", 24, minimum=1)

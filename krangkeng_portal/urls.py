@@ -19,6 +19,7 @@ urlpatterns = [
     path("akun/sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("bahasa/", set_language, name="set_language"),
     path("audit/", include("audit.urls")),
+    path("ekspor/", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]
 

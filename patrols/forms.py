@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import phone_validator
 from core.idempotency import IdempotencyKeyField
 from core.images import MAX_UPLOAD_BYTES, MultiplePhotoField
 
@@ -246,3 +247,27 @@ class PatrolEditForm(PatrolForm):
                 ),
             )
         return cleaned
+
+
+class NotificationSettingsForm(forms.Form):
+    """An officer's own choice: assignment notices on WhatsApp, to their phone."""
+
+    phone = forms.CharField(
+        label=_("Phone (WhatsApp)"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    notify_whatsapp = forms.BooleanField(
+        label=_("Send me a WhatsApp message when an aspiration is assigned to me"), required=False
+    )
+
+    def clean_phone(self) -> str:
+        return "".join(self.cleaned_data["phone"].split()).replace("-", "")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("notify_whatsapp") and not data.get("phone"):
+            self.add_error("phone", _("Write your WhatsApp number to get the notices there."))
+        return data

@@ -1,7 +1,11 @@
 import datetime
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client, override_settings
@@ -43,6 +47,24 @@ def stored_cache_keys() -> list[str]:
     if isinstance(backend, RedisCache):
         return [key.decode() for key in backend._cache.get_client().keys("*")]
     return list(backend._cache.keys())
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The job worker runs in a process of its own against the test database, as in
+    production (tests/jobs.py): on SQLite that database must be a file, not in memory.
+
+    Its folder is this session's own, not pytest's numbered temporary folders: other
+    pytest sessions on the machine prune those (keeping the last three), and took the
+    database away from under a running suite."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        folder = Path(tempfile.mkdtemp(prefix="krk-test-db-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        yield
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,16 @@ from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 
 from .. import public_ids
 from .categories import Category
-from .choices import OPEN_STATUSES, AspirationType, Channel, Priority, Referral, RejectionReason, Status
+from .choices import (
+    OPEN_STATUSES,
+    AspirationType,
+    Channel,
+    NotifyChannel,
+    Priority,
+    Referral,
+    RejectionReason,
+    Status,
+)
 from .events import AspirationEvent
 
 # The date the next step is due (see AspirationQuerySet.with_deadline). An index is
@@ -174,6 +183,13 @@ class Aspiration(models.Model):
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True, validators=[phone_validator])
     reporter_email = models.EmailField(_("reporter's email"), blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # Empty: tell the reporter nothing (the default; always so for anonymous reports).
+    notify_channel = models.CharField(
+        _("keep the reporter informed by"), max_length=10, choices=NotifyChannel.choices, blank=True
+    )
+    notify_language = models.CharField(
+        _("language of the messages"), max_length=8, default="id", help_text=_("The language of the form they used.")
+    )
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -266,6 +282,10 @@ class Aspiration(models.Model):
             models.CheckConstraint(
                 condition=Q(reporter_name="", reporter_phone="", reporter_email="") | Q(consent_given_at__isnull=False),
                 name="aspiration_identity_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(notify_channel="") | Q(consent_given_at__isnull=False),
+                name="aspiration_notify_needs_consent",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)

@@ -35,6 +35,14 @@ class Channel(models.TextChoices):
     API = "api", _("Open311 API")
 
 
+class NotifyChannel(models.TextChoices):
+    """How a reporter asked to be kept informed (and how officers hear of assignments)."""
+
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+
+
 class Priority(models.TextChoices):
     LOW = "rendah", _("Low")
     NORMAL = "normal", _("Normal")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aspirations import services
-from aspirations.models import AspirationEvent, EventKind, Status
+from aspirations.models import AspirationEvent, EventKind, Notification, NotificationState, Status
 from tests.aspirations.builders import in_status, with_photo
 from tests.conftest import client_for
 from tests.factories import AspirationFactory, OfficerFactory, category, village
@@ -219,3 +219,19 @@ class TestDetailQueries:
 DETAIL_QUERIES = 5
 # ... and for one awaiting verification: + the possible duplicates.
 TRIAGE_QUERIES = 6
+
+
+class TestMessagesToTheReporter:
+    def test_staff_see_whether_the_reporter_was_reached(self, operator, bhabin):
+        aspiration = in_status(
+            Status.DITINDAKLANJUTI,
+            officer=bhabin,
+            reporter_phone="081299887766",
+            consent_given_at=timezone.now(),
+            notify_channel="whatsapp",
+        )
+        services.aspiration_reply(aspiration=aspiration, actor=bhabin, body="Sudah dicek.")
+        Notification.objects.update(state=NotificationState.READ)
+        html = page(operator, aspiration)
+        assert "Pesan ke pelapor" in html and "WhatsApp" in html and "Dibaca" in html
+        assert "081299887766" not in html

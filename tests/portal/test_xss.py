@@ -128,6 +128,7 @@ NOT_FILLED = {
     (Aspiration, "ip_hash"): "a keyed hash",
     (Aspiration, "public_id"): "generated",
     (Aspiration, "sent_via"): "the API client's name: master data the admin types, like officers' names",
+    (Aspiration, "notify_language"): "a language code, set by the form from the active language",
     (Attachment, "content_type"): "its default: the image pipeline writes only JPEG",
 }
 TEXT_MODELS = (Aspiration, AspirationEvent, Attachment, Patrol, PatrolPhoto)
@@ -527,6 +528,13 @@ NOT_SWEPT = {
     "aspirations:photo_thumbnail": "an image",
     "patrols:photo": "an image",
     "patrols:photo_thumbnail": "an image",
+    "patrols:patrol_export_start": "POST only: starts a background export, redirects",
+    "aspirations:inbox_export_start": "POST only: starts a background export, redirects",
+    "exports:job": "a background export's state, row counts and file name (a date stamp): no user text",
+    "exports:download": "a file; its cells are neutralised by core.exports",
+    "patrols:notification_settings": "the officer's own phone number (digits, validated) and a checkbox",
+    "aspirations:webhook_whatsapp": "the providers' receipts: plain text answers, no page",
+    "aspirations:webhook_sms": "the providers' receipts: plain text answers, no page",
     **{
         f"aspirations:{action}": "POST only: redirects, or re-renders the detail page swept above"
         for action in ("verify", "assign", "reply", "note", "resolve", "reopen")
