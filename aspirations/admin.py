@@ -104,7 +104,7 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["aspiration__code"]
     date_hierarchy = "created_at"
     list_select_related = ["aspiration", "officer"]
-    fields = [
+    fields = (
         "aspiration",
         "kind",
         "channel",
@@ -117,7 +117,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "reference",
         "created_at",
         "state_changed_at",
-    ]
+    )
     readonly_fields = fields
     actions = ["retry"]
 

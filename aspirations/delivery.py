@@ -82,10 +82,12 @@ def _claim(notification_id: int) -> Notification | None:
 
 
 def _address(notification: Notification) -> str:
-    person = notification.officer if notification.officer_id else notification.aspiration
-    if notification.channel == "email":
-        return person.email if notification.officer_id else person.reporter_email
-    return person.phone if notification.officer_id else person.reporter_phone
+    email = notification.channel == "email"
+    officer = notification.officer
+    if officer is not None:
+        return officer.email if email else officer.phone
+    aspiration = notification.aspiration
+    return aspiration.reporter_email if email else aspiration.reporter_phone
 
 
 def _outgoing(notification: Notification) -> Outgoing:
@@ -201,10 +203,10 @@ def _apply(provider: str, receipt: Receipt) -> None:
     notification = Notification.objects.select_for_update().filter(match, channel=provider).first()
     if notification is None:
         return
-    update = {}
+    update: dict[str, object] = {}
     if receipt.message_id and not notification.provider_message_id:
         update["provider_message_id"] = receipt.message_id
-    if STATE_ORDER[receipt.state] > STATE_ORDER[notification.state]:
+    if STATE_ORDER[NotificationState(receipt.state)] > STATE_ORDER[NotificationState(notification.state)]:
         update.update(state=receipt.state, state_changed_at=timezone.now())
         if receipt.state == NotificationState.FAILED:
             update["error_type"] = receipt.error_type[:80]

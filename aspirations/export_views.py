@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -52,7 +53,7 @@ def export_links(request: HttpRequest) -> dict:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("aspirations.view_all_aspirations", raise_exception=True)
-def inbox_export(request: OfficerRequest) -> HttpResponse:
+def inbox_export(request: OfficerRequest) -> HttpResponseBase:
     """The inbox as a file (constant queries); with the reporters' identity on POST, audited.
 
     Beyond KRK_EXPORT_IMMEDIATE_ROWS rows the file is made by a background job: GET shows

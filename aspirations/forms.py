@@ -98,8 +98,9 @@ class ReporterFields(forms.Form):
         for name, label in self.reporter_labels.items():
             self.fields[name].label = label
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # A channel needs its address: a phone for WhatsApp and SMS, an email for email.
         channel = data.get("notify_channel")
         if channel in (NotifyChannel.WHATSAPP, NotifyChannel.SMS) and not data.get("reporter_phone"):

@@ -88,9 +88,9 @@ def _reporter_message(kind: str, context: dict, email_template: str, params: lis
 def _reporter_channel(aspiration: Aspiration) -> str:
     """The channel the reporter chose, if they left its address ("" for nobody to tell)."""
     address = {
-        NotifyChannel.WHATSAPP: aspiration.reporter_phone,
-        NotifyChannel.SMS: aspiration.reporter_phone,
-        NotifyChannel.EMAIL: aspiration.reporter_email,
+        NotifyChannel.WHATSAPP.value: aspiration.reporter_phone,
+        NotifyChannel.SMS.value: aspiration.reporter_phone,
+        NotifyChannel.EMAIL.value: aspiration.reporter_email,
     }.get(aspiration.notify_channel, "")
     return aspiration.notify_channel if address else ""
 
@@ -156,9 +156,9 @@ def notify_reporter(*, aspiration: Aspiration, event: AspirationEvent) -> None:
         "rejection_note": aspiration.rejection_note,
     }
     params = {
-        NotificationKind.REPLY: [aspiration.code, reply, status_url],
-        NotificationKind.RESOLVED: [aspiration.code, status_url],
-        NotificationKind.STATUS_CHANGED: [aspiration.code, status, status_url],
+        NotificationKind.REPLY.value: [aspiration.code, reply, status_url],
+        NotificationKind.RESOLVED.value: [aspiration.code, status_url],
+        NotificationKind.STATUS_CHANGED.value: [aspiration.code, status, status_url],
     }[kind]
     message = _reporter_message(kind, context, "update", params, language)
     _queue(aspiration=aspiration, event=event, kind=kind, channel=channel, language=language, **message)

@@ -81,7 +81,7 @@ def _whatsapp_statuses(request: HttpRequest) -> HttpResponse:
 
 
 def _whatsapp_receipt(status: dict) -> Receipt | None:
-    state = WHATSAPP_STATES.get(status.get("status"))
+    state = WHATSAPP_STATES.get(str(status.get("status")))
     try:
         at = datetime.fromtimestamp(int(status["timestamp"]), tz=UTC)
     except (KeyError, TypeError, ValueError):
@@ -110,7 +110,7 @@ def sms_webhook(request: HttpRequest) -> HttpResponse:
 
 def _sms_receipt(result: dict) -> Receipt | None:
     status = result.get("status") or {}
-    state = SMS_STATES.get(status.get("groupName"))
+    state = SMS_STATES.get(str(status.get("groupName")))
     try:
         at = datetime.strptime(result["doneAt"], "%Y-%m-%dT%H:%M:%S.%f%z")
     except (KeyError, TypeError, ValueError):

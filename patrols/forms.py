@@ -266,8 +266,9 @@ class NotificationSettingsForm(forms.Form):
     def clean_phone(self) -> str:
         return "".join(self.cleaned_data["phone"].split()).replace("-", "")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("notify_whatsapp") and not data.get("phone"):
             self.add_error("phone", _("Write your WhatsApp number to get the notices there."))
         return data

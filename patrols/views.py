@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def my_patrols(request: OfficerRequest) -> HttpResponse:
 @login_required
 @require_safe
 @permission_required("patrols.view_patrol", raise_exception=True)
-def patrol_export(request: OfficerRequest) -> HttpResponse:
+def patrol_export(request: OfficerRequest) -> HttpResponseBase:
     """Ekspor: the patrols the list shows with the same filters, as Excel or CSV (constant queries)."""
     file_format = export_format(request.GET)
     patrol_filter = PatrolFilter(request.GET, queryset=Patrol.objects.visible_to(request.user), request=request)
