@@ -50,9 +50,9 @@ def _json(body: bytes) -> dict:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _whatsapp_verify(request)
     return _whatsapp_statuses(request)
 

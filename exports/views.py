@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import ExportFormat, ExportJob, ExportState
 from .services import expired_before, export_path
@@ -40,7 +40,7 @@ def _own_job(request: HttpRequest, pk) -> ExportJob:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_job(request: HttpRequest, pk) -> HttpResponse:
     """The job's progress; the page reloads itself (meta refresh, no JavaScript) until it is done."""
     job = _own_job(request, pk)
@@ -55,7 +55,7 @@ def export_job(request: HttpRequest, pk) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_download(request: HttpRequest, pk) -> FileResponse:
     job = _own_job(request, pk)
     path = export_path(job)
