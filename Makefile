@@ -51,6 +51,7 @@ messages: install
 # Load and data-size benchmarks (bench/README.md), e.g. make bench BENCH_ARGS=--quick
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/jobs.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
