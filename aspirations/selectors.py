@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from patrols.models import Assignment, Officer
 from patrols.selectors import granted
 
 from . import choices
-from .models import OPEN_STATUSES, Aspiration, AspirationEvent, EventKind, Status
+from .models import DEADLINE, OPEN_STATUSES, Aspiration, AspirationEvent, EventKind, Status
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,24 @@ def open_status_counts(queryset: QuerySet[Aspiration]) -> dict[str, int]:
         .values_list("status", "n")
     )
     return {str(status): 0 for status in OPEN_STATUSES} | dict(rows)
+
+
+@dataclass(frozen=True)
+class Workload:
+    awaiting: int  # assigned to the officer and theirs to act on
+    overdue: int  # of those, past their deadline
+
+
+def officer_workload(officer: Officer, now: datetime.datetime | None = None) -> Workload:
+    """The Beranda Petugas figures for Aspirasi Saya: one aggregate query."""
+    now = now or timezone.now()
+    figures = (
+        Aspiration.objects.filter(assigned_to_id=officer.pk)
+        .awaiting_officer()
+        .alias(due=DEADLINE)
+        .aggregate(awaiting=Count("pk"), overdue=Count("pk", filter=Q(due__lt=now)))
+    )
+    return Workload(**figures)
 
 
 class DeadlineState(StrEnum):

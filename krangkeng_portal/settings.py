@@ -198,7 +198,7 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL") or env_str("REDIS_URL")
 
 AUTH_USER_MODEL = "patrols.Officer"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "home"
 # AxesStandaloneBackend refuses locked-out sign-ins before the password is checked.
 AUTHENTICATION_BACKENDS = [

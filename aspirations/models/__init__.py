@@ -8,12 +8,23 @@ resident on the status page see. Writes go through the services.
 from .aspirations import DEADLINE, LIST_FIELDS, Aspiration
 from .attachments import Attachment
 from .categories import Category
-from .choices import OPEN_STATUSES, AspirationType, Channel, EventKind, Priority, Referral, RejectionReason, Status
+from .choices import (
+    OFFICER_ACTION_STATUSES,
+    OPEN_STATUSES,
+    AspirationType,
+    Channel,
+    EventKind,
+    Priority,
+    Referral,
+    RejectionReason,
+    Status,
+)
 from .events import AspirationEvent
 
 __all__ = [
     "DEADLINE",
     "LIST_FIELDS",
+    "OFFICER_ACTION_STATUSES",
     "OPEN_STATUSES",
     "Aspiration",
     "AspirationEvent",

@@ -17,7 +17,16 @@ from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 
 from .. import public_ids
 from .categories import Category
-from .choices import OPEN_STATUSES, AspirationType, Channel, Priority, Referral, RejectionReason, Status
+from .choices import (
+    OFFICER_ACTION_STATUSES,
+    OPEN_STATUSES,
+    AspirationType,
+    Channel,
+    Priority,
+    Referral,
+    RejectionReason,
+    Status,
+)
 from .events import AspirationEvent
 
 # The date the next step is due (see AspirationQuerySet.with_deadline). An index is
@@ -56,6 +65,10 @@ LIST_FIELDS = (
 class AspirationQuerySet(models.QuerySet):
     def open(self) -> AspirationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting_officer(self) -> AspirationQuerySet:
+        """Verified and handed on, not yet resolved: what the assigned officer must act on."""
+        return self.filter(status__in=OFFICER_ACTION_STATUSES)
 
     def visible_to(self, user) -> AspirationQuerySet:
         """The aspirations `user` may read on the staff pages, in one query.
