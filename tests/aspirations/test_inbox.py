@@ -227,6 +227,16 @@ class TestMyAspirations:
         assert 'name="officer"' not in html and 'name="spam"' not in html
         assert 'name="status"' in html
 
+    def test_opens_on_what_needs_my_action(self, bhabin):
+        waiting = in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        verified = in_status(Status.TERVERIFIKASI, assigned_to=bhabin)
+        done = in_status(Status.SELESAI, officer=bhabin)
+        response = client_for(bhabin).get(MINE)
+        assert sorted(codes(response)) == sorted([waiting.code, verified.code])
+        first_tab = response.context["tabs"][0]
+        assert (first_tab["label"], first_tab["count"], first_tab["current"]) == ("Perlu tindakan saya", 2, True)
+        assert done.code in codes(client_for(bhabin).get(MINE, {"status": ""}))  # the "All" tab
+
     def test_operators_are_refused(self, operator):
         assert client_for(operator).get(MINE).status_code == 403
 
