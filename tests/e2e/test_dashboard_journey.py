@@ -32,8 +32,7 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
 
     sign_in(page, commander.username, PASSWORD)
     page.wait_for_load_state()  # the menu collapses once the page's scripts have run
-    open_menu(page)
-    page.get_by_role("link", name="Dasbor").click()
+    open_menu(page).get_by_role("link", name="Dasbor").click()
     expect(page.get_by_role("heading", name="Dasbor", exact=True)).to_be_visible()
     assert page.locator("#period-label").inner_text().startswith((today - datetime.timedelta(days=29)).strftime("%-d "))
     patrols = page.locator(".krk-figure", has_text="Patroli").first
@@ -71,8 +70,7 @@ def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
     PatrolFactory(leader=bhabin)
     sign_in(page, commander.username, PASSWORD)
     page.wait_for_load_state()
-    open_menu(page)
-    page.get_by_role("link", name="Rekap Bulanan").click()
+    open_menu(page).get_by_role("link", name="Rekap Bulanan").click()
     expect(page.get_by_role("heading", name="Rekap Bulanan")).to_be_visible()
     page.get_by_role("button", name="Cetak").wait_for()  # shown once JavaScript runs
     page.locator("#id_bulan").fill(timezone.localdate().strftime("%Y-%m"))

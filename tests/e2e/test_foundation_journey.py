@@ -19,8 +19,6 @@ def test_resident_finds_the_village_officer_and_staff_signs_in(page, bhabin):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     sign_in(page, bhabin.username, PASSWORD)
-    open_menu(page)
-    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    expect(open_menu(page).get_by_role("button", name="Keluar")).to_be_visible()
     page.get_by_role("button", name="Keluar").click()
-    open_menu(page)
-    expect(page.get_by_role("link", name="Masuk").first).to_be_visible()
+    expect(open_menu(page).get_by_role("link", name="Masuk").first).to_be_visible()

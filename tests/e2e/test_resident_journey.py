@@ -51,8 +51,7 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
 
     # Later, from the menu, typing the code carelessly.
     page.goto("/")
-    open_menu(page)
-    page.get_by_role("link", name="Cek Status").first.click()
+    open_menu(page).get_by_role("link", name="Cek Status").first.click()
     page.get_by_label("Kode Tiket").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Cek Status").click()
     expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
