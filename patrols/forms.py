@@ -211,8 +211,14 @@ class PatrolForm(forms.ModelForm):
         )
         if "duration" not in self.fields:
             return [times]
-        # patrol_form.js hides the two times until "Other" is chosen.
-        return ["duration", Div(times, css_class="krk-times", data_krk_times="")]
+        # portal.js hides the two times until "Other" is chosen.
+        note = format_html(
+            '<p class="small fw-semibold mb-1">{}</p>', gettext("Only for “Other”: when the patrol started and ended.")
+        )
+        return [
+            "duration",
+            Div(HTML(note), times, id="krk-times", data_krk_shown_by="duration", data_krk_shown_for=OTHER_TIMES),
+        ]
 
     def _photo_fields(self) -> list[str]:
         return ["photos"]

@@ -54,3 +54,45 @@ window.addEventListener("pageshow", function (event) {
     }
   });
 });
+
+// The error summary at the top of a form (core/_error_summary.html) takes the focus, so
+// a screen reader reads the problems first; each link puts the focus in its field.
+(function () {
+  var summary = document.querySelector("[data-krk-error-summary]");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']") || field;
+    label.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
+
+// A block marked data-krk-shown-by="NAME" data-krk-shown-for="VALUE" (the contact fields
+// under "I want to be contacted", a patrol's times under "Other") shows only while that
+// choice is made; hidden, its fields are not sent either. Without JavaScript it stays
+// visible, with a note that says when it applies.
+document.querySelectorAll("[data-krk-shown-by]").forEach(function (block) {
+  var name = block.getAttribute("data-krk-shown-by");
+  var value = block.getAttribute("data-krk-shown-for");
+  var update = function () {
+    var chosen = document.querySelector("input[name='" + name + "']:checked");
+    var shown = Boolean(chosen) && chosen.value === value;
+    block.hidden = !shown;
+    block.querySelectorAll("input, select, textarea").forEach(function (field) {
+      field.disabled = !shown;
+    });
+  };
+  document.querySelectorAll("input[name='" + name + "']").forEach(function (radio) {
+    radio.addEventListener("change", update);
+  });
+  update();
+});

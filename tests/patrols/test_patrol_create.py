@@ -40,7 +40,7 @@ class TestPatrolCreatePage:
 
     def test_the_times_sit_under_the_other_duration(self, bhabin):
         html = client_for(bhabin).get(URL).content.decode()
-        assert html.index('name="duration"') < html.index("data-krk-times") < html.index('name="started_at"')
+        assert html.index('name="duration"') < html.index('data-krk-shown-for="lain"') < html.index('name="started_at"')
 
     def test_is_a_phone_form_with_photo_upload_and_optional_gps(self, bhabin):
         response = client_for(bhabin).get(URL)
@@ -92,6 +92,13 @@ class TestPatrolCreateDuration:
         errors = response.context["form"].errors
         assert errors["started_at"] == errors["ended_at"] == ["Bidang ini tidak boleh kosong."]
         assert not Patrol.objects.exists()
+
+    def test_problems_are_summed_up_above_the_form_with_links(self, bhabin, patrol_post):
+        html = (
+            client_for(bhabin).post(URL, patrol_post(duration="lain", started_at=None, ended_at=None)).content.decode()
+        )
+        summary = html.split("data-krk-error-summary", 1)[1].split("</div>", 1)[0]
+        assert 'href="#id_started_at"' in summary and 'href="#id_ended_at"' in summary
 
     def test_one_time_alone_is_not_enough(self, bhabin, patrol_post):
         response = client_for(bhabin).post(URL, patrol_post(duration="60", ended_at=None))

@@ -1,27 +1,9 @@
 // Patrol form enhancements; the form works fully without this file.
 // 1. "Use my location" fills latitude/longitude from the phone's GPS.
 // 2. Photo choice is checked before a slow upload: too many or too large files are refused at once.
-// 3. The start and end times show only when "Other" is chosen instead of a duration.
-// 4. The team leader is not offered again among the other officers.
+// 3. The team leader is not offered again among the other officers.
 (function () {
   "use strict";
-
-  var times = document.querySelector("[data-krk-times]");
-  var durations = document.querySelectorAll("input[name=duration]");
-  if (times && durations.length) {
-    var showTimes = function () {
-      var chosen = document.querySelector("input[name=duration]:checked");
-      var other = !chosen || chosen.value === "lain";
-      times.hidden = !other;
-      // Hidden times are not sent either: the chosen duration decides.
-      times.querySelectorAll("input").forEach(function (input) {
-        input.required = other;
-        input.disabled = !other;
-      });
-    };
-    durations.forEach(function (radio) { radio.addEventListener("change", showTimes); });
-    showTimes();
-  }
 
   var leader = document.getElementById("id_leader");
   if (leader) {
