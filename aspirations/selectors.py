@@ -6,6 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -74,7 +75,7 @@ def public_status(code: str | None) -> PublicStatus:
         AspirationEvent.objects.public()
         .filter(aspiration_id=aspiration.pk if aspiration else 0)  # 0: no row has it
         .only("kind", "to_status", "body", "created_at")
-        .order_by("created_at", "pk")
+        .order_by("-created_at", "-pk")  # the newest news first
     )
     if aspiration is None:
         return PublicStatus()
@@ -239,6 +240,12 @@ def deadline_rows(aspiration: Aspiration, now: datetime.datetime | None = None) 
             )
         )
     return rows
+
+
+def whatsapp_share_url(text: str) -> str:
+    """A wa.me link that opens WhatsApp with `text` ready to send to a chat the user picks
+    (e.g. to themselves); nothing goes to this server."""
+    return f"https://wa.me/?{urlencode({'text': text})}"
 
 
 def whatsapp_url(phone: str) -> str:

@@ -124,6 +124,7 @@ class AspirationQuerySet(models.QuerySet):
         return self.only(
             "code",
             "type",
+            "title",  # the resident's own words, shown to whoever holds the code
             "status",
             "submitted_at",
             "verification_due",
