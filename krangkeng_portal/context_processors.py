@@ -11,6 +11,9 @@ def portal(request: HttpRequest) -> dict:
     return {
         "unit_name": settings.KRK_UNIT_NAME,
         "parent_unit_name": settings.KRK_PARENT_UNIT_NAME,
+        "unit_address": settings.KRK_UNIT_ADDRESS,
+        "unit_phone": settings.KRK_UNIT_PHONE,
+        "whatsapp_channel_url": settings.KRK_WHATSAPP_CHANNEL_URL,
         "nav_public": navigation.items_for(user, navigation.PUBLIC_ITEMS, current),
         "nav_staff": navigation.items_for(user, navigation.STAFF_ITEMS, current),
         "nav_account": navigation.items_for(user, navigation.ACCOUNT_ITEMS, current),

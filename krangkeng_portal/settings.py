@@ -358,6 +358,14 @@ LOGGING = {
 # Portal settings.
 KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
 KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
+# How residents reach the unit, on the home page, the directory and every footer; the
+# public phone also stands in for an officer without a public number. Empty: not shown.
+# (Settings until units have their own records.)
+KRK_UNIT_ADDRESS = env_str("KRK_UNIT_ADDRESS")
+KRK_UNIT_PHONE = env_str("KRK_UNIT_PHONE")
+KRK_WHATSAPP_CHANNEL_URL = env_str("KRK_WHATSAPP_CHANNEL_URL")
+if KRK_WHATSAPP_CHANNEL_URL and not KRK_WHATSAPP_CHANNEL_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"KRK_WHATSAPP_CHANNEL_URL must be an https:// link, got {KRK_WHATSAPP_CHANNEL_URL!r}")
 # Public address of the portal, for links in emails (e.g. https://portal.example):
 # the status page link sent to residents, the aspiration link sent to officers.
 KRK_SITE_URL = (env_str("KRK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -9,10 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from aspirations.selectors import officer_workload
-from patrols.models import Patrol, Village
+from patrols.models import Patrol
 
 from . import navigation
 from .dashboard import transparency
+from .directory import directory as directory_rows
 
 # How many of their own patrols Beranda Petugas lists.
 LAST_PATROLS = 5
@@ -20,15 +21,15 @@ LAST_PATROLS = 5
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Beranda, with this month's public figures (two aggregate queries, cached for minutes)."""
-    return render(request, "home.html", {"transparency": transparency.this_month()})
+    """Beranda, with the last 30 days' public figures (two aggregate queries, cached for minutes)."""
+    return render(request, "home.html", {"transparency": transparency.last_30_days()})
 
 
 @require_safe
 def directory(request: HttpRequest) -> HttpResponse:
-    """Public list of villages and their current Bhabinkamtibmas (2 queries)."""
-    villages = Village.objects.with_current_officers()
-    return render(request, "directory.html", {"villages": villages})
+    """Public list of the Bhabinkamtibmas and the villages they serve (2 queries)."""
+    officers, unserved = directory_rows()
+    return render(request, "directory.html", {"officers": officers, "unserved": unserved})
 
 
 class SignInView(SuccessMessageMixin, LoginView):
