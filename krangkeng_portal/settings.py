@@ -358,6 +358,11 @@ LOGGING = {
 # Portal settings.
 KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
 KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
+# The emblem in the header: a path under the static files (the neutral default ships
+# with the portal) or a same-site URL starting with "/" (e.g. under MEDIA_URL).
+KRK_UNIT_EMBLEM = env_str("KRK_UNIT_EMBLEM") or "img/emblem.svg"
+if "://" in KRK_UNIT_EMBLEM:
+    raise ImproperlyConfigured(f"KRK_UNIT_EMBLEM must be served by the portal itself, got {KRK_UNIT_EMBLEM!r}")
 # How residents reach the unit, on the home page, the directory and every footer; the
 # public phone also stands in for an officer without a public number. Empty: not shown.
 # (Settings until units have their own records.)

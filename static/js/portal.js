@@ -1,6 +1,17 @@
 // Progressive enhancement only: every page works without this file.
 document.documentElement.classList.remove("no-js");
 
+// The menu button on a phone (Bootstrap's CSS, not its JavaScript): it shows and hides
+// the element it controls. Without JavaScript the menu is simply open (portal.css).
+document.querySelectorAll("[data-krk-toggle]").forEach(function (button) {
+  var target = document.getElementById(button.getAttribute("aria-controls"));
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    target.classList.toggle("show", open);
+  });
+});
+
 // A download link marked data-krk-busy (exports) says the file is being prepared: the
 // browser shows nothing until the first byte arrives. The message goes after a minute.
 document.addEventListener("click", function (event) {

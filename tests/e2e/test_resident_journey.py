@@ -57,7 +57,8 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
     expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
     expect(page.get_by_text("Geng motor dan tawuran")).to_be_visible()
     assert code not in page.url
-    assert "Balap liar" not in page.content()  # what the resident wrote stays private
+    expect(page.get_by_role("heading", name="Balap liar tiap malam Minggu")).to_be_visible()  # their own title
+    assert "dekat SPBU" not in page.content()  # the story they wrote stays private
     assert fits_the_screen(page)
 
 
