@@ -106,7 +106,7 @@ def map_tile_origin(url_template: str) -> str:
     """
     parts = urlsplit(url_template.replace("{s}", "x"))
     if parts.scheme != "https" or not parts.netloc:
-        raise ImproperlyConfigured(f"KRK_MAP_TILE_URL must be an https:// URL template, got {url_template!r}")
+        raise ImproperlyConfigured(f"KRK_TILE_URL must be an https:// URL template, got {url_template!r}")
     host = urlsplit(url_template).netloc.replace("{s}", "*")
     return f"{parts.scheme}://{host}"
 
@@ -293,12 +293,15 @@ SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
 # templates carry no inline <script>, <style>, style="" or on*="" handlers.
-# Images may also come from the map tile server (Leaflet on the dashboard).
-KRK_MAP_TILE_URL = env_str("KRK_MAP_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# Maps draw the portal's own points on a plain background: no request leaves the
+# portal (a public tile server would learn who looks at which area, and OSM's tile
+# policy forbids such use). A deployment may run its own tile server: KRK_TILE_URL,
+# a Leaflet URL template; images may then also come from its host.
+KRK_TILE_URL = env_str("KRK_TILE_URL")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:", map_tile_origin(KRK_MAP_TILE_URL)],
+        "img-src": [SELF, "data:", *([map_tile_origin(KRK_TILE_URL)] if KRK_TILE_URL else [])],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],

@@ -20,15 +20,17 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_command_changes_the_period_and_downloads_the_patrols(page, commander, bhabin, other_bhabin):
+def test_command_changes_the_period_and_downloads_the_patrols(page, live_server, commander, bhabin, other_bhabin):
+    live = live_server.url
     today = timezone.localdate()
     recent = timezone.now() - datetime.timedelta(hours=3)
     PatrolFactory(leader=bhabin, place="Pos Kamling Blok Pahing", started_at=recent)
     older = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=20), datetime.time(9)))
     PatrolFactory(leader=other_bhabin, village=village("Tanjakan"), place="Balai Desa Tanjakan", started_at=older)
     aspiration(recent)
-    # The tile server is unreachable: the villages must show anyway.
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    # No tile server (the default): the villages on a plain background, and nothing leaves the portal.
+    elsewhere = []
+    page.on("request", lambda request: elsewhere.append(request.url) if not request.url.startswith(live) else None)
 
     sign_in(page, commander.username, PASSWORD)
     page.wait_for_load_state()  # the menu collapses once the page's scripts have run
@@ -41,6 +43,8 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
     page.locator("#krk-coverage-map path.leaflet-interactive").first.wait_for()
     assert page.locator("#krk-coverage-map path.leaflet-interactive").count() == 11
     assert page.locator(".krk-svgmap").is_hidden()
+    assert page.locator("#krk-coverage-map .leaflet-control-attribution svg").count() == 0  # no flag
+    assert elsewhere == []
     assert fits_the_phone(page)
 
     page.get_by_text("Pilih periode").click()
