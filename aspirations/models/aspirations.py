@@ -62,6 +62,14 @@ LIST_FIELDS = (
 )
 
 
+# What the stored spam signals (forms.AspirationForm._collect_spam_signals) mean, for the operator.
+SPAM_SIGNAL_LABELS = {
+    "honeypot": _("a field people never see was filled in"),
+    "bad_token": _("the form's start time was missing or altered"),
+    "too_fast": _("sent within seconds of opening the form"),
+}
+
+
 class AspirationQuerySet(models.QuerySet):
     def open(self) -> AspirationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -346,6 +354,12 @@ class Aspiration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def spam_reasons(self) -> str:
+        """Why it was flagged, in words: the stored codes (`too_fast`) mean nothing to an operator."""
+        codes = [code for code in self.spam_signals.split(",") if code]
+        return ", ".join(str(SPAM_SIGNAL_LABELS.get(code, code)) for code in codes)
 
     @property
     def is_pressing(self) -> bool:

@@ -157,8 +157,8 @@ class TestAspirationFigures:
         assert summary["median_to_verification"] == datetime.timedelta(hours=132)
         assert summary["median_to_response"] == datetime.timedelta(hours=48)
         data = may_dashboard()
-        assert figure(data.headline.aspirations, "median_to_verification").value == "5 hr 12 jam"
-        assert figure(data.headline.aspirations, "median_to_response").value == "2 hr 0 jam"
+        assert figure(data.headline.aspirations, "median_to_verification").value == "5 hari 12 jam"
+        assert figure(data.headline.aspirations, "median_to_response").value == "2 hari 0 jam"
 
     def test_by_category_and_village(self, may):
         data = may_dashboard()
