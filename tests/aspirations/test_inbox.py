@@ -76,7 +76,7 @@ class TestInboxRows:
         sent = timezone.make_aware(datetime.datetime(2024, 5, 6, 23, 40))
         aspiration = in_status(Status.BARU, submitted_at=sent)
         html = client_for(operator).get(INBOX).content.decode()
-        assert '<time datetime="2024-05-06T23:40:00+07:00">6 Mei 2024 23:40</time>' in html
+        assert '<time datetime="2024-05-06T23:40:00+07:00">6 Mei 2024 23.40</time>' in html
         due = timezone.localtime(aspiration.verification_due)
         assert f"Batas waktu {date_format(due, 'D, j M Y')}" in html
 
