@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from aspirations.selectors import officer_workload
+from patrols.access import OfficerRequest
 from patrols.models import Patrol
 
 from . import navigation
@@ -41,8 +42,8 @@ class SignInView(SuccessMessageMixin, LoginView):
 
 @never_cache
 @login_required
-@require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+@require_safe
+def staff_home(request: OfficerRequest) -> HttpResponse:
     """Beranda Petugas, where staff land after signing in: Catat Patroli first, then
     what waits for them. At most two queries besides the session and permissions:
     the Aspirasi Saya figures and the officer's last patrols."""

@@ -19,7 +19,7 @@ def _anchor(field: forms.BoundField) -> str:
 
 
 @register.inclusion_tag("core/_error_summary.html")
-def error_summary(form: forms.BaseForm) -> dict:
+def error_summary(form: forms.BaseForm) -> dict[str, object]:
     problems = [{"anchor": "", "message": error} for error in form.non_field_errors()]
     for field in form:
         problems += [
