@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import phone_validator
@@ -237,6 +238,10 @@ class AspirationForm(ReporterFields):
         helper = FormHelper()
         helper.form_id = "aspiration-form"
         helper.attrs = {"novalidate": "", "data-krk-sending": SENDING}
+        contact_note = format_html(
+            '<p class="fw-semibold mb-2">{}</p>',
+            _("Only if you want to be contacted: fill these in after choosing “I want to be contacted”."),
+        )
         helper.layout = Layout(
             Fieldset(
                 _("Your report"),
@@ -251,11 +256,20 @@ class AspirationForm(ReporterFields):
                 _("Your identity"),
                 HTML('{% include "aspirations/_privacy_notice.html" %}'),
                 "identity",
-                "reporter_name",
-                "reporter_phone",
-                "reporter_email",
-                "notify_channel",
-                "consent",
+                # Under "I want to be contacted": portal.js hides (and stops sending) them while
+                # "anonymous" is chosen; without JavaScript the note says they are for contact only.
+                Div(
+                    HTML(contact_note),
+                    "reporter_name",
+                    "reporter_phone",
+                    "reporter_email",
+                    "notify_channel",
+                    "consent",
+                    css_class="krk-contact border-start border-3 ps-3 mb-3",
+                    id="krk-contact",
+                    data_krk_shown_by="identity",
+                    data_krk_shown_for=IDENTIFIED,
+                ),
             ),
             Div(Field("website", autocomplete="off", tabindex="-1"), css_class="krk-hp", aria_hidden="true"),
             "started",
@@ -296,15 +310,13 @@ class AspirationForm(ReporterFields):
             if not data.get("consent"):
                 self.add_error("consent", _("Tick this box to agree, or choose to stay anonymous."))
         elif data.get("identity") == ANONYMOUS:
-            if given:
-                self.add_error(
-                    "identity",
-                    _(
-                        "You chose to stay anonymous but wrote your name, phone or email. "
-                        "Clear them, or choose “I want to be contacted”."
-                    ),
-                )
+            # Anonymous means anonymous: whatever was typed in the contact fields (shown
+            # without JavaScript) is dropped, not stored and not an error.
+            for name in given:
+                data[name] = ""
             data["consent"] = False
+            data["notify_channel"] = ""
+            self.errors.pop("notify_channel", None)
         self._collect_spam_signals(data)
         return data
 

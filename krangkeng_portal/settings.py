@@ -106,7 +106,7 @@ def map_tile_origin(url_template: str) -> str:
     """
     parts = urlsplit(url_template.replace("{s}", "x"))
     if parts.scheme != "https" or not parts.netloc:
-        raise ImproperlyConfigured(f"KRK_MAP_TILE_URL must be an https:// URL template, got {url_template!r}")
+        raise ImproperlyConfigured(f"KRK_TILE_URL must be an https:// URL template, got {url_template!r}")
     host = urlsplit(url_template).netloc.replace("{s}", "*")
     return f"{parts.scheme}://{host}"
 
@@ -149,6 +149,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages leave compressed (Dasbor 44.7 KB -> 6.2 KB) for phones on weak connections. Only
+    # the headers are touched below it. BREACH: Django masks the CSRF token anew on
+    # every response, and no page reflects input next to a secret.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -201,7 +205,7 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL") or env_str("REDIS_URL")
 
 AUTH_USER_MODEL = "patrols.Officer"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "home"
 # AxesStandaloneBackend refuses locked-out sign-ins before the password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -296,12 +300,15 @@ SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
 # templates carry no inline <script>, <style>, style="" or on*="" handlers.
-# Images may also come from the map tile server (Leaflet on the dashboard).
-KRK_MAP_TILE_URL = env_str("KRK_MAP_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# Maps draw the portal's own points on a plain background: no request leaves the
+# portal (a public tile server would learn who looks at which area, and OSM's tile
+# policy forbids such use). A deployment may run its own tile server: KRK_TILE_URL,
+# a Leaflet URL template; images may then also come from its host.
+KRK_TILE_URL = env_str("KRK_TILE_URL")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:", map_tile_origin(KRK_MAP_TILE_URL)],
+        "img-src": [SELF, "data:", *([map_tile_origin(KRK_TILE_URL)] if KRK_TILE_URL else [])],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
@@ -361,6 +368,19 @@ LOGGING = {
 # Portal settings.
 KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
 KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
+# The emblem in the header: a path under the static files (the neutral default ships
+# with the portal) or a same-site URL starting with "/" (e.g. under MEDIA_URL).
+KRK_UNIT_EMBLEM = env_str("KRK_UNIT_EMBLEM") or "img/emblem.svg"
+if "://" in KRK_UNIT_EMBLEM:
+    raise ImproperlyConfigured(f"KRK_UNIT_EMBLEM must be served by the portal itself, got {KRK_UNIT_EMBLEM!r}")
+# How residents reach the unit, on the home page, the directory and every footer; the
+# public phone also stands in for an officer without a public number. Empty: not shown.
+# (Settings until units have their own records.)
+KRK_UNIT_ADDRESS = env_str("KRK_UNIT_ADDRESS")
+KRK_UNIT_PHONE = env_str("KRK_UNIT_PHONE")
+KRK_WHATSAPP_CHANNEL_URL = env_str("KRK_WHATSAPP_CHANNEL_URL")
+if KRK_WHATSAPP_CHANNEL_URL and not KRK_WHATSAPP_CHANNEL_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"KRK_WHATSAPP_CHANNEL_URL must be an https:// link, got {KRK_WHATSAPP_CHANNEL_URL!r}")
 # Public address of the portal, for links in emails (e.g. https://portal.example):
 # the status page link sent to residents, the aspiration link sent to officers.
 KRK_SITE_URL = (env_str("KRK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -156,7 +156,9 @@ def patrol_detail(request: OfficerRequest, pk: int) -> HttpResponse:
             "edits": list(patrol.edits.all()),
             "can_edit": patrol_can_edit(request.user, patrol),
             "edit_deadline": None if request.user.has_perm("patrols.change_any_patrol") else patrol.edit_deadline,
-            "map_tile_url": settings.KRK_MAP_TILE_URL,
+            # A lone point needs a background to mean anything: a map only with the
+            # deployment's own tile server (KRK_TILE_URL); else the coordinates and map links.
+            "map_tile_url": settings.KRK_TILE_URL if patrol.has_location else "",
         },
     )
 

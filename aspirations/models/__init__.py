@@ -9,6 +9,7 @@ from .aspirations import DEADLINE, LIST_FIELDS, Aspiration
 from .attachments import Attachment
 from .categories import Category
 from .choices import (
+    OFFICER_ACTION_STATUSES,
     OPEN_STATUSES,
     AspirationType,
     Channel,
@@ -25,6 +26,7 @@ from .notifications import Notification, NotificationKind, NotificationState, We
 __all__ = [
     "DEADLINE",
     "LIST_FIELDS",
+    "OFFICER_ACTION_STATUSES",
     "OPEN_STATUSES",
     "Aspiration",
     "AspirationEvent",

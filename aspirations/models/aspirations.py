@@ -18,6 +18,7 @@ from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 from .. import public_ids
 from .categories import Category
 from .choices import (
+    OFFICER_ACTION_STATUSES,
     OPEN_STATUSES,
     AspirationType,
     Channel,
@@ -62,9 +63,21 @@ LIST_FIELDS = (
 )
 
 
+# What the stored spam signals (forms.AspirationForm._collect_spam_signals) mean, for the operator.
+SPAM_SIGNAL_LABELS = {
+    "honeypot": _("a field people never see was filled in"),
+    "bad_token": _("the form's start time was missing or altered"),
+    "too_fast": _("sent within seconds of opening the form"),
+}
+
+
 class AspirationQuerySet(models.QuerySet):
     def open(self) -> AspirationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting_officer(self) -> AspirationQuerySet:
+        """Verified and handed on, not yet resolved: what the assigned officer must act on."""
+        return self.filter(status__in=OFFICER_ACTION_STATUSES)
 
     def visible_to(self, user) -> AspirationQuerySet:
         """The aspirations `user` may read on the staff pages, in one query.
@@ -120,6 +133,7 @@ class AspirationQuerySet(models.QuerySet):
         return self.only(
             "code",
             "type",
+            "title",  # the resident's own words, shown to whoever holds the code
             "status",
             "submitted_at",
             "verification_due",
@@ -352,6 +366,12 @@ class Aspiration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def spam_reasons(self) -> str:
+        """Why it was flagged, in words: the stored codes (`too_fast`) mean nothing to an operator."""
+        codes = [code for code in self.spam_signals.split(",") if code]
+        return ", ".join(str(SPAM_SIGNAL_LABELS.get(code, code)) for code in codes)
 
     @property
     def is_pressing(self) -> bool:

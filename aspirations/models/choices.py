@@ -24,6 +24,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.BARU, Status.TERVERIFIKASI, Status.DITINDAKLANJUTI)
+# Verified and handed on: the assigned officer's turn (reply, follow up, resolve).
+OFFICER_ACTION_STATUSES = (Status.TERVERIFIKASI, Status.DITINDAKLANJUTI)
 
 
 class Channel(models.TextChoices):

@@ -1,6 +1,17 @@
 // Progressive enhancement only: every page works without this file.
 document.documentElement.classList.remove("no-js");
 
+// The menu button on a phone (Bootstrap's CSS, not its JavaScript): it shows and hides
+// the element it controls. Without JavaScript the menu is simply open (portal.css).
+document.querySelectorAll("[data-krk-toggle]").forEach(function (button) {
+  var target = document.getElementById(button.getAttribute("aria-controls"));
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    target.classList.toggle("show", open);
+  });
+});
+
 // A download link marked data-krk-busy (exports) says the file is being prepared: the
 // browser shows nothing until the first byte arrives. The message goes after a minute.
 document.addEventListener("click", function (event) {
@@ -53,4 +64,46 @@ window.addEventListener("pageshow", function (event) {
       status.textContent = "";
     }
   });
+});
+
+// The error summary at the top of a form (core/_error_summary.html) takes the focus, so
+// a screen reader reads the problems first; each link puts the focus in its field.
+(function () {
+  var summary = document.querySelector("[data-krk-error-summary]");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']") || field;
+    label.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
+
+// A block marked data-krk-shown-by="NAME" data-krk-shown-for="VALUE" (the contact fields
+// under "I want to be contacted", a patrol's times under "Other") shows only while that
+// choice is made; hidden, its fields are not sent either. Without JavaScript it stays
+// visible, with a note that says when it applies.
+document.querySelectorAll("[data-krk-shown-by]").forEach(function (block) {
+  var name = block.getAttribute("data-krk-shown-by");
+  var value = block.getAttribute("data-krk-shown-for");
+  var update = function () {
+    var chosen = document.querySelector("input[name='" + name + "']:checked");
+    var shown = Boolean(chosen) && chosen.value === value;
+    block.hidden = !shown;
+    block.querySelectorAll("input, select, textarea").forEach(function (field) {
+      field.disabled = !shown;
+    });
+  };
+  document.querySelectorAll("input[name='" + name + "']").forEach(function (radio) {
+    radio.addEventListener("change", update);
+  });
+  update();
 });

@@ -48,6 +48,12 @@ class TestWhatItShows:
         assert "Sudah telepon Kuwu." in html and "Internal" in html
         assert f"Ditugaskan kepada {bhabin.display_name}" in html
 
+    def test_spam_signals_are_said_in_words_not_codes(self, operator):
+        aspiration = AspirationFactory(is_spam_suspected=True, spam_signals="honeypot,too_fast")
+        html = page(operator, aspiration)
+        assert "dikirim beberapa detik setelah formulir dibuka" in html
+        assert "too_fast" not in html
+
     def test_an_overdue_verification_says_terlambat(self, operator):
         aspiration = in_status(Status.BARU, submitted_at=timezone.now() - datetime.timedelta(days=10))
         assert "Terlambat" in page(operator, aspiration)

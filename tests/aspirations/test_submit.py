@@ -224,11 +224,21 @@ class TestIdentifiedSubmission:
         assert message in html
         assert Aspiration.objects.count() == 0
 
-    def test_anonymous_with_identity_typed_in_asks_which_one_is_meant(self, client):
-        response = client.post(URL, form_data(reporter_name="Siti Aminah", reporter_phone="081234567890"))
-        assert "identity" in errors_of(response)
-        assert field_error_shown(response.content.decode(), "identity")
-        assert Aspiration.objects.count() == 0
+    def test_anonymous_with_identity_typed_in_stays_anonymous_without_an_error(self, client):
+        data = form_data(reporter_name="Siti Aminah", reporter_phone="081234567890", consent="on")
+        response = client.post(URL, data)
+        assert response.status_code == 302
+        aspiration = Aspiration.objects.get()
+        assert (aspiration.reporter_name, aspiration.reporter_phone, aspiration.consent_given_at) == ("", "", None)
+
+    def test_the_contact_fields_sit_under_i_want_to_be_contacted(self, client):
+        html = client.get(URL).content.decode()
+        contact = html.split('id="krk-contact"', 1)[1]
+        assert html.index(f'value="{IDENTIFIED}"') < html.index('id="krk-contact"')
+        assert 'data-krk-shown-for="kontak"' in html
+        assert "Hanya jika Anda ingin dihubungi" in contact[:400]
+        for name in ("reporter_name", "reporter_phone", "reporter_email", "consent"):
+            assert f'name="{name}"' in contact
 
     def test_consent_is_not_needed_when_anonymous(self, client):
         client.post(URL, form_data(consent=""))
@@ -285,9 +295,14 @@ class TestValidation:
         assert re.search(r'value="keluhan"[^>]*checked', html)
         assert f'value="{data["started"]}"' in html  # the fill time still counts from the first view
 
-    def test_a_summary_above_the_form_points_to_the_fields(self, client):
-        html = client.post(URL, form_data(title="")).content.decode()
-        assert 'id="form-errors"' in html
+    def test_a_summary_above_the_form_links_each_problem_to_its_field(self, client):
+        html = client.post(URL, form_data(title="", type="", identity=IDENTIFIED)).content.decode()
+        summary = html.split("data-krk-error-summary", 1)[1].split("</div>", 1)[0]
+        assert html.index("data-krk-error-summary") < html.index('id="aspiration-form"')
+        assert "Ada masalah" in summary
+        assert 'href="#id_title">Judul: Bidang ini tidak boleh kosong.</a>' in summary
+        assert 'href="#id_type_0"' in summary  # a choice links to its first option
+        assert 'href="#id_reporter_name"' in summary and 'href="#id_consent"' in summary
 
 
 class TestSpamSignals:

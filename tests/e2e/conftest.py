@@ -77,9 +77,18 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Masuk").click()
 
 
-def open_menu(page) -> None:
-    """On a phone the navigation is collapsed behind the menu button."""
+def open_menu(page):
+    """The navigation, opened: on a phone it is collapsed behind the menu button.
+
+    Signed in, the officer's pages under their name are opened too. Returns the
+    navigation's locator, so a journey picks a link of the menu, not the same words
+    elsewhere on the page (Beranda Petugas repeats the officer's pages).
+    """
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
         page.locator("#mainnav.show").wait_for()
+    account = page.locator("#mainnav details.krk-account")  # the officer's pages, under their name
+    if account.count() and account.get_attribute("open") is None:
+        account.locator("summary").click()
+    return page.locator("#mainnav")

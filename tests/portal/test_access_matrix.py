@@ -39,6 +39,7 @@ ROUTES: dict[str, Route] = {
     "directory": Route(expect(200)),
     "healthz": Route(expect(200)),
     "login": Route(expect(302, anonymous=200)),
+    "staff_home": Route(staff()),
     "logout": Route(expect(405)),
     "password_change": Route(staff()),
     "password_change_done": Route(staff()),

@@ -351,8 +351,9 @@ PAGES: dict[str, Page] = {
         "aspirations:status",
         "anonymous",
         lambda world: reverse("aspirations:status"),
-        shows=("reply", "resolve"),
-        never=(*PUBLIC, *INTERNAL),
+        # The resident's own title is shown to whoever holds the code; nothing else they wrote.
+        shows=("title", "reply", "resolve"),
+        never=(*(key for key in PUBLIC if key != "title"), *INTERNAL),
         post=look_up("resident"),
         follow=True,
     ),
@@ -378,6 +379,8 @@ PAGES: dict[str, Page] = {
         shows=PUBLIC,
         post=public_form_with_errors,
     ),
+    # Beranda Petugas: the officer's last patrols.
+    "staff-home": Page("staff_home", "officer", lambda world: reverse("staff_home"), shows=("patrol_place",)),
     # Aspirations, staff side.
     "inbox": Page("aspirations:inbox", "operator", lambda world: reverse("aspirations:inbox"), shows=("title",)),
     "inbox-search": Page("aspirations:inbox", "operator", with_query("aspirations:inbox"), shows=("query",)),
