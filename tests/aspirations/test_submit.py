@@ -198,10 +198,12 @@ class TestIdentifiedSubmission:
         assert "notify_channel" in response.context["form"].errors
         assert not Aspiration.objects.exists()
 
-    def test_anonymous_reporters_cannot_ask_for_messages(self, client):
-        response = client.post(URL, form_data(notify_channel="whatsapp"))
-        assert "notify_channel" in response.context["form"].errors
-        assert not Aspiration.objects.exists()
+    def test_anonymous_reporters_get_no_messages(self, client):
+        # Anonymous means anonymous: a channel picked while the contact fields were hidden is dropped.
+        response = client.post(URL, form_data(notify_channel="whatsapp", reporter_phone="081234567890"))
+        assert response.status_code == 302
+        aspiration = Aspiration.objects.get()
+        assert (aspiration.notify_channel, aspiration.reporter_phone, aspiration.consent_given_at) == ("", "", None)
 
     @pytest.mark.parametrize(
         ("overrides", "field", "message"),

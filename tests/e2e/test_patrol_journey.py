@@ -53,7 +53,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     page.locator("#id_residents_met").fill("15")
     page.locator("#id_summary").fill("Dialog dengan warga di pos kamling tentang bahaya narkoba.")
     page.get_by_role("button", name="Gunakan lokasi saya").click()
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     assert page.locator("#id_latitude").input_value() == "-6.487612"
     page.locator("#id_photos").set_input_files(
         [{"name": "dokumentasi.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1200, 900, gps=True)}]
