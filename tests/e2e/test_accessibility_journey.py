@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from aspirations.models import Status
@@ -86,7 +87,7 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
     settings.KRK_UNIT_ADDRESS = "Jl. Raya Krangkeng No. 1, Kec. Krangkeng, Kab. Indramayu"
     settings.KRK_UNIT_PHONE = "0234-000000"
     patrol = PatrolFactory(leader=bhabin, place="Pos Kamling Blok Pahing", latitude="-6.48761", longitude="108.50314")
-    in_status(Status.DITINDAKLANJUTI, officer=bhabin, title="Balap liar di jalan Pantura")
+    handled = in_status(Status.DITINDAKLANJUTI, officer=bhabin, title="Balap liar di jalan Pantura")
     walk = Walk(browser, live_server, width, axe_source)
     page = walk.page
     try:
@@ -111,6 +112,8 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
         walk.check("status", screenshot=True)
         page.goto("/masuk/")
         walk.check("sign-in")
+        page.goto("/open311/")
+        walk.check("open311-developers")
 
         # An officer.
         sign_in(page, bhabin.username, PASSWORD)
@@ -124,6 +127,10 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
         walk.check("patrol")
         page.goto("/patroli/saya/")
         walk.check("my-patrols")
+        page.goto(reverse("aspirations:detail", kwargs={"pk": handled.pk}))
+        walk.check("aspiration")
+        page.goto(reverse("patrols:notification_settings"))
+        walk.check("notification-settings")
         open_menu(page).get_by_role("button", name="Keluar").click()
 
         # Command.
@@ -136,6 +143,8 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
         walk.check("inbox")
         page.goto("/patroli/")
         walk.check("patrols")
+        page.goto(reverse("audit:entry_list"))
+        walk.check("audit")
     finally:
         walk.context.close()
     assert walk.foreign == [], f"requests that left the portal: {walk.foreign}"
