@@ -62,6 +62,16 @@ class TestLockout:
         assert "jaringan lain" in body
         assert "hubungi admin portal di Polsek Krangkeng" in body
 
+    def test_the_sign_in_page_says_who_resets_a_forgotten_password(self, settings):
+        settings.KRK_UNIT_PHONE = "0234-000000"
+        body = Client().get(reverse("login")).content.decode()
+        assert (
+            "Lupa kata sandi? Kata sandi diatur ulang oleh admin portal Polsek Krangkeng: hubungi 0234-000000." in body
+        )
+        settings.KRK_UNIT_PHONE = ""
+        body = Client().get(reverse("login")).content.decode()
+        assert "Lupa kata sandi?" in body and "temui langsung atau telepon" in body
+
     def test_the_failure_that_reaches_the_limit_is_answered_with_429(self, bhabin):
         fail(bhabin.username, LIMIT - 1)
         assert attempt(bhabin.username, "wrong-password-123").status_code == 429
