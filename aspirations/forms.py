@@ -212,7 +212,14 @@ class AspirationForm(ReporterFields):
         # Built only when crispy renders the form, not for a submission that redirects.
         helper = FormHelper()
         helper.form_id = "aspiration-form"
-        helper.attrs = {"novalidate": "", "data-krk-sending": SENDING}
+        # novalidate: the server's messages show by their fields; static/js/photos.js
+        # checks required fields before sending, with the form's own message.
+        helper.attrs = {
+            "novalidate": "",
+            "data-krk-sending": SENDING,
+            "data-krk-validate": "",
+            "data-krk-required": forms.Field.default_error_messages["required"],
+        }
         helper.layout = Layout(
             Fieldset(
                 _("Your report"),

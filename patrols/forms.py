@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.idempotency import IdempotencyKeyField
-from core.images import MAX_UPLOAD_BYTES, MultiplePhotoField
+from core.images import MultiplePhotoField
 
 from .models import MAX_PHOTOS, Officer, Patrol, PatrolPhoto
 from .selectors import home_village, offered_topics, patrol_officers
@@ -120,14 +120,6 @@ class PatrolForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["members"]).queryset = officers
         cast(forms.ModelChoiceField, self.fields["topics"]).queryset = offered_topics(
             keep=self.instance.topics.all() if self.instance.pk else None
-        )
-        self.fields["photos"].widget.attrs.update(
-            {
-                "data-krk-max-files": MAX_PHOTOS,
-                "data-krk-max-bytes": MAX_UPLOAD_BYTES,
-                "data-krk-too-many": gettext("Choose at most %(max)d photos.") % {"max": MAX_PHOTOS},
-                "data-krk-too-large": gettext("this photo is larger than 10 MB."),
-            }
         )
         for name in ("started_at", "ended_at"):
             cast(forms.DateTimeField, self.fields[name]).input_formats = [

@@ -1,0 +1,100 @@
+"""Residents and officers on slow, patchy mobile data (issue 13): photos shrink in the
+browser, mistakes are caught before anything is sent, nothing typed is lost.
+
+Slow 3G is emulated through the DevTools protocol: 400 ms latency, 400 kbit/s down,
+200 kbit/s up.
+"""
+
+import pytest
+from django.core.signals import request_started
+from playwright.sync_api import expect
+
+from aspirations.models import Aspiration
+from tests.e2e.test_resident_journey import fill_the_form
+from tests.photos import jpeg_bytes, phone_photo_bytes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 200_000 / 8}
+
+
+def throttle(page) -> None:
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", SLOW_3G)
+
+
+class BytesSent:
+    """Counts the request bodies the live server receives (what a resident pays for on
+    mobile data). Counted at the server: Chromium does not hand a multipart body with
+    files to page.on("request") nor to the DevTools protocol."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.posts = 0
+
+    def __call__(self, sender, environ, **kwargs) -> None:
+        if environ.get("REQUEST_METHOD") == "POST":
+            self.posts += 1
+            self.total += int(environ.get("CONTENT_LENGTH") or 0)
+
+
+@pytest.fixture
+def sent():
+    counter = BytesSent()
+    request_started.connect(counter, dispatch_uid="bytes-sent")
+    yield counter
+    request_started.disconnect(dispatch_uid="bytes-sent")
+
+
+@pytest.fixture(scope="module")
+def phone_photo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("photos") / "IMG_20261202_0915.jpg"
+    path.write_bytes(phone_photo_bytes())
+    assert path.stat().st_size > 2_000_000
+    return path
+
+
+def small_photos(tmp_path, count: int) -> list:
+    paths = []
+    for number in range(count):
+        path = tmp_path / f"foto{number}.jpg"
+        path.write_bytes(jpeg_bytes(800, 600))
+        paths.append(path)
+    return paths
+
+
+def test_on_slow_3g_a_phone_photo_is_shrunk_before_it_leaves(page, settings, phone_photo, sent):
+    settings.KRK_MIN_FILL_SECONDS = 0
+    page.goto("/aspirasi/kirim/")
+    fill_the_form(page, title="Balap liar tiap malam Minggu")
+    throttle(page)
+    page.locator("#id_photos").set_input_files(phone_photo)
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+
+    expect(page.locator("#ticket-code")).to_be_visible(timeout=60_000)
+    aspiration = Aspiration.objects.get(code=page.locator("#ticket-code").inner_text().strip())
+    (photo,) = aspiration.attachments.all()
+    assert max(photo.width, photo.height) <= 1600
+    assert 0 < sent.total < 500_000
+
+
+def test_four_photos_are_refused_before_anything_is_sent(page, tmp_path, sent):
+    page.goto("/aspirasi/kirim/")
+    photos = page.locator("#id_photos")
+    photos.set_input_files(small_photos(tmp_path, 4))
+    message = photos.evaluate("input => input.validationMessage")
+    assert message == "Kirim paling banyak 3 foto."
+    fill_the_form(page, title="Balap liar tiap malam Minggu")
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    expect(page.get_by_label("Judul")).to_have_value("Balap liar tiap malam Minggu")
+    assert sent.posts == 0 and Aspiration.objects.count() == 0
+
+
+def test_an_empty_required_field_is_named_before_sending(page, sent):
+    page.goto("/aspirasi/kirim/")
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    expect(page.get_by_label("Kategori")).to_be_focused()
+    message = page.get_by_label("Kategori").evaluate("select => select.validationMessage")
+    assert message == "Bidang ini tidak boleh kosong."
+    assert sent.posts == 0
