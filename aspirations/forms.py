@@ -21,6 +21,7 @@ from core.fields import phone_validator
 from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
 from core.security import use_once
+from core.uploads import PendingPhotosMixin
 from patrols.models import Village
 
 from . import choices, tickets
@@ -113,7 +114,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class AspirationForm(ReporterFields):
+class AspirationForm(PendingPhotosMixin, ReporterFields):
     """The public Sampaikan Aspirasi form.
 
     Anonymous unless the resident chooses to be contacted; then name, phone and
@@ -229,7 +230,7 @@ class AspirationForm(ReporterFields):
                 "description",
             ),
             Fieldset(_("Where and when"), "village", "place", "occurred_at"),
-            Fieldset(_("Photos"), "photos"),
+            Fieldset(_("Photos"), "photos", HTML('{% include "core/_pending_uploads.html" %}')),
             Fieldset(
                 _("Your identity"),
                 HTML('{% include "aspirations/_privacy_notice.html" %}'),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
+from core.uploads import PendingPhotosMixin
 
 from .models import MAX_PHOTOS, Officer, Patrol, PatrolPhoto
 from .selectors import home_village, offered_topics, patrol_officers
@@ -49,7 +50,7 @@ def datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
 
 
-class PatrolForm(forms.ModelForm):
+class PatrolForm(PendingPhotosMixin, forms.ModelForm):
     """Validates a patrol report; the view hands `cleaned_data` to patrol_log / patrol_update.
 
     Model validation (end after start, nothing in the future, both coordinates or
@@ -182,8 +183,8 @@ class PatrolForm(forms.ModelForm):
         )
         return helper
 
-    def _photo_fields(self) -> list[str]:
-        return ["photos"]
+    def _photo_fields(self) -> list:
+        return ["photos", HTML('{% include "core/_pending_uploads.html" %}')]
 
     def clean_leader(self) -> Officer:
         leader = self.cleaned_data["leader"]
@@ -220,8 +221,9 @@ class PatrolEditForm(PatrolForm):
             del self.fields["remove_photos"]
             self.helper = self._helper()
 
-    def _photo_fields(self) -> list[str]:
-        return ["remove_photos", "photos"] if "remove_photos" in self.fields else ["photos"]
+    def _photo_fields(self) -> list:
+        kept = ["remove_photos"] if "remove_photos" in self.fields else []
+        return kept + super()._photo_fields()
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -19,6 +19,7 @@ from core.idempotency import key_from
 from core.images import photo_response
 from core.lists import filtered_list
 from core.security import permissions_policy
+from core.uploads import pending_uploads_used, upload_owner
 
 from . import exports
 from .access import OfficerRequest, get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
@@ -105,7 +106,9 @@ def patrol_create(request: OfficerRequest) -> HttpResponse:
     after a lost answer, an outbox sending again) gets that patrol before the form
     is read: nothing is stored twice and no photo is re-encoded.
     """
-    form = PatrolForm(request.POST or None, request.FILES or None, user=request.user)
+    form = PatrolForm(
+        request.POST or None, request.FILES or None, user=request.user, upload_owner=upload_owner(request)
+    )
     if request.method == "POST":
         patrol = patrol_logged_with_key(key_from(request.POST), author=request.user)
         if patrol is None and form.is_valid():
@@ -113,6 +116,8 @@ def patrol_create(request: OfficerRequest) -> HttpResponse:
                 patrol = patrol_log(author=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
+            else:
+                pending_uploads_used(form.pending_uploads)
         if patrol is not None:
             messages.success(request, _("Patrol saved. Thank you."))
             return redirect(patrol)
@@ -146,13 +151,20 @@ def patrol_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 @permissions_policy(geolocation=["self"])
 def patrol_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     patrol = get_patrol_for_user(request.user, pk, write=True)
-    form = PatrolEditForm(request.POST or None, request.FILES or None, instance=patrol, user=request.user)
+    form = PatrolEditForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=patrol,
+        user=request.user,
+        upload_owner=upload_owner(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             edit = patrol_update(patrol=patrol, editor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            pending_uploads_used(form.pending_uploads)
             if edit is None:
                 messages.info(request, _("Nothing was changed."))
             else:

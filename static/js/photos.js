@@ -89,7 +89,7 @@
     }
     input.krkPhotos = true;
     input.addEventListener("change", function () {
-      if (input.krkReplacing || input.form.hasAttribute("data-krk-upload-url")) {
+      if (input.krkReplacing || input.dataset.krkUploadUrl) {
         return;
       }
       var message = problem(input, input.files, 0);

@@ -98,3 +98,23 @@ def test_an_empty_required_field_is_named_before_sending(page, sent):
     message = page.get_by_label("Kategori").evaluate("select => select.validationMessage")
     assert message == "Bidang ini tidak boleh kosong."
     assert sent.posts == 0
+
+
+def test_photos_uploaded_in_the_background_survive_a_form_error(page, settings, tmp_path):
+    settings.KRK_MIN_FILL_SECONDS = 0
+    page.goto("/aspirasi/kirim/")
+    fill_the_form(page, title="Balap liar tiap malam Minggu")
+    page.get_by_label("Desa").select_option("luar")
+    page.get_by_label("Saya ingin dihubungi").check()  # and no name: the server refuses
+    page.locator("#id_photos").set_input_files(small_photos(tmp_path, 2))
+    expect(page.locator("[data-krk-upload] input[name=uploads]")).to_have_count(2)
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+
+    expect(page.locator("#error_1_id_reporter_name")).to_be_visible()
+    expect(page.locator("[data-krk-upload] img")).to_have_count(2)
+    assert page.locator("[data-krk-upload] img").first.evaluate("img => img.naturalWidth") > 0
+    page.get_by_label("Rahasiakan identitas saya (anonim)").check()
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    expect(page.locator("#ticket-code")).to_be_visible()
+    aspiration = Aspiration.objects.get(code=page.locator("#ticket-code").inner_text().strip())
+    assert aspiration.attachments.count() == 2

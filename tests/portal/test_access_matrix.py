@@ -43,6 +43,10 @@ ROUTES: dict[str, Route] = {
     "password_change": Route(staff()),
     "password_change_done": Route(staff()),
     "set_language": Route(expect(302)),  # GET only redirects; switching needs POST
+    # Background photo uploads (tests/core/test_uploads.py): POST only; a thumbnail only
+    # for the upload's owner, nobody here.
+    "pending_upload_create": Route(expect(405)),
+    "pending_upload_thumbnail": Route(expect(404), lambda world: {"pk": "00000000-0000-4000-8000-000000000000"}),
     "aspirations:submit": Route(expect(200)),
     # The success page shows only the code this browser's session just created.
     "aspirations:submitted": Route(expect(302)),
