@@ -118,3 +118,33 @@ def test_photos_uploaded_in_the_background_survive_a_form_error(page, settings, 
     expect(page.locator("#ticket-code")).to_be_visible()
     aspiration = Aspiration.objects.get(code=page.locator("#ticket-code").inner_text().strip())
     assert aspiration.attachments.count() == 2
+
+
+def test_a_report_that_failed_to_send_is_offered_again_and_forgotten_once_it_arrives(page, settings):
+    settings.KRK_MIN_FILL_SECONDS = 0
+    page.goto("/aspirasi/kirim/")
+    expect(page.locator("[data-krk-draft]")).to_be_hidden()
+    fill_the_form(page, title="Balap liar tiap malam Minggu")
+    page.get_by_label("Saya ingin dihubungi").check()
+    page.get_by_label("Nama Anda").fill("Siti Aminah")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    page.wait_for_load_state()
+    page.context.set_offline(False)
+
+    page.goto("/aspirasi/kirim/")
+    expect(page.locator("[data-krk-draft]")).to_be_visible()
+    assert page.get_by_label("Judul").input_value() == ""
+    page.get_by_role("button", name="Pulihkan").click()
+    expect(page.get_by_label("Judul")).to_have_value("Balap liar tiap malam Minggu")
+    expect(page.get_by_label("Nama Anda")).to_have_value("Siti Aminah")
+    assert page.get_by_label("Saya ingin dihubungi").is_checked()  # the identity choice too
+
+    page.get_by_label("Nama Anda").fill("")
+    page.get_by_label("Rahasiakan identitas saya (anonim)").check()
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    expect(page.locator("#ticket-code")).to_be_visible()
+    assert page.evaluate("Object.keys(localStorage)") == []  # nothing personal stays behind
+    page.goto("/aspirasi/kirim/")
+    expect(page.get_by_label("Judul")).to_have_value("")
+    expect(page.locator("[data-krk-draft]")).to_be_hidden()
