@@ -134,6 +134,7 @@ class PendingPhotosMixin:
                 "data-krk-upload-url": reverse("pending_upload_create"),
                 "data-krk-upload-failed": _("The photo could not be sent. Check the connection and try again."),
                 "data-krk-upload-retry": _("Try again"),
+                "data-krk-upload-later": _("No connection: the photo is kept on this phone."),
                 "data-krk-upload-remove": _("Remove"),
             }
         )

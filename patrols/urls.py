@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.patrol_list, name="patrol_list"),
     path("catat/", views.patrol_create, name="patrol_create"),
     path("saya/", views.my_patrols, name="my_patrols"),
+    path("kotak-keluar/", views.outbox, name="outbox"),
     path("ekspor/", views.patrol_export, name="patrol_export"),
     path("<int:pk>/", views.patrol_detail, name="patrol_detail"),
     path("<int:pk>/ubah/", views.patrol_edit, name="patrol_edit"),

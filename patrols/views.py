@@ -18,6 +18,7 @@ from core import exports as writer
 from core.idempotency import key_from
 from core.images import photo_response
 from core.lists import filtered_list
+from core.offline import keep_offline
 from core.security import permissions_policy
 from core.uploads import pending_uploads_used, upload_owner
 
@@ -121,7 +122,16 @@ def patrol_create(request: OfficerRequest) -> HttpResponse:
         if patrol is not None:
             messages.success(request, _("Patrol saved. Thank you."))
             return redirect(patrol)
-    return render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})
+    response = render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})
+    return keep_offline(response, request) if request.method == "GET" else response
+
+
+@login_required
+@require_safe
+@permission_required("patrols.log_patrol", raise_exception=True)
+def outbox(request: OfficerRequest) -> HttpResponse:
+    """Kotak Keluar: the patrols logged with no signal, listed from this phone (outbox.js)."""
+    return keep_offline(render(request, "patrols/outbox.html"), request)
 
 
 @never_cache

@@ -111,6 +111,22 @@
     request.send(body);
   }
 
+  // No connection: the photo stays with the page (the outbox, outbox.js, takes it) and
+  // goes up by itself if the connection returns first.
+  function keepForLater(input, entry, file) {
+    entry.krkFile = file;
+    entry.querySelector("progress").hidden = true;
+    entry.querySelector("[role=status]").textContent = input.dataset.krkUploadLater;
+    button(entry, input.dataset.krkUploadRemove, "data-krk-upload-remove");
+    window.addEventListener("online", function () {
+      if (entry.isConnected && !entry.querySelector("input[name=uploads]")) {
+        entry.querySelector("[data-krk-upload-remove]").remove();
+        entry.krkFile = null;
+        send(input, entry, file);
+      }
+    }, { once: true });
+  }
+
   function enhance(input) {
     var form = input.form;
     var list = form.querySelector("[data-krk-upload-list]");
@@ -132,7 +148,11 @@
       input.value = "";
       photos.shrink(input, picked).then(function (small) {
         small.forEach(function (file, index) {
-          send(input, entries[index], file);
+          if (navigator.onLine) {
+            send(input, entries[index], file);
+          } else {
+            keepForLater(input, entries[index], file);
+          }
         });
       });
     });

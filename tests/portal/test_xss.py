@@ -527,6 +527,11 @@ NOT_SWEPT = {
     "aspirations:photo_thumbnail": "an image",
     "patrols:photo": "an image",
     "patrols:photo_thumbnail": "an image",
+    "pending_upload_create": "POST only: JSON with an id and a URL",
+    "pending_upload_thumbnail": "an image",
+    "service_worker": "a script, no user text",
+    "manifest": "JSON, no user text",
+    "patrols:outbox": "no user text: the list is drawn on the phone from its own storage",
     **{
         f"aspirations:{action}": "POST only: redirects, or re-renders the detail page swept above"
         for action in ("verify", "assign", "reply", "note", "resolve", "reopen")

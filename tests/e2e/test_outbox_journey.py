@@ -1,0 +1,153 @@
+"""Officers with no signal (issue 13): Catat Patroli opens offline, patrols wait in the
+outbox on the phone, and each arrives once when the connection returns."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from patrols.models import Patrol
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
+from tests.patrols.conftest import local
+from tests.photos import jpeg_bytes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+LOG = "/patroli/catat/"
+OUTBOX = "/patroli/kotak-keluar/"
+
+
+def go_online_once(page) -> None:
+    """Visit the offline pages while online, under the service worker, so that it keeps them."""
+    page.goto(LOG)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(OUTBOX)
+    page.goto(LOG)
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+
+def log_offline(page, number: int) -> None:
+    now = timezone.now()
+    page.locator("#id_place").fill(f"Pos Kamling {number}")
+    page.locator("#id_started_at").fill(local(now - datetime.timedelta(hours=3, minutes=number)))
+    page.locator("#id_ended_at").fill(local(now - datetime.timedelta(hours=2)))
+    page.locator("#id_summary").fill(f"Sambang warga nomor {number} tanpa sinyal.")
+    page.locator("#id_photos").set_input_files(
+        [{"name": f"foto{number}.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1200, 900)}]
+    )
+    expect(page.locator("[data-krk-upload]")).to_have_count(1)
+    page.get_by_role("button", name="Simpan patroli").click()
+    expect(page.locator("[data-krk-outbox-saved]")).to_be_visible()
+    expect(page.locator("[data-krk-upload]")).to_have_count(0)
+
+
+def outbox_states(page) -> list[str]:
+    return page.locator("[data-krk-outbox-state]").evaluate_all("items => items.map(i => i.dataset.krkOutboxState)")
+
+
+def test_three_patrols_logged_offline_arrive_once_each_with_their_photos(page, bhabin):
+    sign_in(page, bhabin.username, PASSWORD)
+    go_online_once(page)
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-krk-offline-copy]")).to_be_visible()
+    for number in range(3):
+        log_offline(page, number)
+    expect(page.locator('a[href="/patroli/kotak-keluar/"] [data-krk-outbox-badge]').first).to_have_text("3")
+
+    page.goto(OUTBOX)  # still offline: the kept page, the outbox from IndexedDB
+    expect(page.locator("[data-krk-outbox-state=waiting]")).to_have_count(3)
+    assert Patrol.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-krk-outbox-state=sent]")).to_have_count(3, timeout=30_000)
+    assert outbox_states(page) == ["sent"] * 3
+    patrols = Patrol.objects.order_by("started_at")
+    assert sorted(p.place for p in patrols) == ["Pos Kamling 0", "Pos Kamling 1", "Pos Kamling 2"]
+    assert [p.photos.count() for p in patrols] == [1, 1, 1]
+    page.locator("[data-krk-outbox-state=sent] a").first.click()
+    expect(page.get_by_role("heading", name="Patroli Sambang · Krangkeng")).to_be_visible()
+
+
+def test_a_second_officer_on_the_same_phone_does_not_see_the_first_ones_patrols(page, bhabin, other_bhabin):
+    sign_in(page, bhabin.username, PASSWORD)
+    go_online_once(page)
+    page.context.set_offline(True)
+    page.reload()
+    log_offline(page, 1)
+    page.context.clear_cookies()  # the first officer's session ends while offline
+    page.context.set_offline(False)
+
+    sign_in(page, other_bhabin.username, PASSWORD)
+    page.goto(OUTBOX)
+    expect(page.locator("[data-krk-outbox-empty]")).to_be_visible()
+    expect(page.locator("[data-krk-outbox-state]")).to_have_count(0)
+    page.goto(LOG)  # a page load sends the outbox: nothing of the first officer's goes
+    page.goto(OUTBOX)
+    expect(page.locator("[data-krk-outbox-empty]")).to_be_visible()
+    assert Patrol.objects.count() == 0
+    assert page.evaluate(COUNT_ALL) == 1  # still on the phone, for its own officer
+
+    # Signed in again, the first page that opens sends it.
+    page.context.clear_cookies()
+    sign_in(page, bhabin.username, PASSWORD)
+    expect(page.locator(f'a[href="{OUTBOX}"]').first).to_be_attached()
+    for _ in range(60):  # the home page sends it; a navigation now would cut the send short
+        if page.evaluate(COUNT_SENT):
+            break
+        page.wait_for_timeout(500)
+    assert Patrol.objects.get().leader == bhabin
+
+
+def test_a_refused_patrol_stays_with_the_reason_and_signing_out_asks_first(page, bhabin):
+    sign_in(page, bhabin.username, PASSWORD)
+    go_online_once(page)
+    page.context.set_offline(True)
+    page.reload()
+    log_offline(page, 1)
+    page.goto(LOG)
+    # A second patrol a day ahead (a wrong clock on the phone): the server refuses it.
+    page.locator("#id_place").fill("Balai Desa")
+    page.locator("#id_started_at").fill(local(timezone.now() + datetime.timedelta(days=1)))
+    page.locator("#id_ended_at").fill(local(timezone.now() + datetime.timedelta(days=1, hours=1)))
+    page.locator("#id_summary").fill("Jam ponsel salah.")
+    page.get_by_role("button", name="Simpan patroli").click()
+    expect(page.locator("[data-krk-outbox-saved]")).to_be_visible()
+    page.goto(OUTBOX)
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-krk-outbox-state=sent]")).to_have_count(1, timeout=30_000)
+    refused = page.locator("[data-krk-outbox-state=refused]")
+    expect(refused).to_have_count(1)
+    expect(refused.locator("[data-krk-outbox-reason]")).to_contain_text("masa depan")
+    assert Patrol.objects.count() == 1
+
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    if not page.locator("form[data-krk-signout] button").is_visible():
+        page.locator(".navbar-toggler").click()
+    page.locator("form[data-krk-signout] button").click()
+    expect(page.locator("[data-krk-outbox-state=refused]")).to_have_count(1)
+    assert messages and "masih menunggu dikirim" in messages[0]
+    assert page.url.endswith(OUTBOX)  # still signed in
+
+
+COUNT_ALL = """() => new Promise(resolve => {
+    const opening = indexedDB.open("krk-outbox", 1);
+    opening.onsuccess = () => {
+        const request = opening.result.transaction("patrols").objectStore("patrols").count();
+        request.onsuccess = () => resolve(request.result);
+    };
+})"""
+
+COUNT_SENT = """() => new Promise(resolve => {
+    const opening = indexedDB.open("krk-outbox", 1);
+    opening.onsuccess = () => {
+        const request = opening.result.transaction("patrols").objectStore("patrols").getAll();
+        request.onsuccess = () => resolve(request.result.filter(record => record.state === "sent").length === 1);
+    };
+})"""
