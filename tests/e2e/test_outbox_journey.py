@@ -43,6 +43,15 @@ def log_offline(page, number: int) -> None:
     expect(page.locator("[data-krk-upload]")).to_have_count(0)
 
 
+def one_patrol_waiting(page, officer) -> None:
+    """The officer, signed in, logs one patrol with no signal (and stays offline)."""
+    sign_in(page, officer.username, PASSWORD)
+    go_online_once(page)
+    page.context.set_offline(True)
+    page.reload()
+    log_offline(page, 1)
+
+
 def outbox_states(page) -> list[str]:
     return page.locator("[data-krk-outbox-state]").evaluate_all("items => items.map(i => i.dataset.krkOutboxState)")
 
@@ -74,11 +83,7 @@ def test_three_patrols_logged_offline_arrive_once_each_with_their_photos(page, b
 
 
 def test_a_second_officer_on_the_same_phone_does_not_see_the_first_ones_patrols(page, bhabin, other_bhabin):
-    sign_in(page, bhabin.username, PASSWORD)
-    go_online_once(page)
-    page.context.set_offline(True)
-    page.reload()
-    log_offline(page, 1)
+    one_patrol_waiting(page, bhabin)
     page.context.clear_cookies()  # the first officer's session ends while offline
     page.context.set_offline(False)
 
@@ -104,11 +109,7 @@ def test_a_second_officer_on_the_same_phone_does_not_see_the_first_ones_patrols(
 
 
 def test_a_refused_patrol_stays_with_the_reason_and_signing_out_asks_first(page, bhabin):
-    sign_in(page, bhabin.username, PASSWORD)
-    go_online_once(page)
-    page.context.set_offline(True)
-    page.reload()
-    log_offline(page, 1)
+    one_patrol_waiting(page, bhabin)
     page.goto(LOG)
     # A second patrol a day ahead (a wrong clock on the phone): the server refuses it.
     page.locator("#id_place").fill("Balai Desa")
@@ -126,13 +127,13 @@ def test_a_refused_patrol_stays_with_the_reason_and_signing_out_asks_first(page,
     expect(refused.locator("[data-krk-outbox-reason]")).to_contain_text("masa depan")
     assert Patrol.objects.count() == 1
 
-    messages = []
-    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
     if not page.locator("form[data-krk-signout] button").is_visible():
         page.locator(".navbar-toggler").click()
-    page.locator("form[data-krk-signout] button").click()
+    with page.expect_event("dialog") as asked:
+        page.locator("form[data-krk-signout] button").click()
+    assert "masih menunggu dikirim" in asked.value.message
+    asked.value.dismiss()
     expect(page.locator("[data-krk-outbox-state=refused]")).to_have_count(1)
-    assert messages and "masih menunggu dikirim" in messages[0]
     assert page.url.endswith(OUTBOX)  # still signed in
 
 
@@ -159,11 +160,7 @@ COUNT_SENT = """() => new Promise(resolve => {
     strict=True,
 )
 def test_a_send_whose_answer_is_lost_is_stored_once_after_the_retry(page, bhabin):
-    sign_in(page, bhabin.username, PASSWORD)
-    go_online_once(page)
-    page.context.set_offline(True)
-    page.reload()
-    log_offline(page, 1)
+    one_patrol_waiting(page, bhabin)
     page.goto(OUTBOX)
 
     answers_lost = []
