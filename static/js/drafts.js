@@ -2,7 +2,10 @@
 // is kept in this browser (localStorage) as it is typed, until the page that confirms
 // it arrived (which carries data-krk-draft-done) clears it. Coming back to an empty
 // form with a draft kept offers to restore it. Files, hidden fields (tokens, upload
-// ids) and the spam trap are never kept. The forms work fully without this file.
+// ids) and the spam trap are never kept, except the hidden fields the box names in
+// data-krk-draft-keep: the idempotency key, so that sending a restored draft whose
+// first send did arrive shows that ticket instead of filing the report twice.
+// The forms work fully without this file.
 (function () {
   "use strict";
 
@@ -22,11 +25,16 @@
     storage.removeItem(keyFor(marker.dataset.krkDraftDone));
   });
 
+  var alsoKept = [];
+
   function kept(field) {
+    if (field.type === "hidden") {
+      return alsoKept.indexOf(field.name) !== -1;
+    }
     return (
       field.name &&
       !field.disabled &&
-      ["hidden", "file", "submit", "button", "password"].indexOf(field.type) === -1 &&
+      ["file", "submit", "button", "password"].indexOf(field.type) === -1 &&
       !field.closest("[aria-hidden=true]")
     );
   }
@@ -65,7 +73,7 @@
   // Typed text, as opposed to what the form shows before anyone types.
   function typed(form) {
     return Array.prototype.some.call(form.elements, function (field) {
-      return kept(field) && (field.tagName === "TEXTAREA" || field.type === "text") && field.value.trim();
+      return kept(field) && (field.tagName === "TEXTAREA" || field.type === "text") && field.value.trim() !== "";
     });
   }
 
@@ -75,6 +83,7 @@
       return;
     }
     var key = keyFor(box.dataset.krkDraft);
+    alsoKept = (box.dataset.krkDraftKeep || "").split(" ").filter(Boolean);
     var stored = null;
     try {
       stored = JSON.parse(storage.getItem(key) || "null");

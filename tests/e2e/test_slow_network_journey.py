@@ -148,3 +148,29 @@ def test_a_report_that_failed_to_send_is_offered_again_and_forgotten_once_it_arr
     page.goto("/aspirasi/kirim/")
     expect(page.get_by_label("Judul")).to_have_value("")
     expect(page.locator("[data-krk-draft]")).to_be_hidden()
+
+
+def test_a_restored_report_whose_first_send_arrived_shows_that_ticket_and_files_nothing_twice(page, settings):
+    settings.KRK_MIN_FILL_SECONDS = 0
+    page.goto("/aspirasi/kirim/")
+    fill_the_form(page, title="Balap liar tiap malam Minggu")
+    lost = []
+
+    def lose_the_answer(route):
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch(max_redirects=0))  # the report arrives...
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    page.route("**/aspirasi/kirim/", lose_the_answer)
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    page.wait_for_load_state()
+    assert lost and Aspiration.objects.count() == 1
+
+    page.goto("/aspirasi/kirim/")
+    page.get_by_role("button", name="Pulihkan").click()
+    expect(page.get_by_label("Judul")).to_have_value("Balap liar tiap malam Minggu")
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    expect(page.locator("#ticket-code")).to_be_visible()
+    assert page.locator("#ticket-code").inner_text().strip() == Aspiration.objects.get().code
