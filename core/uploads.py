@@ -15,18 +15,19 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .images import ProcessedPhoto
+from .images import MultiplePhotoField, ProcessedPhoto
 from .models import PendingUpload
 from .services import store_photos
 
@@ -41,32 +42,33 @@ def upload_cookie_name() -> str:
     return f"__Secure-{UPLOAD_COOKIE}" if settings.SESSION_COOKIE_SECURE else UPLOAD_COOKIE
 
 
-def upload_owner(request: HttpRequest, *, create: bool = False) -> str:
+def upload_owner(request: HttpRequest) -> str:
     """Who owns the pending uploads of this request: the signed-in user, or the browser's
-    upload key (hashed: the key itself is never stored). "" for a visitor without a key,
-    unless `create`, which gives them a new one (set by `remember_upload_key`)."""
+    upload key (hashed: the key itself is never stored); "" for a visitor without one."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
     key = request.COOKIES.get(upload_cookie_name(), "")
-    if len(key) < UPLOAD_KEY_BYTES:
-        if not create:
-            return ""
-        key = request.new_upload_key = secrets.token_urlsafe(UPLOAD_KEY_BYTES)
+    return key_owner(key) if len(key) >= UPLOAD_KEY_BYTES else ""
+
+
+def new_upload_key() -> str:
+    return secrets.token_urlsafe(UPLOAD_KEY_BYTES)
+
+
+def key_owner(key: str) -> str:
     return "key:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def remember_upload_key(request: HttpRequest, response: HttpResponse) -> None:
-    """Set the cookie holding a key that `upload_owner(create=True)` just made."""
-    key = getattr(request, "new_upload_key", None)
-    if key:
-        response.set_cookie(
-            upload_cookie_name(),
-            key,
-            max_age=PENDING_HOURS * 3600,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+def remember_upload_key(response: HttpResponse, key: str) -> None:
+    """Give the browser its new upload key (HttpOnly: no script ever reads it)."""
+    response.set_cookie(
+        upload_cookie_name(),
+        key,
+        max_age=PENDING_HOURS * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def pending_upload_create(*, owner: str, photo: ProcessedPhoto) -> PendingUpload:
@@ -118,7 +120,14 @@ def purge_pending_uploads(*, now: datetime.datetime | None = None) -> int:
     return len(expired)
 
 
-class PendingPhotosMixin:
+# The mixin is for forms: to the type checker it is one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class PendingPhotosMixin(_FormBase):
     """For a form with a MultiplePhotoField `photos`: adds the owner's pending uploads named
     in `uploads` to the cleaned photos, within the same limit.
 
@@ -126,7 +135,7 @@ class PendingPhotosMixin:
     form comes back with an error, so nothing is picked twice.
     """
 
-    def __init__(self, *args, upload_owner: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, upload_owner: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.upload_owner = upload_owner
         self.fields["photos"].widget.attrs.update(
@@ -143,17 +152,21 @@ class PendingPhotosMixin:
     def pending_uploads(self) -> list[PendingUpload]:
         if not self.is_bound:
             return []
-        return pending_uploads_of(self.upload_owner, self.data.getlist(UPLOADS_FIELD))
+        return pending_uploads_of(self.upload_owner, self._named_uploads())
+
+    def _named_uploads(self) -> list[str]:
+        data = cast(QueryDict, self.data)  # a bound form's POST
+        return [value for value in data.getlist(UPLOADS_FIELD) if value]
 
     def clean_photos(self) -> list[ProcessedPhoto]:
-        photos = self.cleaned_data["photos"]
-        named = [value for value in self.data.getlist(UPLOADS_FIELD) if value]
+        photos: list[ProcessedPhoto] = self.cleaned_data["photos"]
+        named = self._named_uploads()
         if len(self.pending_uploads) < len(named):
             raise forms.ValidationError(
                 _("Some photos sent earlier have expired or are not yours: please choose them again."),
                 code="expired",
             )
-        field = self.fields["photos"]
+        field = cast(MultiplePhotoField, self.fields["photos"])
         if len(photos) + len(self.pending_uploads) > field.max_files:
             raise forms.ValidationError(
                 field.error_messages["too_many_files"], code="too_many_files", params={"max_files": field.max_files}

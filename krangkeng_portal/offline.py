@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -38,7 +39,10 @@ PRECACHE = [
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """static/js/sw.js, after the settings it needs (the static URLs change with each deploy)."""
-    with open(finders.find("js/sw.js"), encoding="utf-8") as source:
+    path = finders.find("js/sw.js")
+    if not isinstance(path, str):
+        raise ImproperlyConfigured("static/js/sw.js is missing")
+    with open(path, encoding="utf-8") as source:
         script = source.read()
     config = {
         "precache": [static(path) for path in PRECACHE],

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aspirations import ratelimit
 from core.images import MultiplePhotoField, photo_response
-from core.uploads import pending_upload_create, pending_uploads_of, remember_upload_key, upload_owner
+from core.uploads import (
+    key_owner,
+    new_upload_key,
+    pending_upload_create,
+    pending_uploads_of,
+    remember_upload_key,
+    upload_owner,
+)
 
 
 class PhotoUploadForm(forms.Form):
@@ -29,21 +36,25 @@ def upload_create(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": message}, status=429)
     form = PhotoUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return JsonResponse({"error": " ".join(form.errors["photo"])}, status=400)
-    owner = upload_owner(request, create=True)
+        return JsonResponse({"error": " ".join(str(message) for message in form.errors["photo"])}, status=400)
+    owner, new_key = upload_owner(request), ""
+    if not owner:
+        new_key = new_upload_key()
+        owner = key_owner(new_key)
     (photo,) = form.cleaned_data["photo"]
     upload = pending_upload_create(owner=owner, photo=photo)
     response = JsonResponse(
         {"id": str(upload.pk), "thumbnail": reverse("pending_upload_thumbnail", args=[upload.pk])}, status=201
     )
-    remember_upload_key(request, response)
+    if new_key:
+        remember_upload_key(response, new_key)
     return response
 
 
 @require_GET
 def upload_thumbnail(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     """The thumbnail of a pending upload: 404 for anyone but its owner."""
-    uploads = pending_uploads_of(upload_owner(request), [pk])
+    uploads = pending_uploads_of(upload_owner(request), [str(pk)])
     if not uploads:
         raise Http404
     return photo_response(uploads[0].thumbnail, download_name=f"{pk}.jpg")
