@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.offline import OFFLINE_HEADER
 
@@ -36,7 +36,7 @@ PRECACHE = [
 ]
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """static/js/sw.js, after the settings it needs (the static URLs change with each deploy)."""
     path = finders.find("js/sw.js")
@@ -56,7 +56,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
     data = {
         "name": _("Krangkeng Portal"),

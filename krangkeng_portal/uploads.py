@@ -9,7 +9,7 @@ from django import forms
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from aspirations import ratelimit
 from core.images import MultiplePhotoField, photo_response
@@ -51,7 +51,7 @@ def upload_create(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def upload_thumbnail(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     """The thumbnail of a pending upload: 404 for anyone but its owner."""
     uploads = pending_uploads_of(upload_owner(request), [str(pk)])
