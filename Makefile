@@ -1,5 +1,5 @@
 # Krangkeng Portal: the two commands of the README, and a few helpers.
-#   make run    set up .venv, migrate, seed demo data, serve http://127.0.0.1:8000
+#   make run    set up .venv, migrate, seed demo data, serve http://127.0.0.1:8000 with a job worker
 #   make test   lint, migration check and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -23,10 +23,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-build.txt
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
-	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"
+	@echo "Serving on http://127.0.0.1:8000/ with a job worker (Ctrl+C stops both)"
 	@echo "runserver is for trying the portal. In production: gunicorn behind a reverse proxy that buffers"
 	@echo "request bodies (nginx does: proxy_request_buffering on), with a --timeout that covers a slow"
 	@echo "upload's processing (60 s); see README, Running in production."
+	@$(DEV_ENV) $(BIN)/python manage.py recover_jobs; \
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # ruff (with the complexity check) and mypy with django-stubs (pyproject.toml). mypy
@@ -48,6 +51,7 @@ messages: install
 # Load and data-size benchmarks (bench/README.md), e.g. make bench BENCH_ARGS=--quick
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/jobs.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

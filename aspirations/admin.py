@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Aspiration, AspirationEvent, Category
+from .delivery import notification_retry
+from .models import Aspiration, AspirationEvent, Category, Notification
 
 
 @admin.register(Category)
@@ -88,3 +89,49 @@ class AspirationAdmin(admin.ModelAdmin):
     @admin.display(description=_("identity given"), boolean=True)
     def identity_given(self, obj: Aspiration) -> bool:
         return not obj.is_anonymous
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Messages to residents and officers: failed ones first in mind (filter "Failed"), with a retry.
+
+    Never shows an address or a message text: the row names the aspiration, the channel
+    and the recipient's role, and the error only by its type.
+    """
+
+    list_display = ["aspiration", "kind", "channel", "recipient", "state", "attempts", "error_type", "state_changed_at"]
+    list_filter = ["state", "channel", "kind"]
+    search_fields = ["aspiration__code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["aspiration", "officer"]
+    fields = (
+        "aspiration",
+        "kind",
+        "channel",
+        "recipient",
+        "language",
+        "state",
+        "attempts",
+        "error_type",
+        "provider_message_id",
+        "reference",
+        "created_at",
+        "state_changed_at",
+    )
+    readonly_fields = fields
+    actions = ["retry"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, notification: Notification) -> str:
+        return str(notification.officer) if notification.officer_id else str(_("the reporter"))
+
+    @admin.action(description=_("Send the selected failed notifications again"), permissions=["change"])
+    def retry(self, request, queryset) -> None:
+        retried = sum(notification_retry(notification=notification) for notification in queryset.failed())
+        self.message_user(request, _("%(count)d notifications queued again.") % {"count": retried})

@@ -7,4 +7,10 @@ class AspirationsConfig(AppConfig):
     verbose_name = _("Residents' aspirations")
 
     def ready(self) -> None:
-        from . import choices  # noqa: F401 (connects its receivers that drop the cached lists)
+        from exports.sources import register
+
+        # choices connects its receivers that drop the cached lists.
+        from . import choices, exports  # noqa: F401
+
+        register("aspirations", exports.aspiration_export_for)
+        register("aspirations_identity", exports.aspiration_identity_export_for)

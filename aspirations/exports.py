@@ -9,18 +9,21 @@ the audit trail (like a reveal) before any row leaves the server.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from core.exports import Column, export_response, labels, stamped
+from core.exports import Column, ExportFile, labels, stamped
 from patrols.models import Officer, Village
 
-from .models import AspirationType, Category, Channel, Priority, RejectionReason, Status
+from .filters import BY_DEADLINE, AspirationFilter
+from .models import Aspiration, AspirationType, Category, Channel, Priority, RejectionReason, Status
 
 COLUMNS = [
     Column(_("Ticket Code"), 16),
@@ -123,13 +126,34 @@ def aspiration_export_identity_record(
     )
 
 
-def aspiration_export(queryset, file_format: str, *, identity: bool = False):
-    """The aspirations of `queryset` (scoped and filtered by the caller) as a file download."""
-    columns = COLUMNS + IDENTITY_COLUMNS if identity else COLUMNS
-    return export_response(
-        file_format,
+def aspiration_export(queryset, *, identity: bool = False) -> ExportFile:
+    """The aspirations of `queryset` (scoped and filtered by the caller) as an export."""
+    return ExportFile(
         filename=stamped("aspirasi-identitas" if identity else "aspirasi"),
         sheet="Aspirasi",
-        columns=columns,
+        columns=COLUMNS + IDENTITY_COLUMNS if identity else COLUMNS,
         rows=aspiration_rows(queryset, identity=identity),
     )
+
+
+def inbox_rows(owner: Officer, query) -> models.QuerySet:
+    """The inbox's aspirations for `owner` with the filters of `query`, in the inbox's order."""
+    if not owner.has_perm("aspirations.view_all_aspirations"):
+        raise PermissionDenied
+    queryset = Aspiration.objects.visible_to(owner).with_deadline().order_by(*BY_DEADLINE)
+    return AspirationFilter(query, queryset=queryset, now=timezone.now()).qs
+
+
+def aspiration_export_for(*, owner: Officer, query) -> ExportFile:
+    """A background export of the inbox (exports.sources), without identities."""
+    rows = inbox_rows(owner, query)
+    return replace(aspiration_export(rows), count=rows.order_by().count())
+
+
+def aspiration_identity_export_for(*, owner: Officer, query) -> ExportFile:
+    """A background export with the reporters' identity: recorded in the audit trail when asked
+    for (aspiration_export_identity_record); the permission is checked again here."""
+    if not owner.has_perm("aspirations.view_reporter_identity"):
+        raise PermissionDenied
+    rows = inbox_rows(owner, query)
+    return replace(aspiration_export(rows, identity=True), count=rows.order_by().count())

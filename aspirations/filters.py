@@ -58,6 +58,10 @@ VILLAGES = Village.objects.only("name")
 OFFICERS = handling_officers(include_inactive=True).only(*DISPLAY_NAME_FIELDS)
 
 
+# Aspirasi Saya's first tab and default: verified and in follow-up, the officer's turn.
+AWAITING_ME = "tindakan"
+
+
 class AspirationFilterForm(forms.Form):
     """The choices two to a row on a phone, the dates side by side, the search box first."""
 
@@ -79,7 +83,9 @@ class AspirationFilter(ListFilterSet):
         method="filter_text",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("title, text or ticket code…")}),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All statuses"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All statuses"), method="filter_status"
+    )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=AspirationType.choices, empty_label=_("All types"))
     category = CategoryFilter(label=_("Category"), queryset=CATEGORIES, empty_label=_("All categories"))
     village = django_filters.ModelChoiceFilter(
@@ -134,6 +140,10 @@ class AspirationFilter(ListFilterSet):
         if mine:  # Aspirasi Saya: the officer is always the user; spam never reaches them
             del self.filters["officer"]
             del self.filters["spam"]
+            self.filters["status"].extra["choices"] = [(AWAITING_ME, _("Needs my action")), *Status.choices]
+
+    def filter_status(self, queryset, name, value: str):
+        return queryset.awaiting_officer() if value == AWAITING_ME else queryset.filter(status=value)
 
     def filter_text(self, queryset, name, value: str):
         try:

@@ -13,8 +13,9 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import phone_validator
@@ -25,7 +26,7 @@ from core.uploads import PendingPhotosMixin
 from patrols.models import Village
 
 from . import choices, tickets
-from .models import AspirationType, Category
+from .models import AspirationType, Category, NotifyChannel
 
 MAX_PHOTOS = 3
 OUTSIDE_KRANGKENG = "luar"
@@ -63,6 +64,16 @@ def _read_started(token: str) -> tuple[float, str] | None:
     return None if elapsed > STARTED_MAX_AGE else (elapsed, nonce)
 
 
+class NotifyChoiceField(forms.ChoiceField):
+    """ "Kabari saya lewat": the channels KRK_NOTIFY_OFFERED offers, or none (the default)."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs) -> None:
+        offered = [(value, label) for value, label in NotifyChannel.choices if value in settings.KRK_NOTIFY_OFFERED]
+        super().__init__(choices=[("", _("No messages")), *offered], required=False, initial="", **kwargs)
+
+
 class ReporterFields(forms.Form):
     """The reporter's name, phone, email and consent, cleaned alike on the public form and the desk form.
 
@@ -81,12 +92,24 @@ class ReporterFields(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     reporter_email = forms.EmailField(required=False)
+    notify_channel = NotifyChoiceField(help_text=_("The ticket code, status changes and our replies; nothing else."))
     consent = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, label in self.reporter_labels.items():
             self.fields[name].label = label
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        # A channel needs its address: a phone for WhatsApp and SMS, an email for email.
+        channel = data.get("notify_channel")
+        if channel in (NotifyChannel.WHATSAPP, NotifyChannel.SMS) and not data.get("reporter_phone"):
+            self.add_error("notify_channel", _("Write a phone number to get messages by WhatsApp or SMS."))
+        elif channel == NotifyChannel.EMAIL and not data.get("reporter_email"):
+            self.add_error("notify_channel", _("Write an email address to get messages by email."))
+        return data
 
     def clean_reporter_name(self) -> str:
         return " ".join(self.cleaned_data["reporter_name"].split())
@@ -106,6 +129,7 @@ class ReporterFields(forms.Form):
             "reporter_phone": data["reporter_phone"],
             "reporter_email": data["reporter_email"],
             "consent": bool(data["consent"]),
+            "notify_channel": data["notify_channel"],
         }
 
 
@@ -177,6 +201,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         "reporter_name": _("Your name"),
         "reporter_phone": _("Your phone or WhatsApp number"),
         "reporter_email": _("Your email (optional)"),
+        "notify_channel": _("Send me news of this report by"),
     }
     # Spam signals: people never see or fill `website`; `started` is signed.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -220,7 +245,12 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             "data-krk-sending": SENDING,
             "data-krk-validate": "",
             "data-krk-required": forms.Field.default_error_messages["required"],
+            "data-krk-problem-title": _("There is a problem"),
         }
+        contact_note = format_html(
+            '<p class="fw-semibold mb-2">{}</p>',
+            _("Only if you want to be contacted: fill these in after choosing “I want to be contacted”."),
+        )
         helper.layout = Layout(
             Fieldset(
                 _("Your report"),
@@ -235,10 +265,20 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
                 _("Your identity"),
                 HTML('{% include "aspirations/_privacy_notice.html" %}'),
                 "identity",
-                "reporter_name",
-                "reporter_phone",
-                "reporter_email",
-                "consent",
+                # Under "I want to be contacted": portal.js hides (and stops sending) them while
+                # "anonymous" is chosen; without JavaScript the note says they are for contact only.
+                Div(
+                    HTML(contact_note),
+                    "reporter_name",
+                    "reporter_phone",
+                    "reporter_email",
+                    "notify_channel",
+                    "consent",
+                    css_class="krk-contact border-start border-3 ps-3 mb-3",
+                    id="krk-contact",
+                    data_krk_shown_by="identity",
+                    data_krk_shown_for=IDENTIFIED,
+                ),
             ),
             Div(Field("website", autocomplete="off", tabindex="-1"), css_class="krk-hp", aria_hidden="true"),
             "started",
@@ -279,15 +319,13 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             if not data.get("consent"):
                 self.add_error("consent", _("Tick this box to agree, or choose to stay anonymous."))
         elif data.get("identity") == ANONYMOUS:
-            if given:
-                self.add_error(
-                    "identity",
-                    _(
-                        "You chose to stay anonymous but wrote your name, phone or email. "
-                        "Clear them, or choose “I want to be contacted”."
-                    ),
-                )
+            # Anonymous means anonymous: whatever was typed in the contact fields (shown
+            # without JavaScript) is dropped, not stored and not an error.
+            for name in given:
+                data[name] = ""
             data["consent"] = False
+            data["notify_channel"] = ""
+            self.errors.pop("notify_channel", None)
         self._collect_spam_signals(data)
         return data
 
@@ -330,6 +368,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             "occurred_at": data["occurred_at"],
             "photos": data["photos"],
             "spam_signals": self.spam_signals,
+            "notify_language": translation.get_language() or settings.LANGUAGE_CODE,
             **self.reporter(),
             "idempotency_key": data["idempotency_key"],
         }

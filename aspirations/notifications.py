@@ -1,50 +1,46 @@
-"""Telling people what happened to an aspiration: the one place that sends anything.
+"""Telling people what happened to an aspiration: the one place that decides who hears what.
 
-Services call `notify_*` inside their transaction. The message is composed there,
-from the state just written, and handed to the channel only after the transaction
-commits (`transaction.on_commit(..., robust=True)`): a rolled-back change mails
-nobody, and a mail server that is down is logged and never undoes the change.
+Services call `notify_*` inside their transaction. The message is composed there, from
+the state just written, in the recipient's language, and stored as a Notification row
+per channel and recipient; the job that sends it is queued in that same transaction
+(the database task backend writes it as a row). A rolled-back change leaves neither,
+a committed one always has both, and a crash between commit and sending loses nothing:
+aspirations/delivery.py sends each row at most once, retries transient failures and
+records the providers' receipts.
 
-Today the only channel is email. A channel is anything with
-`send(*, to: str, message: Message)`; an SMS or WhatsApp gateway becomes a class
-here, an entry in CHANNELS and an address in `_reporter_addresses` (the reporter's
-phone), without touching the services.
+The reporter hears on the one channel they chose on the form (WhatsApp, SMS or email)
+and only if they left that address; an officer hears of an assignment by email when
+they have an address, and on WhatsApp when they have a number and opted in.
+Messages carry the ticket code, the status, the public reply and a status link with a
+one-time token (`status_links`: the code never travels in a URL), never a name or an
+address.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from . import status_links
-from .models import Aspiration, AspirationEvent, EventKind, Status
-
-logger = logging.getLogger(__name__)
+from .delivery import notification_enqueue
+from .models import (
+    Aspiration,
+    AspirationEvent,
+    EventKind,
+    Notification,
+    NotificationKind,
+    NotifyChannel,
+    Status,
+)
 
 
 @dataclass(frozen=True)
 class Message:
     subject: str
     body: str
-
-
-class Channel(Protocol):
-    def send(self, *, to: str, message: Message) -> None: ...
-
-
-class EmailChannel:
-    def send(self, *, to: str, message: Message) -> None:
-        send_mail(message.subject, message.body, None, [to])
-
-
-CHANNELS: dict[str, Channel] = {"email": EmailChannel()}
 
 
 def absolute(path: str) -> str:
@@ -60,84 +56,132 @@ def _render(template: str, context: dict, language: str) -> Message:
     return Message(subject=" ".join(subject.split()), body=body)
 
 
-def _send_after_commit(*, channel: str, to: str, message: Message, what: str) -> None:
-    # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
-    def deliver() -> None:
-        try:
-            CHANNELS[channel].send(to=to, message=message)
-        except Exception as error:
-            # Only the error's type: SMTP errors quote the recipient's address.
-            logger.warning("%s by %s failed: %s", what, channel, type(error).__name__)
-            return
-        logger.info("%s sent by %s", what, channel)
-
-    transaction.on_commit(deliver, robust=True)
+def _sms_text(kind: str, context: dict, language: str) -> str:
+    """One short SMS (aspirations/sms/<kind>.txt): whitespace folded to single spaces."""
+    with translation.override(language):
+        text = render_to_string(f"aspirations/sms/{kind}.txt", {"unit_name": settings.KRK_UNIT_NAME, **context})
+    return " ".join(text.split())
 
 
-def _reporter_addresses(aspiration: Aspiration) -> list[tuple[str, str]]:
-    """(channel, address) pairs for the reporter: none for anonymous reports."""
-    return [("email", aspiration.reporter_email)] if aspiration.reporter_email else []
+REPLY_EXCERPT = 500  # characters of a public reply in a WhatsApp or SMS message
 
 
-def notify_submission(*, aspiration: Aspiration, language: str | None = None) -> None:
-    """The ticket code, to a reporter who gave an address (in the language of the form they used).
+def _queue(*, aspiration: Aspiration, event: AspirationEvent, kind: str, channel: str, officer=None, **message) -> None:
+    notification = Notification(
+        aspiration=aspiration, event=event, kind=kind, channel=channel, officer=officer, **message
+    )
+    notification.save()
+    notification_enqueue(notification)
 
-    Its status link carries a one-time token, not the code (`status_links`); so does every update's.
-    """
-    addresses = _reporter_addresses(aspiration)
-    if not addresses:
+
+def _reporter_message(kind: str, context: dict, email_template: str, params: list[str], language: str) -> dict:
+    """The stored message for the reporter's channel: template parameters, or a subject and text."""
+    channel = context["channel"]
+    if channel == NotifyChannel.WHATSAPP:
+        return {"params": params}
+    if channel == NotifyChannel.SMS:
+        return {"text": _sms_text(kind, context, language)}
+    message = _render(email_template, context, language)
+    return {"subject": message.subject, "text": message.body}
+
+
+def _reporter_channel(aspiration: Aspiration) -> str:
+    """The channel the reporter chose, if they left its address ("" for nobody to tell)."""
+    address = {
+        NotifyChannel.WHATSAPP.value: aspiration.reporter_phone,
+        NotifyChannel.SMS.value: aspiration.reporter_phone,
+        NotifyChannel.EMAIL.value: aspiration.reporter_email,
+    }.get(aspiration.notify_channel, "")
+    return aspiration.notify_channel if address else ""
+
+
+def notify_submission(*, aspiration: Aspiration, event: AspirationEvent) -> None:
+    """The ticket code and the status link, to a reporter who asked to be told."""
+    channel = _reporter_channel(aspiration)
+    if not channel:
         return
+    language = aspiration.notify_language
+    status_url = absolute(status_links.link_path(aspiration))
+    with translation.override(language):
+        due = formats.date_format(timezone.localtime(aspiration.verification_due), "j F Y")
     context = {
+        "channel": channel,
         "code": aspiration.code,
-        "status_url": absolute(status_links.link_path(aspiration)),
+        "status_url": status_url,
         "verification_due": aspiration.verification_due,
+        "due": due,
     }
-    message = _render("confirmation", context, language or translation.get_language() or settings.LANGUAGE_CODE)
-    for channel, address in addresses:
-        _send_after_commit(
-            channel=channel, to=address, message=message, what=f"confirmation for aspiration {aspiration.pk}"
-        )
+    message = _reporter_message(
+        NotificationKind.RECEIVED, context, "confirmation", [aspiration.code, status_url], language
+    )
+    _queue(
+        aspiration=aspiration,
+        event=event,
+        kind=NotificationKind.RECEIVED,
+        channel=channel,
+        language=language,
+        **message,
+    )
+
+
+def _update_kind(event: AspirationEvent) -> str:
+    if event.kind == EventKind.PUBLIC_REPLY:
+        return NotificationKind.REPLY
+    if event.to_status == Status.SELESAI:
+        return NotificationKind.RESOLVED
+    return NotificationKind.STATUS_CHANGED
 
 
 def notify_reporter(*, aspiration: Aspiration, event: AspirationEvent) -> None:
-    """A public reply or a status change, to a reporter who gave an address.
-
-    Written in the portal's default language: the reporter is not signed in, and
-    staff may be using the English interface.
-    """
+    """A public reply or a status change, to a reporter who asked to be told, in their language."""
     if not event.is_public:
         return
-    addresses = _reporter_addresses(aspiration)
-    if not addresses:
+    channel = _reporter_channel(aspiration)
+    if not channel:
         return
+    language = aspiration.notify_language
+    kind = _update_kind(event)
+    status_url = absolute(status_links.link_path(aspiration))
+    with translation.override(language):
+        status = str(Status(aspiration.status).label)
+    reply = event.body[:REPLY_EXCERPT]
     context = {
+        "channel": channel,
         "code": aspiration.code,
-        "status_url": absolute(status_links.link_path(aspiration)),
-        "status": Status(aspiration.status).label,
+        "status_url": status_url,
+        "status": status,
         "event": event,
-        "is_reply": event.kind == EventKind.PUBLIC_REPLY,
+        "reply": reply,
+        "is_reply": kind == NotificationKind.REPLY,
         "rejection_note": aspiration.rejection_note,
     }
-    message = _render("update", context, settings.LANGUAGE_CODE)
-    for channel, address in addresses:
-        _send_after_commit(channel=channel, to=address, message=message, what=f"update on aspiration {aspiration.pk}")
+    params = {
+        NotificationKind.REPLY.value: [aspiration.code, reply, status_url],
+        NotificationKind.RESOLVED.value: [aspiration.code, status_url],
+        NotificationKind.STATUS_CHANGED.value: [aspiration.code, status, status_url],
+    }[kind]
+    message = _reporter_message(kind, context, "update", params, language)
+    _queue(aspiration=aspiration, event=event, kind=kind, channel=channel, language=language, **message)
 
 
-def notify_assignment(*, aspiration: Aspiration, officer) -> None:
-    """Tell the officer an aspiration is now theirs, if they have an email address.
+def notify_assignment(*, aspiration: Aspiration, event: AspirationEvent, officer) -> None:
+    """Tell the officer an aspiration is now theirs: by email if they have an address, and on
+    WhatsApp if they have a number and opted in.
 
     The message carries the code, category, village and the deadline, never the
     reporter's identity: the officer opens the portal for the rest.
     """
-    if not officer.email:
-        return
-    context = {
-        "aspiration": aspiration,
-        "officer": officer,
-        "detail_url": absolute(aspiration.get_absolute_url()),
-        "deadline": aspiration.current_deadline,
-    }
-    message = _render("assignment", context, settings.LANGUAGE_CODE)
-    _send_after_commit(
-        channel="email", to=officer.email, message=message, what=f"assignment of aspiration {aspiration.pk}"
-    )
+    language = settings.LANGUAGE_CODE
+    detail_url = absolute(aspiration.get_absolute_url())
+    deadline = aspiration.current_deadline
+    common = {"aspiration": aspiration, "event": event, "kind": NotificationKind.ASSIGNED, "officer": officer}
+    if officer.email:
+        context = {"aspiration": aspiration, "officer": officer, "detail_url": detail_url, "deadline": deadline}
+        message = _render("assignment", context, language)
+        _queue(**common, channel=NotifyChannel.EMAIL, language=language, subject=message.subject, text=message.body)
+    if officer.phone and officer.notify_whatsapp:
+        with translation.override(language):
+            due = formats.date_format(timezone.localtime(deadline), "j F Y") if deadline else "-"
+            category = aspiration.category.label
+        params = [aspiration.code, category, due, detail_url]
+        _queue(**common, channel=NotifyChannel.WHATSAPP, language=language, params=params)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from .models import Aspiration, AspirationEvent, Attachment, EventKind, RejectionReason, Status
+from .models import Aspiration, AspirationEvent, Attachment, EventKind, Notification, RejectionReason, Status
 
 # What replaces personal data cut out of a text. Stored data, like the category
 # names, so in the unit's language rather than the reader's.
@@ -49,7 +49,14 @@ ACTOR = "purge_personal_data"
 CHUNK = 500
 
 CLOSED = (Status.SELESAI, Status.DITOLAK)
-IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_email", "consent_given_at", "ip_hash")
+IDENTITY_FIELDS = (
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "consent_given_at",
+    "notify_channel",
+    "ip_hash",
+)
 TEXT_FIELDS = ("title", "description", "place", "rejection_note")
 
 # Indonesian mobile numbers however they are written (0812-3456-7890, +62 812 3456 7890,
@@ -207,7 +214,7 @@ def _anonymise(ids: list[int], before: datetime.datetime, *, dry_run: bool) -> t
                     event.body = scrubbed
                     changed_events.append(event)
             aspiration.reporter_name = aspiration.reporter_phone = aspiration.reporter_email = ""
-            aspiration.ip_hash = ""
+            aspiration.ip_hash = aspiration.notify_channel = ""
             aspiration.consent_given_at = None
         rows += len(aspirations)
         events_changed += len(changed_events)
@@ -217,6 +224,8 @@ def _anonymise(ids: list[int], before: datetime.datetime, *, dry_run: bool) -> t
             # is not written: anonymising is no change anyone made to the case.
             Aspiration.objects.bulk_update(aspirations, [*IDENTITY_FIELDS, *TEXT_FIELDS])
             AspirationEvent.objects.bulk_update(changed_events, ["body"])
+            # The messages sent to them quote the replies as they were before the cut.
+            Notification.objects.filter(aspiration__in=aspirations).delete()
     return rows, events_changed
 
 

@@ -6,9 +6,10 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from patrols.models import Assignment, Officer
 from patrols.selectors import granted
 
 from . import choices
-from .models import OPEN_STATUSES, Aspiration, AspirationEvent, EventKind, Status
+from .models import DEADLINE, OPEN_STATUSES, Aspiration, AspirationEvent, EventKind, Status
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def public_status(code: str | None) -> PublicStatus:
         AspirationEvent.objects.public()
         .filter(aspiration_id=aspiration.pk if aspiration else 0)  # 0: no row has it
         .only("kind", "to_status", "body", "created_at")
-        .order_by("created_at", "pk")
+        .order_by("-created_at", "-pk")  # the newest news first
     )
     if aspiration is None:
         return PublicStatus()
@@ -170,6 +171,24 @@ def open_status_counts(queryset: QuerySet[Aspiration]) -> dict[str, int]:
     return {str(status): 0 for status in OPEN_STATUSES} | dict(rows)
 
 
+@dataclass(frozen=True)
+class Workload:
+    awaiting: int  # assigned to the officer and theirs to act on
+    overdue: int  # of those, past their deadline
+
+
+def officer_workload(officer: Officer, now: datetime.datetime | None = None) -> Workload:
+    """The Beranda Petugas figures for Aspirasi Saya: one aggregate query."""
+    now = now or timezone.now()
+    figures = (
+        Aspiration.objects.filter(assigned_to_id=officer.pk)
+        .awaiting_officer()
+        .alias(due=DEADLINE)
+        .aggregate(awaiting=Count("pk"), overdue=Count("pk", filter=Q(due__lt=now)))
+    )
+    return Workload(**figures)
+
+
 class DeadlineState(StrEnum):
     PENDING = "pending"  # not due yet
     OVERDUE = "overdue"  # due and still not done: "Terlambat"
@@ -221,6 +240,12 @@ def deadline_rows(aspiration: Aspiration, now: datetime.datetime | None = None) 
             )
         )
     return rows
+
+
+def whatsapp_share_url(text: str) -> str:
+    """A wa.me link that opens WhatsApp with `text` ready to send to a chat the user picks
+    (e.g. to themselves); nothing goes to this server."""
+    return f"https://wa.me/?{urlencode({'text': text})}"
 
 
 def whatsapp_url(phone: str) -> str:

@@ -197,6 +197,7 @@ class StaffAspirationForm(ReporterFields):
         "reporter_name": _("Resident's name"),
         "reporter_phone": _("Resident's phone or WhatsApp"),
         "reporter_email": _("Resident's email (optional)"),
+        "notify_channel": _("The resident wants news of this report by"),
         "consent": _("The resident agreed that we store their name and contact to reach them about this report."),
     }
     idempotency_key = IdempotencyKeyField()
@@ -234,6 +235,7 @@ class StaffAspirationForm(ReporterFields):
                 "reporter_name",
                 "reporter_phone",
                 "reporter_email",
+                "notify_channel",
                 "consent",
             ),
             "idempotency_key",

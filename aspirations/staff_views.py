@@ -33,8 +33,8 @@ from patrols.models import Patrol
 from . import notifications, selectors, services, workflow
 from .access import get_aspiration_for_user, get_attachment_for_user, get_slip_for_user
 from .export_views import export_links
-from .filters import BY_DEADLINE, AspirationFilter
-from .models import Aspiration, Status
+from .filters import AWAITING_ME, BY_DEADLINE, AspirationFilter
+from .models import OFFICER_ACTION_STATUSES, Aspiration, Status
 from .staff_forms import (
     ActionForm,
     AssignForm,
@@ -80,14 +80,28 @@ STEPS: dict[Action, Step] = {
 
 def _list(request: OfficerRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
     now = timezone.now()
-    listing = filtered_list(request, AspirationFilter, queryset.for_list().order_by(*BY_DEADLINE), mine=mine, now=now)
+    listing = filtered_list(
+        request,
+        AspirationFilter,
+        queryset.for_list().order_by(*BY_DEADLINE),
+        # Aspirasi Saya opens on what needs the officer's action ("All" is status=).
+        defaults={"status": AWAITING_ME} if mine else None,
+        mine=mine,
+        now=now,
+    )
     for aspiration in listing.page.rows:
         aspiration.is_overdue = aspiration.deadline is not None and aspiration.deadline < now
     # Only the open statuses have a number (selectors.open_status_counts); "All" and the
     # closed ones have none.
     counts = listing.filter.open_status_counts()
-    current = request.GET.get("status", "")
+    current = request.GET.get("status", AWAITING_ME if mine else "")
     tabs: list[dict[str, object]] = [{"value": "", "label": _("All"), "count": None, "current": current == ""}]
+    if mine:
+        awaiting = sum(counts[status] for status in OFFICER_ACTION_STATUSES)
+        tabs.insert(
+            0,
+            {"value": AWAITING_ME, "label": _("Needs my action"), "count": awaiting, "current": current == AWAITING_ME},
+        )
     tabs += [
         {"value": value, "label": label, "count": counts.get(value), "current": current == value}
         for value, label in Status.choices
@@ -153,6 +167,11 @@ def _render_detail(
         "aspiration": aspiration,
         "events": list(aspiration.events.all()),
         "photos": list(aspiration.attachments.all()),
+        # Was the reporter reached? State per message; no address, no text. One query,
+        # only for reporters who asked for messages.
+        "reporter_messages": (
+            list(aspiration.notifications.for_timeline().filter(officer=None)) if aspiration.notify_channel else []
+        ),
         "deadlines": selectors.deadline_rows(aspiration),
         "forms": forms,
         "duplicates": selectors.possible_duplicates(aspiration) if Action.REJECT in allowed else [],

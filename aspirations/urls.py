@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, staff_views, views
+from . import export_views, staff_views, views, webhooks
 from .workflow import Action
 
 app_name = "aspirations"
@@ -11,9 +11,13 @@ urlpatterns = [
     path("terkirim/", views.submitted, name="submitted"),
     path("status/", views.status, name="status"),
     path("status/tautan/<str:token>/", views.status_link, name="status_link"),
+    # Delivery receipts from the providers (signed; no session).
+    path("webhook/whatsapp/", webhooks.whatsapp_webhook, name="webhook_whatsapp"),
+    path("webhook/sms/", webhooks.sms_webhook, name="webhook_sms"),
     # Staff.
     path("staf/", staff_views.inbox, name="inbox"),
     path("staf/ekspor/", export_views.inbox_export, name="inbox_export"),
+    path("staf/ekspor/mulai/", export_views.inbox_export_start, name="inbox_export_start"),
     path("saya/", staff_views.my_aspirations, name="mine"),
     path("staf/catat/", staff_views.record, name="record"),
     path("staf/patroli/<int:patrol_pk>/catat/", staff_views.record_on_patrol, name="record_on_patrol"),

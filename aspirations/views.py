@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -16,7 +18,7 @@ from core.images import MAX_UPLOAD_BYTES
 from core.security import PageCookie, client_ip_hash, referrer_policy
 from core.uploads import pending_uploads_used, upload_owner
 
-from . import ratelimit, selectors, services, status_links
+from . import notifications, ratelimit, selectors, services, status_links
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
 from .models import Aspiration
 
@@ -88,10 +90,18 @@ def submitted(request: HttpRequest) -> HttpResponse:
     ticket = TICKET_COOKIE.get(request)
     if not ticket:
         return redirect("aspirations:submit")
+    # The code travels in WhatsApp's text only (to the resident's own chat), never in a
+    # portal URL: the link is the plain status page.
+    keep_text = _("My ticket code at %(unit)s: %(code)s. Check its status at %(url)s") % {
+        "unit": settings.KRK_UNIT_NAME,
+        "code": ticket["code"],
+        "url": notifications.absolute(reverse("aspirations:status")),
+    }
     context = {
         "code": ticket["code"],
         "verification_due": datetime.datetime.fromisoformat(ticket["due"]),
         "emailed": ticket["emailed"],
+        "whatsapp_url": selectors.whatsapp_share_url(keep_text),
     }
     return render(request, "aspirations/aspiration_submitted.html", context)
 

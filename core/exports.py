@@ -19,7 +19,8 @@ import decimal
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -97,28 +98,29 @@ def _headers(columns: Sequence[Column]) -> list[str]:
         return [str(column.header) for column in columns]
 
 
+def csv_lines(*, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The CSV text line by line (UTF-8 with a byte-order mark, so Excel reads the accents right)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(_headers(columns))
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows:
+            yield writer.writerow([_csv_text(value) for value in row])
+
+
 def csv_response(
     *, filename: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
-    """Stream rows as CSV (UTF-8 with a byte-order mark, so Excel reads the accents right)."""
-    headers = _headers(columns)
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(headers)
-        with translation.override(settings.LANGUAGE_CODE):
-            for row in rows:
-                yield writer.writerow([_csv_text(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPES[CSV])
+    """Stream rows as CSV."""
+    response = StreamingHttpResponse(csv_lines(columns=columns, rows=rows), content_type=CONTENT_TYPES[CSV])
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def xlsx_response(
-    *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
-) -> FileResponse:
-    """Write rows to one worksheet (bold, frozen header row; dates as real Excel dates)."""
+def write_xlsx(
+    output: str | Path | IO[bytes], *, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> None:
+    """Write rows to one worksheet of `output` (a path or a binary file): bold, frozen header
+    row; dates as real Excel dates. openpyxl's write-only mode keeps rows on disk, not in memory."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     worksheet.freeze_panes = "A2"
@@ -134,9 +136,15 @@ def xlsx_response(
     with translation.override(settings.LANGUAGE_CODE):
         for row in rows:
             worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+    workbook.save(output)
+
+
+def xlsx_response(
+    *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
+) -> FileResponse:
     # Spooled: small files stay in memory, big ones go to disk until sent.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(output)
+    write_xlsx(output, sheet=sheet, columns=columns, rows=rows)
     output.seek(0)
     return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=CONTENT_TYPES[XLSX])
 
@@ -156,17 +164,41 @@ def _xlsx_cell(worksheet: Any, value: object) -> object:
     return value
 
 
-def export_response(
-    file_format: str, *, filename: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[object]]
-) -> StreamingHttpResponse | FileResponse:
+@dataclass(frozen=True)
+class ExportFile:
+    """What an export writes: its name (without extension), sheet, columns, rows and their number."""
+
+    filename: str
+    sheet: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[object]]
+    count: int = 0  # the number of rows, when known (a background export shows its progress)
+
+
+def export_response(file_format: str, export: ExportFile) -> StreamingHttpResponse | FileResponse:
     if file_format == CSV:
-        return csv_response(filename=filename, columns=columns, rows=rows)
-    return xlsx_response(filename=filename, sheet=sheet, columns=columns, rows=rows)
+        return csv_response(filename=export.filename, columns=export.columns, rows=export.rows)
+    return xlsx_response(filename=export.filename, sheet=export.sheet, columns=export.columns, rows=export.rows)
+
+
+def write_export(path: Path, file_format: str, export: ExportFile) -> None:
+    """Write the export to the file at `path` (a background export's file)."""
+    if file_format == CSV:
+        with open(path, "w", encoding="utf-8", newline="") as output:
+            output.writelines(csv_lines(columns=export.columns, rows=export.rows))
+        return
+    write_xlsx(path, sheet=export.sheet, columns=export.columns, rows=export.rows)
 
 
 def too_many(queryset: QuerySet[Any]) -> bool:
     """More than MAX_ROWS rows? One query that stops reading at the limit."""
     return queryset.order_by()[MAX_ROWS : MAX_ROWS + 1].exists()
+
+
+def too_big_for_a_request(queryset: QuerySet[Any]) -> bool:
+    """More than KRK_EXPORT_IMMEDIATE_ROWS rows: made by a background job, not in the request."""
+    limit = settings.KRK_EXPORT_IMMEDIATE_ROWS
+    return queryset.order_by()[limit : limit + 1].exists()
 
 
 def labels(choices: Any) -> dict[str, str]:

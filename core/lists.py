@@ -57,6 +57,7 @@ def filtered_list(
     queryset: QuerySet[Any],
     *,
     per_page: int = PER_PAGE,
+    defaults: dict[str, str] | None = None,
     **filter_kwargs: Any,
 ) -> FilteredList[FilterSetT]:
     """The page of `queryset` the query string asks for, filtered (one query for the page).
@@ -64,9 +65,13 @@ def filtered_list(
     Without filters the filter set stays unbound, on every page, not only the first:
     the form shows its defaults and the card stays closed. The filter set gets the
     request and `filter_kwargs` (e.g. `mine=True`). The queryset must be ordered.
+    `defaults` are filters that apply unless the query string gives the name at all
+    (Aspirasi Saya opens on "needs my action"; its "All" tab sends `status=`).
     """
     filters = request.GET.copy()
     filters.pop("page", None)
+    for name, value in (defaults or {}).items():
+        filters.setdefault(name, value)
     filterset = filterset_class(filters or None, queryset=queryset, request=request, **filter_kwargs)
     return FilteredList(
         request=request,

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from aspirations.providers import provider_for
+
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -68,6 +70,42 @@ def check_backup_key(app_configs=None, **kwargs) -> list[Warning]:
             "python -c 'import secrets; print(secrets.token_urlsafe(48))', and keep a copy outside the "
             "server and its backups: restoring a backup needs it.",
             id="krangkeng_portal.W003",
+        )
+    ]
+
+
+CHANNEL_SETTINGS = {
+    "whatsapp": "KRK_WHATSAPP_PHONE_NUMBER_ID, KRK_WHATSAPP_TOKEN and KRK_WHATSAPP_APP_SECRET",
+    "sms": "KRK_SMS_API_URL, KRK_SMS_API_KEY and KRK_SMS_WEBHOOK_SECRET",
+    "email": "EMAIL_HOST (and its user and password)",
+}
+
+
+@register(Tags.compatibility, deploy=True)
+def check_offered_channels(app_configs=None, **kwargs) -> list[Warning]:
+    """The public form offers "Kabari saya lewat ..." for each channel in KRK_NOTIFY_OFFERED; one
+    that is not configured would fail every message a resident asked for."""
+    return [
+        Warning(
+            f"The public form offers messages by {channel}, but {channel} is not configured.",
+            hint=f"Set {CHANNEL_SETTINGS[channel]}, or leave {channel} out of KRK_NOTIFY_OFFERED.",
+            id="krangkeng_portal.W004",
+        )
+        for channel in settings.KRK_NOTIFY_OFFERED
+        if not provider_for(channel).configured()
+    ]
+
+
+@register(Tags.compatibility, deploy=True)
+def check_durable_jobs(app_configs=None, **kwargs) -> list[Warning]:
+    """With KRK_TASKS=immediate jobs run inside the request: no retries, no worker, lost on a crash."""
+    if settings.KRK_TASKS == "database":
+        return []
+    return [
+        Warning(
+            "Background jobs run inside the request (KRK_TASKS=immediate).",
+            hint="Unset KRK_TASKS (the database backend) and run `manage.py db_worker` (README).",
+            id="krangkeng_portal.W005",
         )
     ]
 

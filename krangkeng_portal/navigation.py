@@ -71,7 +71,9 @@ PUBLIC_ITEMS = [
     NavItem(_("Check Status"), "aspirations:status", _anyone),
     NavItem(_("Bhabinkamtibmas Directory"), "directory", _anyone),
 ]
+# The first item is the officer's home; Beranda Petugas lists the others as its shortcuts.
 STAFF_ITEMS: list[NavItem] = [
+    NavItem(_("Officer Home"), "staff_home", _signed_in),
     NavItem(_("Log Patrol"), "patrols:patrol_create", _can_log_patrols),
     NavItem(_("Outbox"), "patrols:outbox", _can_log_patrols),
     NavItem(_("Patrols"), "patrols:patrol_list", _can_view_patrols),

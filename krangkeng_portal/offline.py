@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,10 +22,11 @@ from django.views.decorators.http import require_safe
 
 from core.offline import OFFLINE_HEADER
 
-# What Catat Patroli and Kotak Keluar need with no connection.
+from .context_processors import emblem_url
+
+# What Catat Patroli and Kotak Keluar need with no connection (and the unit's emblem, in the menu).
 PRECACHE = [
     "vendor/bootstrap/css/bootstrap.min.css",
-    "vendor/bootstrap/js/bootstrap.bundle.min.js",
     "css/portal.css",
     "img/favicon.svg",
     "js/portal.js",
@@ -45,7 +47,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     with open(path, encoding="utf-8") as source:
         script = source.read()
     config = {
-        "precache": [static(path) for path in PRECACHE],
+        "precache": [*(static(path) for path in PRECACHE), emblem_url(settings.KRK_UNIT_EMBLEM)],
         "offlinePages": [reverse("patrols:patrol_create"), reverse("patrols:outbox")],
         "forgetOn": [reverse("login"), reverse("logout")],
         "header": OFFLINE_HEADER,

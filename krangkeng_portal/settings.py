@@ -106,7 +106,7 @@ def map_tile_origin(url_template: str) -> str:
     """
     parts = urlsplit(url_template.replace("{s}", "x"))
     if parts.scheme != "https" or not parts.netloc:
-        raise ImproperlyConfigured(f"KRK_MAP_TILE_URL must be an https:// URL template, got {url_template!r}")
+        raise ImproperlyConfigured(f"KRK_TILE_URL must be an https:// URL template, got {url_template!r}")
     host = urlsplit(url_template).netloc.replace("{s}", "*")
     return f"{parts.scheme}://{host}"
 
@@ -137,6 +137,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "core",
+    "exports",
+    "django_tasks",
+    "django_tasks_db",
     "audit",
     "patrols",
     "aspirations",
@@ -146,6 +149,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages leave compressed (Dasbor 44.7 KB -> 6.2 KB) for phones on weak connections. Only
+    # the headers are touched below it. BREACH: Django masks the CSRF token anew on
+    # every response, and no page reflects input next to a secret.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -198,7 +205,7 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL") or env_str("REDIS_URL")
 
 AUTH_USER_MODEL = "patrols.Officer"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "home"
 # AxesStandaloneBackend refuses locked-out sign-ins before the password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -293,12 +300,15 @@ SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # Content-Security-Policy (django-csp 4). Never 'unsafe-inline' nor 'unsafe-eval':
 # templates carry no inline <script>, <style>, style="" or on*="" handlers.
-# Images may also come from the map tile server (Leaflet on the dashboard).
-KRK_MAP_TILE_URL = env_str("KRK_MAP_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# Maps draw the portal's own points on a plain background: no request leaves the
+# portal (a public tile server would learn who looks at which area, and OSM's tile
+# policy forbids such use). A deployment may run its own tile server: KRK_TILE_URL,
+# a Leaflet URL template; images may then also come from its host.
+KRK_TILE_URL = env_str("KRK_TILE_URL")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:", map_tile_origin(KRK_MAP_TILE_URL)],
+        "img-src": [SELF, "data:", *([map_tile_origin(KRK_TILE_URL)] if KRK_TILE_URL else [])],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
@@ -358,6 +368,19 @@ LOGGING = {
 # Portal settings.
 KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
 KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
+# The emblem in the header: a path under the static files (the neutral default ships
+# with the portal) or a same-site URL starting with "/" (e.g. under MEDIA_URL).
+KRK_UNIT_EMBLEM = env_str("KRK_UNIT_EMBLEM") or "img/emblem.svg"
+if "://" in KRK_UNIT_EMBLEM:
+    raise ImproperlyConfigured(f"KRK_UNIT_EMBLEM must be served by the portal itself, got {KRK_UNIT_EMBLEM!r}")
+# How residents reach the unit, on the home page, the directory and every footer; the
+# public phone also stands in for an officer without a public number. Empty: not shown.
+# (Settings until units have their own records.)
+KRK_UNIT_ADDRESS = env_str("KRK_UNIT_ADDRESS")
+KRK_UNIT_PHONE = env_str("KRK_UNIT_PHONE")
+KRK_WHATSAPP_CHANNEL_URL = env_str("KRK_WHATSAPP_CHANNEL_URL")
+if KRK_WHATSAPP_CHANNEL_URL and not KRK_WHATSAPP_CHANNEL_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"KRK_WHATSAPP_CHANNEL_URL must be an https:// link, got {KRK_WHATSAPP_CHANNEL_URL!r}")
 # Public address of the portal, for links in emails (e.g. https://portal.example):
 # the status page link sent to residents, the aspiration link sent to officers.
 KRK_SITE_URL = (env_str("KRK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
@@ -411,3 +434,52 @@ KRK_OPEN311_JURISDICTION = env_str("KRK_OPEN311_JURISDICTION") or "krangkeng"
 KRK_OPEN311_PUBLIC_LIST = env_bool("KRK_OPEN311_PUBLIC_LIST", True)
 KRK_OPEN311_PUBLISH_DESCRIPTIONS = env_bool("KRK_OPEN311_PUBLISH_DESCRIPTIONS", False)
 KRK_OPEN311_PUBLISH_STATUS_NOTES = env_bool("KRK_OPEN311_PUBLISH_STATUS_NOTES", False)
+
+# Background jobs (Django's Tasks API; the django-tasks backport on Django 5.2). The
+# database backend keeps each job as a row written in the same transaction as the change
+# that causes it, and `manage.py db_worker` claims rows with SELECT ... FOR UPDATE SKIP
+# LOCKED on PostgreSQL (an exclusive transaction on SQLite). KRK_TASKS=immediate runs
+# every job inside the request instead (no worker; for tests of a single unit only).
+KRK_TASKS = env_str("KRK_TASKS") or "database"
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if KRK_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"KRK_TASKS must be database or immediate, got {KRK_TASKS!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[KRK_TASKS], "QUEUES": ["default", "exports"]}}
+# A job's claim on a notification or an export is considered lost (its worker died)
+# after this many seconds without progress; `manage.py recover_jobs` then hands it on.
+KRK_JOB_LEASE_SECONDS = env_int("KRK_JOB_LEASE_SECONDS", 300, minimum=1)
+
+# Notifications to residents and officers (aspirations/delivery.py). A transient failure
+# (provider 5xx, timeout, mail server down) is tried again after
+# KRK_NOTIFY_BACKOFF_SECONDS x 4^(attempt-1), KRK_NOTIFY_MAX_ATTEMPTS times in all; then
+# the notification is failed and listed for the admin.
+KRK_NOTIFY_MAX_ATTEMPTS = env_int("KRK_NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+KRK_NOTIFY_BACKOFF_SECONDS = env_int("KRK_NOTIFY_BACKOFF_SECONDS", 30, minimum=0)
+KRK_NOTIFY_TIMEOUT_SECONDS = env_int("KRK_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# The channels the public form offers ("Kabari saya lewat ..."); `check --deploy` warns
+# about one that is offered but not configured below.
+KRK_NOTIFY_OFFERED = env_list("KRK_NOTIFY_OFFERED", ["whatsapp", "sms", "email"])
+if not set(KRK_NOTIFY_OFFERED) <= {"whatsapp", "sms", "email"}:
+    raise ImproperlyConfigured(f"KRK_NOTIFY_OFFERED may hold whatsapp, sms and email, got {KRK_NOTIFY_OFFERED}")
+# WhatsApp Business Cloud API: POST {API_URL}/{PHONE_NUMBER_ID}/messages with approved
+# templates; webhooks signed with the app secret (X-Hub-Signature-256).
+KRK_WHATSAPP_API_URL = (env_str("KRK_WHATSAPP_API_URL") or "https://graph.facebook.com/v21.0").rstrip("/")
+KRK_WHATSAPP_PHONE_NUMBER_ID = env_str("KRK_WHATSAPP_PHONE_NUMBER_ID")
+KRK_WHATSAPP_TOKEN = env_str("KRK_WHATSAPP_TOKEN")
+KRK_WHATSAPP_APP_SECRET = env_str("KRK_WHATSAPP_APP_SECRET")
+KRK_WHATSAPP_VERIFY_TOKEN = env_str("KRK_WHATSAPP_VERIFY_TOKEN")
+# SMS through Infobip (POST {API_URL}/sms/2/text/advanced); delivery reports come back to
+# the portal with KRK_SMS_WEBHOOK_SECRET as HTTP Basic credentials.
+KRK_SMS_API_URL = env_str("KRK_SMS_API_URL").rstrip("/")
+KRK_SMS_API_KEY = env_str("KRK_SMS_API_KEY")
+KRK_SMS_SENDER = env_str("KRK_SMS_SENDER") or "POLSEK"
+KRK_SMS_WEBHOOK_SECRET = env_str("KRK_SMS_WEBHOOK_SECRET")
+
+# Exports: up to this many rows the file is made in the request; beyond it, by a job
+# whose progress the user follows. Files are kept KRK_EXPORT_KEEP_HOURS under
+# MEDIA_ROOT/private/exports, served only to the user who asked.
+KRK_EXPORT_IMMEDIATE_ROWS = env_int("KRK_EXPORT_IMMEDIATE_ROWS", 5000, minimum=0)
+KRK_EXPORT_KEEP_HOURS = env_int("KRK_EXPORT_KEEP_HOURS", 24, minimum=1)

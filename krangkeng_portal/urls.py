@@ -17,12 +17,14 @@ urlpatterns = [
     path("sw.js", offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("healthz", views.healthz, name="healthz"),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("petugas/", views.staff_home, name="staff_home"),
+    path("masuk/", views.SignInView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("akun/sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("bahasa/", set_language, name="set_language"),
     path("audit/", include("audit.urls")),
+    path("ekspor/", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,25 +1,63 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from patrols.models import Village
+from aspirations.selectors import officer_workload
+from patrols.access import OfficerRequest
+from patrols.models import Patrol
 
+from . import navigation
 from .dashboard import transparency
+from .directory import directory as directory_rows
+
+# How many of their own patrols Beranda Petugas lists.
+LAST_PATROLS = 5
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Beranda, with this month's public figures (two aggregate queries, cached for minutes)."""
-    return render(request, "home.html", {"transparency": transparency.this_month()})
+    """Beranda, with the last 30 days' public figures (two aggregate queries, cached for minutes)."""
+    return render(request, "home.html", {"transparency": transparency.last_30_days()})
 
 
 @require_safe
 def directory(request: HttpRequest) -> HttpResponse:
-    """Public list of villages and their current Bhabinkamtibmas (2 queries)."""
-    villages = Village.objects.with_current_officers()
-    return render(request, "directory.html", {"villages": villages})
+    """Public list of the Bhabinkamtibmas and the villages they serve (2 queries)."""
+    officers, unserved = directory_rows()
+    return render(request, "directory.html", {"officers": officers, "unserved": unserved})
+
+
+class SignInView(SuccessMessageMixin, LoginView):
+    """Masuk: on success, "Berhasil masuk" on the officer's home (LOGIN_REDIRECT_URL)."""
+
+    redirect_authenticated_user = True
+    success_message = _("Signed in.")
+
+
+@never_cache
+@login_required
+@require_safe
+def staff_home(request: OfficerRequest) -> HttpResponse:
+    """Beranda Petugas, where staff land after signing in: Catat Patroli first, then
+    what waits for them. At most two queries besides the session and permissions:
+    the Aspirasi Saya figures and the officer's last patrols."""
+    user = request.user
+    handles_aspirations = user.has_perm("aspirations.handle_aspiration")
+    logs_patrols = user.has_perm("patrols.log_patrol")
+    patrols = Patrol.objects.involving(user).for_list().order_by("-started_at", "-pk")[:LAST_PATROLS]
+    context = {
+        "logs_patrols": logs_patrols,
+        "workload": officer_workload(user) if handles_aspirations else None,
+        "patrols": list(patrols) if logs_patrols else [],
+        "links": navigation.items_for(user, navigation.STAFF_ITEMS[1:], None),
+    }
+    return render(request, "staff_home.html", context)
 
 
 @never_cache

@@ -315,6 +315,8 @@ class ServiceRequestForm(Open311Form):
             "reporter_phone": data["phone"] if identified else "",
             "reporter_email": data["email"] if identified else "",
             "consent": identified,
+            # A resident who gave an email through another system gets the ticket code there.
+            "notify_channel": "email" if identified and data["email"] else "",
             "photos": data["media"],
         }
 

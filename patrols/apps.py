@@ -7,7 +7,10 @@ class PatrolsConfig(AppConfig):
     verbose_name = _("Patrols and officers")
 
     def ready(self) -> None:
-        from . import accounts, signals
+        from exports.sources import register
+
+        from . import accounts, exports, signals
 
         signals.connect()
         accounts.connect()
+        register("patrols", exports.patrol_export_for)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.exports import Column, export_response, labels, stamped
+from core.exports import Column, ExportFile, labels, stamped
 
+from .filters import PatrolFilter
 from .models import ImbauanTopic, Officer, Patrol, PatrolMode, PatrolType, Situation, Village
 
 
@@ -125,12 +128,14 @@ def patrol_rows(queryset) -> Iterator[list]:
         ]
 
 
-def patrol_export(queryset, file_format: str):
-    """The patrols of `queryset` (already scoped and filtered) as a file download."""
-    return export_response(
-        file_format,
-        filename=stamped("patroli"),
-        sheet="Patroli",
-        columns=PATROL_COLUMNS,
-        rows=patrol_rows(queryset),
-    )
+def patrol_export_for(*, owner, query) -> ExportFile:
+    """A background export of the patrol list (exports.sources): scoped and filtered as `owner`."""
+    if not owner.has_perm("patrols.view_patrol"):
+        raise PermissionDenied
+    queryset = PatrolFilter(query, queryset=Patrol.objects.visible_to(owner)).qs
+    return replace(patrol_export(queryset), count=queryset.order_by().count())
+
+
+def patrol_export(queryset) -> ExportFile:
+    """The patrols of `queryset` (already scoped and filtered) as an export."""
+    return ExportFile(filename=stamped("patroli"), sheet="Patroli", columns=PATROL_COLUMNS, rows=patrol_rows(queryset))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import phone_validator
 from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
 from core.uploads import PendingPhotosMixin
@@ -20,6 +22,14 @@ from .models import MAX_PHOTOS, Officer, Patrol, PatrolPhoto
 from .selectors import home_village, offered_topics, patrol_officers
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Catat Patroli asks how long a just-finished patrol took instead of two dates.
+OTHER_TIMES = "lain"
+DURATIONS = [
+    ("30", _("30 minutes")),
+    ("60", _("1 hour")),
+    ("120", _("2 hours")),
+    (OTHER_TIMES, _("Other: enter the start and end")),
+]
 
 
 class OfficerChoiceMixin:
@@ -58,6 +68,13 @@ class PatrolForm(PendingPhotosMixin, forms.ModelForm):
     report the same errors.
     """
 
+    duration = forms.ChoiceField(
+        choices=DURATIONS,
+        required=False,
+        initial="60",
+        widget=forms.RadioSelect,
+        label=_("How long was the patrol? It ended now."),
+    )
     leader = OfficerChoiceField(queryset=Officer.objects.none(), label=_("Team leader"))
     members = OfficerMultipleChoiceField(
         queryset=Officer.objects.none(),
@@ -128,9 +145,10 @@ class PatrolForm(PendingPhotosMixin, forms.ModelForm):
                 "%Y-%m-%d %H:%M",
                 "%Y-%m-%d %H:%M:%S",
             ]
+            # A new patrol may give a duration instead (clean); an edit always has both.
+            self.fields[name].required = bool(self.instance.pk)
         if not self.instance.pk:
             self.initial.setdefault("leader", user.pk)
-            self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
             village = home_village(user)
             if village is not None:
                 self.initial.setdefault("village", village.pk)
@@ -153,10 +171,7 @@ class PatrolForm(PendingPhotosMixin, forms.ModelForm):
                 gettext("Patrol"),
                 Row(Column("patrol_type", css_class="col-12 col-sm-6"), Column("mode", css_class="col-12 col-sm-6")),
                 Row(Column("village", css_class="col-12 col-sm-6"), Column("place", css_class="col-12 col-sm-6")),
-                Row(
-                    Column("started_at", css_class="col-12 col-sm-6"),
-                    Column("ended_at", css_class="col-12 col-sm-6"),
-                ),
+                *self._time_fields(),
             ),
             Fieldset(
                 gettext("Personnel and people met"),
@@ -183,8 +198,41 @@ class PatrolForm(PendingPhotosMixin, forms.ModelForm):
         )
         return helper
 
+    def _time_fields(self) -> list:
+        times = Row(
+            Column("started_at", css_class="col-12 col-sm-6"),
+            Column("ended_at", css_class="col-12 col-sm-6"),
+        )
+        if "duration" not in self.fields:
+            return [times]
+        # portal.js hides the two times until "Other" is chosen.
+        note = format_html(
+            '<p class="small fw-semibold mb-1">{}</p>', gettext("Only for “Other”: when the patrol started and ended.")
+        )
+        return [
+            "duration",
+            Div(HTML(note), times, id="krk-times", data_krk_shown_by="duration", data_krk_shown_for=OTHER_TIMES),
+        ]
+
     def _photo_fields(self) -> list:
         return ["photos", HTML('{% include "core/_pending_uploads.html" %}')]
+
+    def _times_from_duration(self, cleaned: dict[str, Any]) -> None:
+        """Given times win; without them a chosen duration makes a patrol that ended now."""
+        duration = cleaned.pop("duration", "")
+        given = {name: cleaned.get(name) for name in ("started_at", "ended_at")}
+        if any(given.values()) or self.has_error("started_at") or self.has_error("ended_at"):
+            for name, value in given.items():
+                if value is None and not self.has_error(name):
+                    self.add_error(name, forms.ValidationError(self.fields[name].error_messages["required"]))
+            return
+        if duration in ("", OTHER_TIMES):
+            for name in given:
+                self.add_error(name, forms.ValidationError(self.fields[name].error_messages["required"]))
+            return
+        ended = timezone.now().replace(second=0, microsecond=0)
+        cleaned["ended_at"] = ended
+        cleaned["started_at"] = ended - datetime.timedelta(minutes=int(duration))
 
     def clean_leader(self) -> Officer:
         leader = self.cleaned_data["leader"]
@@ -195,6 +243,7 @@ class PatrolForm(PendingPhotosMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        self._times_from_duration(cleaned)
         leader = cleaned.get("leader")
         members = cleaned.get("members")
         if leader is not None and members is not None:
@@ -214,12 +263,13 @@ class PatrolEditForm(PatrolForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        del self.fields["duration"]
         self.existing_photos = list(self.instance.photos.all())
         if self.existing_photos:
             cast(forms.ModelChoiceField, self.fields["remove_photos"]).queryset = self.instance.photos.all()
         else:
             del self.fields["remove_photos"]
-            self.helper = self._helper()
+        self.helper = self._helper()
 
     def _photo_fields(self) -> list:
         kept = ["remove_photos"] if "remove_photos" in self.fields else []
@@ -240,3 +290,28 @@ class PatrolEditForm(PatrolForm):
                 ),
             )
         return cleaned
+
+
+class NotificationSettingsForm(forms.Form):
+    """An officer's own choice: assignment notices on WhatsApp, to their phone."""
+
+    phone = forms.CharField(
+        label=_("Phone (WhatsApp)"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    notify_whatsapp = forms.BooleanField(
+        label=_("Send me a WhatsApp message when an aspiration is assigned to me"), required=False
+    )
+
+    def clean_phone(self) -> str:
+        return "".join(self.cleaned_data["phone"].split()).replace("-", "")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("notify_whatsapp") and not data.get("phone"):
+            self.add_error("phone", _("Write your WhatsApp number to get the notices there."))
+        return data

@@ -70,6 +70,16 @@ TOO_MANY_PHOTOS = ngettext_lazy(
 )
 
 
+@transaction.atomic
+def officer_set_notifications(*, officer: Officer, phone: str, notify_whatsapp: bool) -> Officer:
+    """The officer's own phone and whether assignment notices go to it on WhatsApp."""
+    officer.phone = phone
+    officer.notify_whatsapp = notify_whatsapp and bool(phone)
+    officer.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    officer.save(update_fields=["phone", "notify_whatsapp"])
+    return officer
+
+
 def patrol_log(
     *,
     author: Officer,

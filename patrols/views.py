@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import exports as writer
 from core.idempotency import key_from
@@ -21,14 +22,16 @@ from core.lists import filtered_list
 from core.offline import keep_offline
 from core.security import permissions_policy
 from core.uploads import pending_uploads_used, upload_owner
+from exports.services import export_job_start
+from exports.views import export_format, export_start_page
 
 from . import exports
 from .access import OfficerRequest, get_patrol_for_user, get_patrol_photo_for_user, patrol_can_edit
 from .filters import PatrolFilter
-from .forms import PatrolEditForm, PatrolForm
+from .forms import NotificationSettingsForm, PatrolEditForm, PatrolForm
 from .models import Patrol
 from .selectors import patrol_logged_with_key
-from .services import patrol_log, patrol_update
+from .services import officer_set_notifications, patrol_log, patrol_update
 
 
 def _list(request: OfficerRequest, queryset, *, title: str, mine: bool) -> HttpResponse:
@@ -77,11 +80,9 @@ def my_patrols(request: OfficerRequest) -> HttpResponse:
 @login_required
 @require_safe
 @permission_required("patrols.view_patrol", raise_exception=True)
-def patrol_export(request: OfficerRequest) -> HttpResponse:
+def patrol_export(request: OfficerRequest) -> HttpResponseBase:
     """Ekspor: the patrols the list shows with the same filters, as Excel or CSV (constant queries)."""
-    file_format = request.GET.get("format")
-    if file_format not in writer.FORMATS:
-        file_format = writer.XLSX
+    file_format = export_format(request.GET)
     patrol_filter = PatrolFilter(request.GET, queryset=Patrol.objects.visible_to(request.user), request=request)
     queryset = patrol_filter.qs
     if writer.too_many(queryset):
@@ -93,7 +94,27 @@ def patrol_export(request: OfficerRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("format", None)
         return redirect(f"{reverse('patrols:patrol_list')}?{query.urlencode()}")
-    return exports.patrol_export(queryset, file_format)
+    if writer.too_big_for_a_request(queryset):
+        return export_start_page(
+            request,
+            action=f"{reverse('patrols:patrol_export_start')}?{request.GET.urlencode()}",
+            back=reverse("patrols:patrol_list"),
+            file_format=file_format,
+        )
+    return writer.export_response(file_format, exports.patrol_export(queryset))
+
+
+@login_required
+@require_POST
+@permission_required("patrols.view_patrol", raise_exception=True)
+def patrol_export_start(request: OfficerRequest) -> HttpResponse:
+    """Start a background export of the list's filters (GET) in the format asked (POST)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    job = export_job_start(
+        owner=request.user, source="patrols", query=query.urlencode(), file_format=export_format(request.POST)
+    )
+    return redirect(job.get_absolute_url())
 
 
 @login_required
@@ -150,7 +171,9 @@ def patrol_detail(request: OfficerRequest, pk: int) -> HttpResponse:
             "edits": list(patrol.edits.all()),
             "can_edit": patrol_can_edit(request.user, patrol),
             "edit_deadline": None if request.user.has_perm("patrols.change_any_patrol") else patrol.edit_deadline,
-            "map_tile_url": settings.KRK_MAP_TILE_URL,
+            # A lone point needs a background to mean anything: a map only with the
+            # deployment's own tile server (KRK_TILE_URL); else the coordinates and map links.
+            "map_tile_url": settings.KRK_TILE_URL if patrol.has_location else "",
         },
     )
 
@@ -191,3 +214,17 @@ def patrol_photo(request: OfficerRequest, pk: int, thumbnail: bool = False) -> F
     photo = get_patrol_photo_for_user(request.user, pk)
     stored = photo.thumbnail if thumbnail else photo.image
     return photo_response(stored, download_name=photo.download_name(thumbnail=thumbnail))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request: OfficerRequest) -> HttpResponse:
+    """Pemberitahuan: the signed-in officer's own opt-in to assignment notices on WhatsApp."""
+    officer = request.user
+    initial = {"phone": officer.phone, "notify_whatsapp": officer.notify_whatsapp}
+    form = NotificationSettingsForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        officer_set_notifications(officer=officer, **form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("patrols:notification_settings")
+    return render(request, "patrols/notification_settings.html", {"form": form})

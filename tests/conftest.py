@@ -1,7 +1,12 @@
 import datetime
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client, override_settings
@@ -15,19 +20,23 @@ from tests.factories import OfficerFactory, village
 
 PASSWORD = "correct-horse-battery-staple"
 
+
 # The suite's own cache, whatever the shell exports: a production shell has REDIS_URL,
 # and the tests must neither change with it nor write into that Redis. A run opts in
-# to Redis deliberately with KRK_TEST_CACHE=redis://host:port/db (a database of its
-# own: cache.clear() in the tests empties all of it); .ci/run does, once.
-TEST_CACHE = cache_from_url(os.environ.get("KRK_TEST_CACHE") or "locmem://")
+# to Redis deliberately with KRK_TEST_CACHE=redis://host:port/db; .ci/run does, once.
+# cache.clear() in the tests empties a whole Redis database, so each xdist worker
+# takes its own: gw0 the one named, gw1 the next, and so on.
+def _test_cache_url() -> str:
+    url = os.environ.get("KRK_TEST_CACHE") or "locmem://"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if not url.startswith(("redis://", "rediss://")):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
-def pytest_configure(config):
-    if TEST_CACHE["BACKEND"].endswith("RedisCache") and config.getoption("numprocesses", None):
-        raise pytest.UsageError(
-            "KRK_TEST_CACHE is a Redis database: run without xdist (-p no:xdist). "
-            "cache.clear() empties the whole database, which parallel workers would share."
-        )
+TEST_CACHE = cache_from_url(_test_cache_url())
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -43,6 +52,24 @@ def stored_cache_keys() -> list[str]:
     if isinstance(backend, RedisCache):
         return [key.decode() for key in backend._cache.get_client().keys("*")]
     return list(backend._cache.keys())
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The job worker runs in a process of its own against the test database, as in
+    production (tests/jobs.py): on SQLite that database must be a file, not in memory.
+
+    Its folder is this session's own, not pytest's numbered temporary folders: other
+    pytest sessions on the machine prune those (keeping the last three), and took the
+    database away from under a running suite."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        folder = Path(tempfile.mkdtemp(prefix="krk-test-db-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        yield
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    yield
 
 
 @pytest.fixture(autouse=True)

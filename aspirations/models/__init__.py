@@ -8,12 +8,25 @@ resident on the status page see. Writes go through the services.
 from .aspirations import DEADLINE, LIST_FIELDS, Aspiration
 from .attachments import Attachment
 from .categories import Category
-from .choices import OPEN_STATUSES, AspirationType, Channel, EventKind, Priority, Referral, RejectionReason, Status
+from .choices import (
+    OFFICER_ACTION_STATUSES,
+    OPEN_STATUSES,
+    AspirationType,
+    Channel,
+    EventKind,
+    NotifyChannel,
+    Priority,
+    Referral,
+    RejectionReason,
+    Status,
+)
 from .events import AspirationEvent
+from .notifications import Notification, NotificationKind, NotificationState, WebhookReceipt
 
 __all__ = [
     "DEADLINE",
     "LIST_FIELDS",
+    "OFFICER_ACTION_STATUSES",
     "OPEN_STATUSES",
     "Aspiration",
     "AspirationEvent",
@@ -22,8 +35,13 @@ __all__ = [
     "Category",
     "Channel",
     "EventKind",
+    "Notification",
+    "NotificationKind",
+    "NotificationState",
+    "NotifyChannel",
     "Priority",
     "Referral",
     "RejectionReason",
     "Status",
+    "WebhookReceipt",
 ]

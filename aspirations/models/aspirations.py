@@ -17,7 +17,17 @@ from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
 
 from .. import public_ids
 from .categories import Category
-from .choices import OPEN_STATUSES, AspirationType, Channel, Priority, Referral, RejectionReason, Status
+from .choices import (
+    OFFICER_ACTION_STATUSES,
+    OPEN_STATUSES,
+    AspirationType,
+    Channel,
+    NotifyChannel,
+    Priority,
+    Referral,
+    RejectionReason,
+    Status,
+)
 from .events import AspirationEvent
 
 # The date the next step is due (see AspirationQuerySet.with_deadline). An index is
@@ -53,9 +63,21 @@ LIST_FIELDS = (
 )
 
 
+# What the stored spam signals (forms.AspirationForm._collect_spam_signals) mean, for the operator.
+SPAM_SIGNAL_LABELS = {
+    "honeypot": _("a field people never see was filled in"),
+    "bad_token": _("the form's start time was missing or altered"),
+    "too_fast": _("sent within seconds of opening the form"),
+}
+
+
 class AspirationQuerySet(models.QuerySet):
     def open(self) -> AspirationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting_officer(self) -> AspirationQuerySet:
+        """Verified and handed on, not yet resolved: what the assigned officer must act on."""
+        return self.filter(status__in=OFFICER_ACTION_STATUSES)
 
     def visible_to(self, user) -> AspirationQuerySet:
         """The aspirations `user` may read on the staff pages, in one query.
@@ -111,6 +133,7 @@ class AspirationQuerySet(models.QuerySet):
         return self.only(
             "code",
             "type",
+            "title",  # the resident's own words, shown to whoever holds the code
             "status",
             "submitted_at",
             "verification_due",
@@ -174,6 +197,13 @@ class Aspiration(models.Model):
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True, validators=[phone_validator])
     reporter_email = models.EmailField(_("reporter's email"), blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # Empty: tell the reporter nothing (the default; always so for anonymous reports).
+    notify_channel = models.CharField(
+        _("keep the reporter informed by"), max_length=10, choices=NotifyChannel.choices, blank=True
+    )
+    notify_language = models.CharField(
+        _("language of the messages"), max_length=8, default="id", help_text=_("The language of the form they used.")
+    )
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -268,6 +298,10 @@ class Aspiration(models.Model):
                 name="aspiration_identity_needs_consent",
             ),
             models.CheckConstraint(
+                condition=Q(notify_channel="") | Q(consent_given_at__isnull=False),
+                name="aspiration_notify_needs_consent",
+            ),
+            models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="aspiration_lat_lon_together",
@@ -332,6 +366,12 @@ class Aspiration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def spam_reasons(self) -> str:
+        """Why it was flagged, in words: the stored codes (`too_fast`) mean nothing to an operator."""
+        codes = [code for code in self.spam_signals.split(",") if code]
+        return ", ".join(str(SPAM_SIGNAL_LABELS.get(code, code)) for code in codes)
 
     @property
     def is_pressing(self) -> bool:

@@ -24,6 +24,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.BARU, Status.TERVERIFIKASI, Status.DITINDAKLANJUTI)
+# Verified and handed on: the assigned officer's turn (reply, follow up, resolve).
+OFFICER_ACTION_STATUSES = (Status.TERVERIFIKASI, Status.DITINDAKLANJUTI)
 
 
 class Channel(models.TextChoices):
@@ -33,6 +35,14 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     WALK_IN = "walk_in", _("Walk-in at the station")
     API = "api", _("Open311 API")
+
+
+class NotifyChannel(models.TextChoices):
+    """How a reporter asked to be kept informed (and how officers hear of assignments)."""
+
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
 
 
 class Priority(models.TextChoices):

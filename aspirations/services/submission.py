@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -49,6 +50,8 @@ def aspiration_submit(
     reporter_phone: str = "",
     reporter_email: str = "",
     consent: bool = False,
+    notify_channel: str = "",
+    notify_language: str = "",
     photos: Sequence[ProcessedPhoto] = (),
     channel: str = Channel.WEB,
     sent_via: str = "",
@@ -64,11 +67,12 @@ def aspiration_submit(
 
     Identity is stored only when given, and then only with `consent` (the
     database refuses identity without a consent time). Suspected spam is stored
-    like any other aspiration, flagged for the operator. If the reporter gave an
-    email, the ticket code is mailed after the transaction commits; a mail
-    failure is logged and never undoes the submission. Staff entering on a
-    resident's behalf go through `aspiration_record`, which checks who they are;
-    other systems through the Open311 API, which names itself in `sent_via`.
+    like any other aspiration, flagged for the operator. If the reporter asked for
+    news (`notify_channel`, in `notify_language`), the ticket code is queued for
+    them in this transaction and sent by a job: a provider that is down never
+    undoes the submission. Staff entering on a resident's behalf go through
+    `aspiration_record`, which checks who they are; other systems through the
+    Open311 API, which names itself in `sent_via`.
 
     Costs a query per CheckConstraint (full_clean() of the aspiration and of its
     first event), then two INSERTs (the aspiration, its first event) in one
@@ -102,6 +106,8 @@ def aspiration_submit(
         reporter_phone=reporter_phone,
         reporter_email=reporter_email,
         consent_given_at=now if identified and consent else None,
+        notify_channel=notify_channel,
+        notify_language=notify_language or settings.LANGUAGE_CODE,
         created_by=created_by,
         submitted_at=now,
         verification_due=deadlines.verification_due(now),
@@ -146,10 +152,10 @@ def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[Processe
 
 
 def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> None:
-    """The CREATED event, the audit entry of a staff entry, the photos and the confirmation mail,
+    """The CREATED event, the audit entry of a staff entry, the photos and the confirmation message,
     in the insert's transaction (so a retry that finds the first row writes none of them again)."""
     now = aspiration.submitted_at
-    add_event(
+    event = add_event(
         aspiration,
         kind=EventKind.CREATED,
         author=aspiration.created_by,
@@ -161,7 +167,7 @@ def _record_first_entries(aspiration: Aspiration, *, photos: Sequence[ProcessedP
         audit_change(aspiration.created_by, aspiration, f"recorded ({aspiration.channel})")
     # After the rows that could fail: files do not roll back with the transaction.
     store_photos(Attachment, photos, aspiration=aspiration, created_at=now)
-    notifications.notify_submission(aspiration=aspiration)
+    notifications.notify_submission(aspiration=aspiration, event=event)
 
 
 @transaction.atomic

@@ -187,7 +187,9 @@ def aspiration_assign(
         raise ValidationError({"officer": _("The aspiration is already assigned to this officer.")}, code="same")
     now = at or timezone.now()
     previous = aspiration.assigned_to
-    add_event(aspiration, kind=EventKind.ASSIGNMENT, author=actor, at=now, assignee=officer, body=note.strip())
+    assignment = add_event(
+        aspiration, kind=EventKind.ASSIGNMENT, author=actor, at=now, assignee=officer, body=note.strip()
+    )
     aspiration.assigned_to = officer
     fields = ["assigned_to"]
     event = None
@@ -200,7 +202,7 @@ def aspiration_assign(
         aspiration,
         f"assigned to {officer.get_username()}" + (f" (was {previous.get_username()})" if previous else ""),
     )
-    notifications.notify_assignment(aspiration=aspiration, officer=officer)
+    notifications.notify_assignment(aspiration=aspiration, event=assignment, officer=officer)
     if event is not None:
         notifications.notify_reporter(aspiration=aspiration, event=event)
     return aspiration

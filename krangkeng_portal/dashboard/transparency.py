@@ -1,4 +1,7 @@
-"""Public transparency on the home page: this month's patrols per village, aspirations received and resolved.
+"""Public transparency on the home page: the last 30 days' patrols per village, aspirations received and resolved.
+
+A rolling 30 days, not "this month": on the 2nd of a month a month's figures read
+as failure.
 
 Aggregates only: counts per village and in total, never a name, a place or a text.
 Two queries, kept in the cache for a few minutes (the home page is the busiest
@@ -18,14 +21,15 @@ from aspirations.models import Aspiration, Status
 from patrols.models import PatrolTally, Village
 
 from .figures import in_period
-from .periods import Period, month_start
+from .periods import Period
 
 CACHE_SECONDS = 300
-CACHE_KEY = "krk:transparency:v1:{month}"
+CACHE_KEY = "krk:transparency:v2:{day}"
+DAYS = 30
 
 
-def cache_key(first_day: datetime.date) -> str:
-    return CACHE_KEY.format(month=first_day.strftime("%Y-%m"))
+def cache_key(today: datetime.date) -> str:
+    return CACHE_KEY.format(day=today.isoformat())
 
 
 def compute(period: Period) -> dict:
@@ -48,7 +52,8 @@ def compute(period: Period) -> dict:
         .aggregate(received=Count("pk"), resolved=Count("pk", filter=Q(status=Status.SELESAI)))
     )
     return {
-        "month": period.first_day,
+        "first_day": period.first_day,
+        "last_day": period.last_day,
         "villages": villages,
         "patrols": sum(n for _, n in villages),
         "received": aspirations["received"] or 0,
@@ -56,13 +61,12 @@ def compute(period: Period) -> dict:
     }
 
 
-def this_month(today: datetime.date | None = None) -> dict:
-    """This month so far (from the cache when it is fresh)."""
+def last_30_days(today: datetime.date | None = None) -> dict:
+    """The 30 days up to today (from the cache when it is fresh)."""
     today = today or timezone.localdate()
-    first = month_start(today)
-    key = cache_key(first)
+    key = cache_key(today)
     figures = cache.get(key)
     if figures is None:
-        figures = compute(Period(first, today))
+        figures = compute(Period(today - datetime.timedelta(days=DAYS - 1), today))
         cache.set(key, figures, CACHE_SECONDS)
     return figures

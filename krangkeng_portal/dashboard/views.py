@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "as_of_day": min(timezone.localdate(), period.last_day),
             "state_legend": list(coverage.STATE_LABELS.items()),
-            "map_tile_url": settings.KRK_MAP_TILE_URL,
+            "map_tile_url": settings.KRK_TILE_URL,
             "patrol_export_xlsx": links.patrol_export(period, format="xlsx"),
             "patrol_export_csv": links.patrol_export(period, format="csv"),
             "aspiration_export_xlsx": links.aspiration_export(period, format="xlsx"),

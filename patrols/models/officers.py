@@ -72,6 +72,11 @@ class Officer(AbstractUser):
         default=False,
         help_text=_("Residents see this number in the Bhabinkamtibmas directory."),
     )
+    notify_whatsapp = models.BooleanField(
+        _("assignment notices on WhatsApp"),
+        default=False,
+        help_text=_("Send a WhatsApp message to this phone when an aspiration is assigned to me."),
+    )
 
     class Meta:
         verbose_name = _("officer")

@@ -1,6 +1,7 @@
-// The coverage map: Leaflet over the configured tile server. Without JavaScript the
-// server-drawn SVG map stays; if tiles cannot load, the coloured circles still show
-// on a plain background (they are vectors, not tiles).
+// The coverage map: the villages as coloured circles from the portal's own data, on a
+// plain background, or over the deployment's tile server when KRK_TILE_URL names one
+// (no request leaves the portal otherwise). Without JavaScript the server-drawn SVG
+// map stays. No attribution prefix (Leaflet's carries a flag).
 (function () {
   "use strict";
   var box = document.getElementById("krk-coverage-map");
@@ -14,7 +15,10 @@
   box.classList.remove("d-none");
   box.classList.add("d-print-none");
   var map = L.map(box, { scrollWheelZoom: false });
-  L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: box.dataset.attribution }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  if (box.dataset.tiles) {
+    L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: box.dataset.attribution }).addTo(map);
+  }
   var bounds = [];
   points.forEach(function (point) {
     var latlng = [point.lat, point.lon];

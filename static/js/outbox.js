@@ -107,20 +107,32 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
-  // The menu badge: how many patrols wait on this phone for this officer.
+  // How many wait, once the page has counted them (showBadge).
+  var waitingCount = null;
+
+  // The menu badges (on the outbox's links and on the closed menu, _nav.html): how many
+  // patrols wait on this phone for this officer.
   function showBadge() {
     return mine().then(function (records) {
       var count = waiting(records).length;
+      waitingCount = count;
       document.querySelectorAll('a[href="' + config.krkOutboxUrl + '"]').forEach(function (link) {
-        var badge = link.querySelector("[data-krk-outbox-badge]");
-        if (!badge) {
-          badge = document.createElement("span");
+        if (!link.querySelector("[data-krk-outbox-badge]")) {
+          var badge = document.createElement("span");
           badge.className = "badge rounded-pill text-bg-warning ms-1";
           badge.setAttribute("data-krk-outbox-badge", "");
           link.appendChild(badge);
         }
+      });
+      document.querySelectorAll("[data-krk-outbox-badge]").forEach(function (badge) {
         badge.textContent = count ? String(count) : "";
         badge.hidden = !count;
+        if (count && badge.dataset.krkOutboxLabel) {
+          var label = document.createElement("span");
+          label.className = "visually-hidden";
+          label.textContent = " " + badge.dataset.krkOutboxLabel;
+          badge.appendChild(label);
+        }
       });
       return count;
     });
@@ -132,12 +144,14 @@
   }
 
   // Saving a patrol with no connection.
-  function describe(form) {
+  function describe(form, fields) {
     var village = form.elements.village;
-    var started = form.elements.started_at;
+    var started = fields.filter(function (pair) {
+      return pair[0] === "started_at";
+    })[0];
     return [
       village && village.selectedIndex >= 0 ? village.options[village.selectedIndex].text : "",
-      started ? started.value.replace("T", " ") : "",
+      started ? started[1].replace("T", " ") : "",
     ]
       .filter(Boolean)
       .join(" · ");
@@ -151,6 +165,55 @@
       }
     });
     return fields;
+  }
+
+  // "How long was the patrol? It ended now" means now when it is saved, not when it is
+  // sent hours later: the patrol is kept with the start and end that choice stands for,
+  // as if "Other" had been chosen (so that editing it shows them). Times are in the
+  // portal's zone (WIB), whatever the phone's.
+  function timesFromDuration(form, fields) {
+    var block = form.querySelector("[data-krk-shown-by=duration]");
+    var chosen = form.querySelector("input[name=duration]:checked");
+    if (!block || !chosen || chosen.value === block.dataset.krkShownFor) {
+      return fields;
+    }
+    var ended = Math.floor(Date.now() / 60000) * 60000;
+    var started = ended - parseInt(chosen.value, 10) * 60000;
+    return fields
+      .filter(function (pair) {
+        return ["duration", "started_at", "ended_at"].indexOf(pair[0]) === -1;
+      })
+      .concat([
+        ["duration", block.dataset.krkShownFor],
+        ["started_at", portalTime(started)],
+        ["ended_at", portalTime(ended)],
+      ]);
+  }
+
+  // A moment as a datetime-local value in the portal's time zone.
+  function portalTime(moment) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: config.krkTimeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
+      .formatToParts(new Date(moment))
+      .forEach(function (part) {
+        parts[part.type] = part.value;
+      });
+    return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
+  }
+
+  // Choices that show or hide part of the form (portal.js) follow a reset or a refill.
+  function choicesChanged(form) {
+    form.querySelectorAll("input[type=radio]:checked").forEach(function (radio) {
+      radio.dispatchEvent(new Event("change", { bubbles: true }));
+    });
   }
 
   function photosOf(form) {
@@ -178,6 +241,7 @@
         if (record && record.officer === officer && record.state !== "sent") {
           kept = record;
           fill(form, record.fields);
+          choicesChanged(form);
         }
       });
     }
@@ -187,13 +251,14 @@
       }
       event.preventDefault();
       var photos = photosOf(form);
+      var fields = timesFromDuration(form, fieldsOf(form));
       var record = {
         id: kept ? kept.id : newId(),
         officer: officer,
         created: kept ? kept.created : Date.now(),
         state: "waiting",
-        title: describe(form),
-        fields: fieldsOf(form),
+        title: describe(form, fields),
+        fields: fields,
         photos: photos.length || !kept ? photos : kept.photos,
       };
       put(record).then(function () {
@@ -202,6 +267,7 @@
           return;
         }
         form.reset();
+        choicesChanged(form);
         form.querySelectorAll("[data-krk-upload]").forEach(function (entry) {
           entry.remove();
         });
@@ -486,24 +552,19 @@
     }
   }
 
-  // Signing out with patrols still waiting asks first.
+  // Signing out with patrols still waiting asks first, at once (a question after the
+  // click would race the sign-out). Before the page has counted them (its first moment)
+  // it does not ask: nothing is lost, they are sent at this officer's next sign-in.
   document.addEventListener(
     "submit",
     function (event) {
       var form = event.target;
-      if (!form.matches || !form.matches("form[data-krk-signout]")) {
+      if (!form.matches || !form.matches("form[data-krk-signout]") || !waitingCount) {
         return;
       }
-      if (form.krkConfirmed) {
-        return;
+      if (!window.confirm(config.krkSignoutWarning)) {
+        event.preventDefault();
       }
-      event.preventDefault();
-      showBadge().then(function (count) {
-        if (!count || window.confirm(config.krkSignoutWarning)) {
-          form.krkConfirmed = true;
-          form.submit();
-        }
-      });
     },
     true
   );

@@ -9,7 +9,8 @@
 //   sends is trusted.
 // On a form marked data-krk-validate (forms that set novalidate so that the server's
 // messages show by their fields), required fields are checked before sending, with the
-// form's own message (data-krk-required).
+// form's own message (data-krk-required); the problems are listed in the same error
+// summary as the server's (portal.js), and nothing is sent.
 // Other scripts (uploads.js) use window.krkPhotos.
 (function () {
   "use strict";
@@ -111,20 +112,37 @@
     });
   }
 
-  function firstInvalid(form) {
-    for (var i = 0; i < form.elements.length; i++) {
-      var field = form.elements[i];
-      if (!field.willValidate) {
-        continue;
+  // The name a problem is listed under: its label (a choice list's legend), without the
+  // required mark, as the server's error summary names it.
+  function labelOf(field) {
+    var fieldset = field.type === "radio" ? field.closest("fieldset") : null;
+    var label = fieldset ? fieldset.querySelector("legend") : document.querySelector("label[for='" + field.id + "']");
+    if (!label) {
+      return field.name;
+    }
+    var copy = label.cloneNode(true);
+    copy.querySelectorAll(".asteriskField").forEach(function (mark) {
+      mark.remove();
+    });
+    return copy.textContent.trim();
+  }
+
+  function problemsOf(form) {
+    var found = [];
+    var names = [];
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.willValidate || names.indexOf(field.name) !== -1) {
+        return;
       }
       if (field.validity.valueMissing && form.dataset.krkRequired) {
         field.setCustomValidity(form.dataset.krkRequired);
       }
       if (!field.checkValidity()) {
-        return field;
+        names.push(field.name);
+        found.push({ id: field.id, label: labelOf(field), message: field.validationMessage });
       }
-    }
-    return null;
+    });
+    return found;
   }
 
   function enhanceForm(form) {
@@ -147,11 +165,10 @@
       if (!form.hasAttribute("data-krk-validate")) {
         return;
       }
-      var field = firstInvalid(form);
-      if (field) {
+      var problems = problemsOf(form);
+      if (problems.length) {
         event.preventDefault();
-        field.reportValidity();
-        field.focus();
+        window.krkErrorSummary(form, problems);
       }
     });
     // A required-field message goes as soon as the field is filled in.

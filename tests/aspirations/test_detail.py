@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aspirations import services
-from aspirations.models import AspirationEvent, EventKind, Status
+from aspirations.models import AspirationEvent, EventKind, Notification, NotificationState, Status
 from tests.aspirations.builders import in_status, with_photo
 from tests.conftest import client_for
 from tests.factories import AspirationFactory, OfficerFactory, category, village
@@ -47,6 +47,12 @@ class TestWhatItShows:
         assert reverse("aspirations:photo_thumbnail", kwargs={"pk": photo.pk}) in html
         assert "Sudah telepon Kuwu." in html and "Internal" in html
         assert f"Ditugaskan kepada {bhabin.display_name}" in html
+
+    def test_spam_signals_are_said_in_words_not_codes(self, operator):
+        aspiration = AspirationFactory(is_spam_suspected=True, spam_signals="honeypot,too_fast")
+        html = page(operator, aspiration)
+        assert "dikirim beberapa detik setelah formulir dibuka" in html
+        assert "too_fast" not in html
 
     def test_an_overdue_verification_says_terlambat(self, operator):
         aspiration = in_status(Status.BARU, submitted_at=timezone.now() - datetime.timedelta(days=10))
@@ -219,3 +225,19 @@ class TestDetailQueries:
 DETAIL_QUERIES = 5
 # ... and for one awaiting verification: + the possible duplicates.
 TRIAGE_QUERIES = 6
+
+
+class TestMessagesToTheReporter:
+    def test_staff_see_whether_the_reporter_was_reached(self, operator, bhabin):
+        aspiration = in_status(
+            Status.DITINDAKLANJUTI,
+            officer=bhabin,
+            reporter_phone="081299887766",
+            consent_given_at=timezone.now(),
+            notify_channel="whatsapp",
+        )
+        services.aspiration_reply(aspiration=aspiration, actor=bhabin, body="Sudah dicek.")
+        Notification.objects.update(state=NotificationState.READ)
+        html = page(operator, aspiration)
+        assert "Pesan ke pelapor" in html and "WhatsApp" in html and "Dibaca" in html
+        assert "081299887766" not in html

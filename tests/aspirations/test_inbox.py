@@ -76,7 +76,7 @@ class TestInboxRows:
         sent = timezone.make_aware(datetime.datetime(2024, 5, 6, 23, 40))
         aspiration = in_status(Status.BARU, submitted_at=sent)
         html = client_for(operator).get(INBOX).content.decode()
-        assert '<time datetime="2024-05-06T23:40:00+07:00">6 Mei 2024 23:40</time>' in html
+        assert '<time datetime="2024-05-06T23:40:00+07:00">6 Mei 2024 23.40</time>' in html
         due = timezone.localtime(aspiration.verification_due)
         assert f"Batas waktu {date_format(due, 'D, j M Y')}" in html
 
@@ -226,6 +226,16 @@ class TestMyAspirations:
         html = client_for(bhabin).get(MINE).content.decode()
         assert 'name="officer"' not in html and 'name="spam"' not in html
         assert 'name="status"' in html
+
+    def test_opens_on_what_needs_my_action(self, bhabin):
+        waiting = in_status(Status.DITINDAKLANJUTI, officer=bhabin)
+        verified = in_status(Status.TERVERIFIKASI, assigned_to=bhabin)
+        done = in_status(Status.SELESAI, officer=bhabin)
+        response = client_for(bhabin).get(MINE)
+        assert sorted(codes(response)) == sorted([waiting.code, verified.code])
+        first_tab = response.context["tabs"][0]
+        assert (first_tab["label"], first_tab["count"], first_tab["current"]) == ("Perlu tindakan saya", 2, True)
+        assert done.code in codes(client_for(bhabin).get(MINE, {"status": ""}))  # the "All" tab
 
     def test_operators_are_refused(self, operator):
         assert client_for(operator).get(MINE).status_code == 403

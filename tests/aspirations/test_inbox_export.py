@@ -119,6 +119,12 @@ class TestWithoutIdentity:
         assert f'href="{URL}?status=baru&amp;format=xlsx"' in html
         assert f'action="{URL}?status=baru"' in html
 
+    def test_the_exports_sit_behind_a_menu_not_above_the_list(self, commander):
+        html = client_for(commander).get(INBOX).content.decode()
+        menu = html.split('<details class="krk-menu">', 1)[1].split("</details>", 1)[0]
+        assert f'href="{URL}?format=xlsx"' in menu
+        assert f'action="{URL}"' in menu  # the export with the reporters' identity
+
     def test_officers_are_refused(self, bhabin):
         assert client_for(bhabin).get(URL).status_code == 403
         assert client_for(bhabin).post(URL, {"format": "csv"}).status_code == 403

@@ -16,6 +16,7 @@ from aspirations.models import (
     Attachment,
     Channel,
     EventKind,
+    Notification,
     Referral,
     RejectionReason,
     Status,
@@ -92,6 +93,17 @@ class TestAnonymise:
         assert aspiration.consent_given_at is None and aspiration.ip_hash == ""
         assert aspiration.is_anonymous
         assert report.anonymised == 1
+
+    def test_the_choice_of_messages_and_the_messages_sent_go_too(self, bhabin):
+        aspiration = closed(Status.SELESAI, days_ago=366, officer=bhabin, notify_channel="whatsapp")
+        event = aspiration.events.latest("created_at")
+        Notification.objects.create(
+            aspiration=aspiration, event=event, kind="resolved", channel="whatsapp", params=["x", "y"]
+        )
+        retention_run()
+        aspiration.refresh_from_db()
+        assert aspiration.notify_channel == "" and aspiration.is_anonymous
+        assert not Notification.objects.exists()
 
     def test_a_year_after_rejecting_too(self):
         aspiration = closed(Status.DITOLAK, days_ago=366, **NOT_OUR_AUTHORITY)

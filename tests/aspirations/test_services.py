@@ -8,12 +8,13 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aspirations import notifications, services, tickets
-from aspirations.models import Aspiration, AspirationEvent, Attachment, Channel, EventKind, Status
+from aspirations import services, tickets
+from aspirations.models import Aspiration, AspirationEvent, Attachment, Channel, EventKind, Notification, Status
 from core import roles
 from core.images import process_photo
 from tests.aspirations.conftest import status_link_in, stored_files
 from tests.factories import AspirationFactory, OfficerFactory, category, village
+from tests.jobs import run_jobs
 from tests.photos import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -163,41 +164,37 @@ class TestConstraints:
         assert "aspiration_identity_needs_consent" in str(error.value)
 
 
-class TestConfirmationEmail:
-    def test_sent_only_after_commit(self, mailoutbox, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks() as callbacks:
-            aspiration = submit(
-                reporter_name="Siti", reporter_phone="081234567890", reporter_email="s@example.org", consent=True
-            )
+ASKS_FOR_EMAIL = {
+    "reporter_name": "Siti",
+    "reporter_phone": "081234567890",
+    "reporter_email": "s@example.org",
+    "consent": True,
+    "notify_channel": "email",
+}
+
+
+class TestConfirmation:
+    def test_queued_with_the_aspiration_and_sent_by_the_job(self, mailoutbox):
+        aspiration = submit(**ASKS_FOR_EMAIL)
         assert mailoutbox == []
-        assert len(callbacks) == 1
-        callbacks[0]()
+        assert Notification.objects.get().aspiration == aspiration
+        run_jobs()
         assert len(mailoutbox) == 1
         assert aspiration.code in mailoutbox[0].body
 
-    def test_not_sent_without_an_address(self, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks() as callbacks:
-            submit(reporter_name="Siti", reporter_phone="081234567890", consent=True)
-        assert callbacks == []
+    def test_not_sent_without_the_chosen_channels_address(self):
+        submit(reporter_name="Siti", reporter_phone="081234567890", consent=True, notify_channel="email")
+        assert not Notification.objects.exists()
 
-    def test_uses_the_site_address_for_the_link(self, mailoutbox, settings, django_capture_on_commit_callbacks):
+    def test_uses_the_site_address_for_the_link(self, mailoutbox, settings):
         settings.KRK_SITE_URL = "https://portal.polsek-krangkeng.example"
-        with django_capture_on_commit_callbacks(execute=True):
-            aspiration = submit(
-                reporter_name="Siti", reporter_phone="081234567890", reporter_email="s@example.org", consent=True
-            )
+        aspiration = submit(**ASKS_FOR_EMAIL)
+        run_jobs()
         link = status_link_in(mailoutbox[0].body)
         assert link.startswith("https://portal.polsek-krangkeng.example/aspirasi/status/tautan/")
         assert aspiration.code not in link
 
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_mail_failure_never_undoes_the_submission(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr(notifications, "send_mail", refuse)
-    aspiration = submit(
-        reporter_name="Siti", reporter_phone="081234567890", reporter_email="s@example.org", consent=True
-    )
-    assert Aspiration.objects.filter(pk=aspiration.pk).exists()
+    def test_asking_for_messages_needs_consent(self):
+        with pytest.raises(ValidationError) as error:
+            submit(notify_channel="whatsapp")
+        assert "aspiration_notify_needs_consent" in str(error.value)

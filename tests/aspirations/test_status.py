@@ -87,6 +87,15 @@ class TestLookup:
         assert "<script>alert(1)" not in html
         assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
 
+    def test_shows_the_residents_title(self, client):
+        aspiration = AspirationFactory(title="Balap liar tiap malam Minggu")
+        html = look_up(client, aspiration.code).content.decode()
+        assert "Balap liar tiap malam Minggu" in html
+
+    def test_a_code_that_cannot_be_read_is_said_once(self, client):
+        html = look_up(client, "12345").content.decode()
+        assert html.count("periksa kembali") == 1
+
     def test_an_unknown_code_says_nothing_was_found(self, client):
         AspirationFactory()
         html = look_up(client, unknown_code()).content.decode()
@@ -96,7 +105,7 @@ class TestLookup:
         submitted = datetime.datetime(2025, 12, 8, 12, 30, tzinfo=datetime.UTC)
         aspiration = AspirationFactory(submitted_at=submitted)
         html = look_up(client, aspiration.code).content.decode()
-        assert "Senin, 8 Desember 2025 19:30 WIB" in html
+        assert "Senin, 8 Desember 2025 19.30 WIB" in html
         assert "Kamis, 11 Desember 2025" in html  # verification due, three working days on
 
 
@@ -161,7 +170,6 @@ SECRETS = {
     "name": "Wiranata Kusumawardhani",
     "phone": "081299887766",
     "email": "wiranata.k@contoh.id",
-    "title": "JUDUL-RAHASIA-PENCURIAN",
     "description": "URAIAN-RAHASIA rumah nomor 17 milik pak Darsono",
     "place": "TEMPAT-RAHASIA gang Melati",
     "internal": "CATATAN-INTERNAL pelapor adalah kerabat terlapor",
@@ -180,7 +188,7 @@ def identified_aspiration():
     return aspiration_submit(
         type="laporan_kejadian",
         category=category(),
-        title=SECRETS["title"],
+        title="Pencurian di gang",  # the resident's own title is shown them (test_shows_the_residents_title)
         description=SECRETS["description"],
         village=village("Krangkeng"),
         place=SECRETS["place"],
@@ -268,9 +276,10 @@ class TestNoPersonalData:
 
     def test_no_photos_are_ever_shown(self, client, identified_aspiration):
         html = look_up(client, identified_aspiration.code).content.decode()
-        assert "<img" not in html and "/media/" not in html
+        main = html.split('id="main"', 1)[1]  # the header carries the unit's emblem
+        assert "<img" not in main and "/media/" not in html
 
-    def test_only_public_events_in_time_order(self, client):
+    def test_only_public_events_newest_first(self, client):
         aspiration = AspirationFactory()
         base = aspiration.submitted_at
         AspirationEvent.objects.create(
@@ -291,7 +300,8 @@ class TestNoPersonalData:
             aspiration=aspiration, kind=EventKind.PUBLIC_REPLY, body="Draf belum dikirim", is_public=False
         )
         html = look_up(client, aspiration.code).content.decode()
-        assert html.index("Aspirasi diterima") < html.index("Pertama") < html.index("Kedua")
+        # The newest news first: the latest reply at the top.
+        assert html.index("Kedua") < html.index("Pertama") < html.index("Aspirasi diterima")
         assert "Draf belum dikirim" not in html
         assert "Tanggapan dari Polsek Krangkeng" in html
 

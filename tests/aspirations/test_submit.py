@@ -12,9 +12,19 @@ from PIL import Image
 
 from aspirations import views
 from aspirations.forms import ANONYMOUS, IDENTIFIED, OUTSIDE_KRANGKENG, started_token
-from aspirations.models import Aspiration, AspirationEvent, Attachment, Category, Channel, EventKind, Status
+from aspirations.models import (
+    Aspiration,
+    AspirationEvent,
+    Attachment,
+    Category,
+    Channel,
+    EventKind,
+    Notification,
+    Status,
+)
 from core.images import MAX_UPLOAD_BYTES
 from tests.aspirations.conftest import form_data, identified_data, status_link_in, stored_files
+from tests.jobs import run_jobs
 from tests.photos import (
     GPS_IFD,
     HTML_PAYLOAD,
@@ -100,10 +110,11 @@ class TestAnonymousSubmission:
     def test_costs_one_transaction_of_two_inserts(self, client, django_assert_num_queries):
         client.get(URL)  # the villages and categories, kept
         data = form_data()
-        # full_clean() checks 8 CheckConstraints (6 of the aspiration, 2 of its first event), a
+        # full_clean() checks 9 CheckConstraints (7 of the aspiration, 2 of its first event), a
         # query each, in a savepoint here (tests run in a transaction); then the insert's
-        # savepoint (a transaction outside tests), 2 INSERTs and the release.
-        with django_assert_num_queries(8 * 3 + 4):
+        # savepoint (a transaction outside tests), 2 INSERTs and the release. An anonymous
+        # report asks for no messages: no notification, no job.
+        with django_assert_num_queries(9 * 3 + 4):
             response = client.post(URL, data)
         assert response.status_code == 302
         assert Aspiration.objects.count() == 1
@@ -143,10 +154,9 @@ class TestAnonymousSubmission:
         occurred = Aspiration.objects.get().occurred_at
         assert occurred.isoformat() == "2025-12-06T14:30:00+00:00"
 
-    def test_sends_no_email(self, client, mailoutbox, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(URL, form_data())
-        assert mailoutbox == []
+    def test_sends_nothing(self, client):
+        client.post(URL, form_data())
+        assert not Notification.objects.exists()
 
 
 class TestIdentifiedSubmission:
@@ -158,12 +168,10 @@ class TestIdentifiedSubmission:
         assert aspiration.reporter_email == "siti@example.org"
         assert aspiration.consent_given_at is not None
 
-    def test_emails_the_ticket_code_after_commit(self, client, mailoutbox, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks() as callbacks:
-            client.post(URL, identified_data())
-        assert mailoutbox == []  # nothing leaves before the commit
-        for callback in callbacks:
-            callback()
+    def test_emails_the_ticket_code_by_the_job(self, client, mailoutbox):
+        client.post(URL, identified_data(notify_channel="email"))
+        assert mailoutbox == []  # nothing leaves in the request
+        run_jobs()
         code = Aspiration.objects.get().code
         assert len(mailoutbox) == 1
         mail = mailoutbox[0]
@@ -172,11 +180,30 @@ class TestIdentifiedSubmission:
         assert code not in status_link_in(mail.body)  # a one-time token, never the code
         assert "Kode tiket" in mail.body  # Indonesian by default
 
-    def test_without_email_nothing_is_mailed(self, client, mailoutbox, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(URL, identified_data(reporter_email=""))
-        assert Aspiration.objects.get().reporter_name == "Siti Aminah"
-        assert mailoutbox == []
+    def test_records_the_channel_and_the_language_of_the_form(self, client, settings):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.post(URL, identified_data(notify_channel="whatsapp"))
+        aspiration = Aspiration.objects.get()
+        assert (aspiration.notify_channel, aspiration.notify_language) == ("whatsapp", "en")
+        assert Notification.objects.get().channel == "whatsapp"
+
+    def test_no_messages_unless_asked(self, client, mailoutbox):
+        client.post(URL, identified_data())
+        run_jobs()
+        assert Aspiration.objects.get().reporter_email == "siti@example.org"
+        assert mailoutbox == [] and not Notification.objects.exists()
+
+    def test_email_messages_need_an_email_address(self, client):
+        response = client.post(URL, identified_data(notify_channel="email", reporter_email=""))
+        assert "notify_channel" in response.context["form"].errors
+        assert not Aspiration.objects.exists()
+
+    def test_anonymous_reporters_get_no_messages(self, client):
+        # Anonymous means anonymous: a channel picked while the contact fields were hidden is dropped.
+        response = client.post(URL, form_data(notify_channel="whatsapp", reporter_phone="081234567890"))
+        assert response.status_code == 302
+        aspiration = Aspiration.objects.get()
+        assert (aspiration.notify_channel, aspiration.reporter_phone, aspiration.consent_given_at) == ("", "", None)
 
     @pytest.mark.parametrize(
         ("overrides", "field", "message"),
@@ -199,11 +226,21 @@ class TestIdentifiedSubmission:
         assert message in html
         assert Aspiration.objects.count() == 0
 
-    def test_anonymous_with_identity_typed_in_asks_which_one_is_meant(self, client):
-        response = client.post(URL, form_data(reporter_name="Siti Aminah", reporter_phone="081234567890"))
-        assert "identity" in errors_of(response)
-        assert field_error_shown(response.content.decode(), "identity")
-        assert Aspiration.objects.count() == 0
+    def test_anonymous_with_identity_typed_in_stays_anonymous_without_an_error(self, client):
+        data = form_data(reporter_name="Siti Aminah", reporter_phone="081234567890", consent="on")
+        response = client.post(URL, data)
+        assert response.status_code == 302
+        aspiration = Aspiration.objects.get()
+        assert (aspiration.reporter_name, aspiration.reporter_phone, aspiration.consent_given_at) == ("", "", None)
+
+    def test_the_contact_fields_sit_under_i_want_to_be_contacted(self, client):
+        html = client.get(URL).content.decode()
+        contact = html.split('id="krk-contact"', 1)[1]
+        assert html.index(f'value="{IDENTIFIED}"') < html.index('id="krk-contact"')
+        assert 'data-krk-shown-for="kontak"' in html
+        assert "Hanya jika Anda ingin dihubungi" in contact[:400]
+        for name in ("reporter_name", "reporter_phone", "reporter_email", "consent"):
+            assert f'name="{name}"' in contact
 
     def test_consent_is_not_needed_when_anonymous(self, client):
         client.post(URL, form_data(consent=""))
@@ -260,9 +297,14 @@ class TestValidation:
         assert re.search(r'value="keluhan"[^>]*checked', html)
         assert f'value="{data["started"]}"' in html  # the fill time still counts from the first view
 
-    def test_a_summary_above_the_form_points_to_the_fields(self, client):
-        html = client.post(URL, form_data(title="")).content.decode()
-        assert 'id="form-errors"' in html
+    def test_a_summary_above_the_form_links_each_problem_to_its_field(self, client):
+        html = client.post(URL, form_data(title="", type="", identity=IDENTIFIED)).content.decode()
+        summary = html.split("data-krk-error-summary", 1)[1].split("</div>", 1)[0]
+        assert html.index("data-krk-error-summary") < html.index('id="aspiration-form"')
+        assert "Ada masalah" in summary
+        assert 'href="#id_title">Judul: Bidang ini tidak boleh kosong.</a>' in summary
+        assert 'href="#id_type_0"' in summary  # a choice links to its first option
+        assert 'href="#id_reporter_name"' in summary and 'href="#id_consent"' in summary
 
 
 class TestSpamSignals:

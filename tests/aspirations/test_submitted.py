@@ -2,6 +2,8 @@
 
 import re
 import time
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import signing
@@ -35,6 +37,17 @@ class TestSubmittedPage:
         assert f'<input type="hidden" name="kode" value="{aspiration.code}">' in html
         assert "?kode=" not in html
         assert "Terima kasih: aspirasi Anda sudah kami terima." in html
+
+    def test_copy_code_and_save_to_whatsapp_with_the_plain_status_page(self, client, settings):
+        settings.KRK_SITE_URL = "https://aspirasi.example"
+        aspiration = submit(client)
+        html = client.get(URL).content.decode()
+        assert f'data-krk-copy="{aspiration.code}"' in html and "Salin kode" in html
+        link = re.search(r'href="(https://wa\.me/\?text=[^"]+)"[^>]*>Simpan ke WhatsApp<', html).group(1)
+        text = parse_qs(urlsplit(unescape(link)).query)["text"][0]
+        assert aspiration.code in text  # only in the resident's own WhatsApp
+        assert "https://aspirasi.example/aspirasi/status/" in text
+        assert "kode=" not in text  # the portal link carries no code
 
     def test_names_the_verification_deadline_as_a_long_date(self, client):
         submit(client)

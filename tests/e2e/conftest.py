@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -60,6 +61,13 @@ def browser(django_db_setup, django_db_blocker):
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every journey's browser comes from the same address: none may start with the
+    submissions of the journeys before it counted against the hourly limit."""
+    cache.clear()
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A phone-sized page (360 px wide) whose relative URLs go to the live server."""
@@ -77,9 +85,18 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Masuk").click()
 
 
-def open_menu(page) -> None:
-    """On a phone the navigation is collapsed behind the menu button."""
+def open_menu(page):
+    """The navigation, opened: on a phone it is collapsed behind the menu button.
+
+    Signed in, the officer's pages under their name are opened too. Returns the
+    navigation's locator, so a journey picks a link of the menu, not the same words
+    elsewhere on the page (Beranda Petugas repeats the officer's pages).
+    """
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
         page.locator("#mainnav.show").wait_for()
+    account = page.locator("#mainnav details.krk-account")  # the officer's pages, under their name
+    if account.count() and account.get_attribute("open") is None:
+        account.locator("summary").click()
+    return page.locator("#mainnav")

@@ -48,8 +48,7 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
     desk = office.new_page()
     try:
         sign_in(desk, operator.username, PASSWORD)
-        open_menu(desk)
-        desk.get_by_role("link", name="Aspirasi", exact=True).click()
+        open_menu(desk).get_by_role("link", name="Aspirasi", exact=True).click()
         assert desk.get_by_role("heading", name="Aspirasi").is_visible()
         assert fits_the_phone(desk)
         desk.get_by_role("link", name="Balap liar tiap malam Minggu").click()
@@ -77,8 +76,7 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
     officer = field.new_page()
     try:
         sign_in(officer, bhabin.username, PASSWORD)
-        open_menu(officer)
-        officer.get_by_role("link", name="Aspirasi Saya").click()
+        open_menu(officer).get_by_role("link", name="Aspirasi Saya").click()
         officer.get_by_role("link", name="Balap liar tiap malam Minggu").click()
         assert officer.get_by_text("Mohon dicek malam ini.").is_visible()
         assert "Siti Aminah" not in officer.content()

@@ -20,20 +20,21 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_command_changes_the_period_and_downloads_the_patrols(page, commander, bhabin, other_bhabin):
+def test_command_changes_the_period_and_downloads_the_patrols(page, live_server, commander, bhabin, other_bhabin):
+    live = live_server.url
     today = timezone.localdate()
     recent = timezone.now() - datetime.timedelta(hours=3)
     PatrolFactory(leader=bhabin, place="Pos Kamling Blok Pahing", started_at=recent)
     older = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=20), datetime.time(9)))
     PatrolFactory(leader=other_bhabin, village=village("Tanjakan"), place="Balai Desa Tanjakan", started_at=older)
     aspiration(recent)
-    # The tile server is unreachable: the villages must show anyway.
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    # No tile server (the default): the villages on a plain background, and nothing leaves the portal.
+    elsewhere = []
+    page.on("request", lambda request: elsewhere.append(request.url) if not request.url.startswith(live) else None)
 
     sign_in(page, commander.username, PASSWORD)
     page.wait_for_load_state()  # the menu collapses once the page's scripts have run
-    open_menu(page)
-    page.get_by_role("link", name="Dasbor").click()
+    open_menu(page).get_by_role("link", name="Dasbor").click()
     expect(page.get_by_role("heading", name="Dasbor", exact=True)).to_be_visible()
     assert page.locator("#period-label").inner_text().startswith((today - datetime.timedelta(days=29)).strftime("%-d "))
     patrols = page.locator(".krk-figure", has_text="Patroli").first
@@ -42,6 +43,8 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, commander, b
     page.locator("#krk-coverage-map path.leaflet-interactive").first.wait_for()
     assert page.locator("#krk-coverage-map path.leaflet-interactive").count() == 11
     assert page.locator(".krk-svgmap").is_hidden()
+    assert page.locator("#krk-coverage-map .leaflet-control-attribution svg").count() == 0  # no flag
+    assert elsewhere == []
     assert fits_the_phone(page)
 
     page.get_by_text("Pilih periode").click()
@@ -71,8 +74,7 @@ def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
     PatrolFactory(leader=bhabin)
     sign_in(page, commander.username, PASSWORD)
     page.wait_for_load_state()
-    open_menu(page)
-    page.get_by_role("link", name="Rekap Bulanan").click()
+    open_menu(page).get_by_role("link", name="Rekap Bulanan").click()
     expect(page.get_by_role("heading", name="Rekap Bulanan")).to_be_visible()
     page.get_by_role("button", name="Cetak").wait_for()  # shown once JavaScript runs
     page.locator("#id_bulan").fill(timezone.localdate().strftime("%Y-%m"))

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from patrols.models import Patrol
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import PHONE, sign_in
 from tests.patrols.conftest import local
 from tests.photos import jpeg_bytes
 
@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 LOG = "/patroli/catat/"
 OUTBOX = "/patroli/kotak-keluar/"
+OTHER_TIMES = "Lainnya: isi waktu mulai dan selesai"
 
 
 def go_online_once(page) -> None:
@@ -31,6 +32,7 @@ def go_online_once(page) -> None:
 def log_offline(page, number: int) -> None:
     now = timezone.now()
     page.locator("#id_place").fill(f"Pos Kamling {number}")
+    page.get_by_label(OTHER_TIMES).check()
     page.locator("#id_started_at").fill(local(now - datetime.timedelta(hours=3, minutes=number)))
     page.locator("#id_ended_at").fill(local(now - datetime.timedelta(hours=2)))
     page.locator("#id_summary").fill(f"Sambang warga nomor {number} tanpa sinyal.")
@@ -66,6 +68,8 @@ def test_three_patrols_logged_offline_arrive_once_each_with_their_photos(page, b
     for number in range(3):
         log_offline(page, number)
     expect(page.locator('a[href="/patroli/kotak-keluar/"] [data-krk-outbox-badge]').first).to_have_text("3")
+    expect(page.locator(".navbar-toggler [data-krk-outbox-badge]")).to_have_text("3")  # the menu closed
+    expect(page.locator("summary [data-krk-outbox-badge]")).to_have_text("3 patroli menunggu di Kotak Keluar")
 
     page.goto(OUTBOX)  # still offline: the kept page, the outbox from IndexedDB
     expect(page.locator("[data-krk-outbox-state=waiting]")).to_have_count(3)
@@ -80,6 +84,44 @@ def test_three_patrols_logged_offline_arrive_once_each_with_their_photos(page, b
     assert [p.photos.count() for p in patrols] == [1, 1, 1]
     page.locator("[data-krk-outbox-state=sent] a").first.click()
     expect(page.get_by_role("heading", name="Patroli Sambang · Krangkeng")).to_be_visible()
+
+
+def test_a_duration_chosen_offline_stands_for_the_time_of_saving_in_wib(browser, live_server, bhabin):
+    """A duration ("1 hour, it ended now") is kept as the times it meant when saved, not when sent later;
+    in WIB, though this phone's clock is in another zone."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID", timezone_id="UTC")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, bhabin.username, PASSWORD)
+        go_online_once(page)
+        page.context.set_offline(True)
+        page.reload()
+        page.locator("#id_place").fill("Pos Kamling")
+        page.get_by_label("1 jam").check()
+        page.locator("#id_summary").fill("Sambang warga satu jam, tanpa sinyal.")
+        saved = timezone.now()
+        page.get_by_role("button", name="Simpan patroli").click()
+        expect(page.locator("[data-krk-outbox-saved]")).to_be_visible()
+        expect(page.locator("#krk-times")).to_be_hidden()  # the emptied form asks for a duration again
+
+        page.goto(OUTBOX)
+        page.get_by_role("button", name="Ubah").click()
+        expect(page.get_by_label(OTHER_TIMES)).to_be_checked()
+        expect(page.locator("#id_ended_at")).to_be_visible()
+        ended = page.locator("#id_ended_at").input_value()
+        started = page.locator("#id_started_at").input_value()
+        assert ended in {local(saved), local(saved + datetime.timedelta(minutes=1))}
+        an_hour_before = timezone.make_aware(datetime.datetime.fromisoformat(ended)) - datetime.timedelta(hours=1)
+        assert started == local(an_hour_before)
+
+        page.context.set_offline(False)
+        page.get_by_role("button", name="Simpan patroli").click()  # kept again, then sent from the outbox
+        expect(page.locator("[data-krk-outbox-state=sent]")).to_have_count(1, timeout=30_000)
+        patrol = Patrol.objects.get()
+        assert (local(patrol.started_at), local(patrol.ended_at)) == (started, ended)
+    finally:
+        context.close()
 
 
 def test_a_second_officer_on_the_same_phone_does_not_see_the_first_ones_patrols(page, bhabin, other_bhabin):
@@ -113,6 +155,7 @@ def test_a_refused_patrol_stays_with_the_reason_and_signing_out_asks_first(page,
     page.goto(LOG)
     # A second patrol a day ahead (a wrong clock on the phone): the server refuses it.
     page.locator("#id_place").fill("Balai Desa")
+    page.get_by_label(OTHER_TIMES).check()
     page.locator("#id_started_at").fill(local(timezone.now() + datetime.timedelta(days=1)))
     page.locator("#id_ended_at").fill(local(timezone.now() + datetime.timedelta(days=1, hours=1)))
     page.locator("#id_summary").fill("Jam ponsel salah.")

@@ -36,8 +36,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation({"latitude": -6.4876123, "longitude": 108.5031456})
     sign_in(page, bhabin.username, PASSWORD)
-    open_menu(page)
-    page.get_by_role("link", name="Catat Patroli").click()
+    open_menu(page).get_by_role("link", name="Catat Patroli").click()
     expect(page.get_by_role("heading", name="Catat Patroli")).to_be_visible()
     assert page.locator("#id_leader option:checked").inner_text().strip() == bhabin.display_name
     assert page.locator("#id_village option:checked").inner_text().strip() == "Krangkeng"
@@ -46,6 +45,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     now = timezone.now()
     page.locator("#id_patrol_type").select_option("dialogis")
     page.locator("#id_place").fill("Pos Kamling Blok Pahing")
+    page.get_by_label("Lainnya: isi waktu mulai dan selesai").check()  # not a patrol that just ended
     page.locator("#id_started_at").fill(local(now - datetime.timedelta(hours=2)))
     page.locator("#id_ended_at").fill(local(now - datetime.timedelta(minutes=30)))
     page.get_by_label(other_bhabin.display_name).check()
@@ -53,7 +53,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     page.locator("#id_residents_met").fill("15")
     page.locator("#id_summary").fill("Dialog dengan warga di pos kamling tentang bahaya narkoba.")
     page.get_by_role("button", name="Gunakan lokasi saya").click()
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     assert page.locator("#id_latitude").input_value() == "-6.487612"
     page.locator("#id_photos").set_input_files(
         [{"name": "dokumentasi.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1200, 900, gps=True)}]
@@ -68,13 +68,11 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
     patrol = Patrol.objects.get()
     assert str(patrol.latitude) == "-6.487612"
 
-    open_menu(page)
-    page.get_by_role("link", name="Patroli Saya").click()
+    open_menu(page).get_by_role("link", name="Patroli Saya").click()
     page.get_by_role("link", name="Patroli Dialogis · Krangkeng").click()
     assert page.url.endswith(patrol.get_absolute_url())
 
-    open_menu(page)
-    page.get_by_role("link", name="Patroli", exact=True).click()
+    open_menu(page).get_by_role("link", name="Patroli", exact=True).click()
     page.get_by_text("Saring").click()
     page.locator("#id_patrol_type").select_option("dialogis")
     page.get_by_role("button", name="Tampilkan").click()
@@ -88,8 +86,7 @@ def test_command_sees_the_patrol_and_an_outsider_does_not(page, bhabin, other_bh
     page.goto(patrol.get_absolute_url())
     expect(page.get_by_text("Balai Desa Krangkeng")).to_be_visible()
     assert photo_loaded(page)
-    open_menu(page)
-    page.get_by_role("button", name="Keluar").click()
+    open_menu(page).get_by_role("button", name="Keluar").click()
 
     sign_in(page, other_bhabin.username, PASSWORD)
     assert page.goto(patrol.get_absolute_url()).status == 404

@@ -51,14 +51,14 @@ def test_resident_submits_anonymously_gets_a_code_and_checks_its_status(page, se
 
     # Later, from the menu, typing the code carelessly.
     page.goto("/")
-    open_menu(page)
-    page.get_by_role("link", name="Cek Status").first.click()
+    open_menu(page).get_by_role("link", name="Cek Status").first.click()
     page.get_by_label("Kode Tiket").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Cek Status").click()
     expect(page.get_by_text("Menunggu Verifikasi")).to_be_visible()
     expect(page.get_by_text("Geng motor dan tawuran")).to_be_visible()
     assert code not in page.url
-    assert "Balap liar" not in page.content()  # what the resident wrote stays private
+    expect(page.get_by_role("heading", name="Balap liar tiap malam Minggu")).to_be_visible()  # their own title
+    assert "dekat SPBU" not in page.content()  # the story they wrote stays private
     assert fits_the_screen(page)
 
 
@@ -131,3 +131,21 @@ def test_the_link_in_a_message_opens_the_status_once(page):
     page.goto(link)
     expect(page.get_by_text("Tautan ini sudah pernah dipakai")).to_be_visible()
     expect(page.get_by_label("Kode Tiket")).to_be_visible()
+
+
+def test_the_error_summary_takes_the_focus_and_its_links_focus_their_fields(page):
+    page.goto("/aspirasi/kirim/")
+    expect(page.get_by_label("Nama Anda")).to_be_hidden()  # anonymous: no identity fields
+    expect(page.get_by_label("Nomor HP atau WhatsApp Anda")).to_be_hidden()
+    page.get_by_label("Saya ingin dihubungi").check()
+    expect(page.get_by_label("Nama Anda")).to_be_visible()
+    page.get_by_label("Rahasiakan identitas saya (anonim)").check()
+    expect(page.get_by_label("Nama Anda")).to_be_hidden()
+
+    page.get_by_role("button", name="Kirim Aspirasi").click()
+    summary = page.locator("[data-krk-error-summary]")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Judul: Bidang ini tidak boleh kosong.").click()
+    expect(page.get_by_label("Judul")).to_be_focused()
+    summary.get_by_role("link", name="Desa: Bidang ini tidak boleh kosong.").click()
+    expect(page.locator("#id_village")).to_be_focused()

@@ -94,9 +94,11 @@ def test_four_photos_are_refused_before_anything_is_sent(page, tmp_path, sent):
 def test_an_empty_required_field_is_named_before_sending(page, sent):
     page.goto("/aspirasi/kirim/")
     page.get_by_role("button", name="Kirim Aspirasi").click()
+    summary = page.locator("[data-krk-error-summary]")
+    expect(summary).to_be_focused()  # the server's summary, built in the browser
+    summary.get_by_role("link", name="Kategori: Bidang ini tidak boleh kosong.").click()
     expect(page.get_by_label("Kategori")).to_be_focused()
-    message = page.get_by_label("Kategori").evaluate("select => select.validationMessage")
-    assert message == "Bidang ini tidak boleh kosong."
+    expect(summary.get_by_role("link")).to_have_count(4)  # category, title, description, village
     assert sent.posts == 0
 
 
@@ -144,7 +146,7 @@ def test_a_report_that_failed_to_send_is_offered_again_and_forgotten_once_it_arr
     page.get_by_label("Rahasiakan identitas saya (anonim)").check()
     page.get_by_role("button", name="Kirim Aspirasi").click()
     expect(page.locator("#ticket-code")).to_be_visible()
-    page.wait_for_function("Object.keys(localStorage).length === 0")  # nothing personal stays behind
+    page.wait_for_function("() => Object.keys(localStorage).length === 0")  # nothing personal stays behind
     page.goto("/aspirasi/kirim/")
     expect(page.get_by_label("Judul")).to_have_value("")
     expect(page.locator("[data-krk-draft]")).to_be_hidden()

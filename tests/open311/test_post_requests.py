@@ -12,6 +12,7 @@ from aspirations.models import Aspiration, AspirationEvent, Channel, EventKind, 
 from audit.models import AuditAction, AuditEntry
 from open311.models import ApiClient, ApiSubmission
 from open311.services import api_client_revoke
+from tests.jobs import run_jobs
 from tests.open311 import shapes
 from tests.open311.conftest import BALAP_LIAR, error_descriptions, json_of, post, report, url, xml_of
 from tests.photos import photo_upload
@@ -270,17 +271,15 @@ class TestIdentity:
         )
         assert aspiration.consent_given_at == aspiration.submitted_at
 
-    def test_the_ticket_code_is_emailed_to_a_resident_who_gave_an_address(
-        self, api_client, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            post(
-                api_client.key,
-                first_name="Siti",
-                phone="081234567890",
-                email="siti@contoh.id",
-                **{"attribute[identity]": "kontak", "attribute[consent]": "ya"},
-            )
+    def test_the_ticket_code_is_emailed_to_a_resident_who_gave_an_address(self, api_client):
+        post(
+            api_client.key,
+            first_name="Siti",
+            phone="081234567890",
+            email="siti@contoh.id",
+            **{"attribute[identity]": "kontak", "attribute[consent]": "ya"},
+        )
+        run_jobs()
         assert [message.to for message in mail.outbox] == [["siti@contoh.id"]]
         assert the_aspiration().code in mail.outbox[0].body
 

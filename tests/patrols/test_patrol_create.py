@@ -34,9 +34,13 @@ class TestPatrolCreatePage:
         form = response.context["form"]
         assert form["leader"].value() == bhabin.pk
         assert form["village"].value() == village("Krangkeng").pk
-        started = timezone.make_aware(form["started_at"].value())  # shown as naive WIB
-        assert abs(timezone.now() - started) < datetime.timedelta(minutes=2)
+        assert form["duration"].value() == "60"  # started an hour ago, ended now
+        assert form["started_at"].value() is None
         assert form["situation"].value() == "aman"
+
+    def test_the_times_sit_under_the_other_duration(self, bhabin):
+        html = client_for(bhabin).get(URL).content.decode()
+        assert html.index('name="duration"') < html.index('data-krk-shown-for="lain"') < html.index('name="started_at"')
 
     def test_is_a_phone_form_with_photo_upload_and_optional_gps(self, bhabin):
         response = client_for(bhabin).get(URL)
@@ -63,6 +67,43 @@ class TestPatrolCreatePage:
         html = client_for(bhabin).get(URL).content.decode()
         assert "Pemilu" not in html
         assert "Judi online" in html
+
+
+class TestPatrolCreateDuration:
+    @pytest.mark.parametrize(("duration", "minutes"), [("30", 30), ("60", 60), ("120", 120)])
+    def test_a_duration_makes_a_patrol_that_ended_now(self, bhabin, patrol_post, duration, minutes):
+        before = timezone.now()
+        data = patrol_post(duration=duration, started_at=None, ended_at=None)
+        response = client_for(bhabin).post(URL, data)
+        patrol = Patrol.objects.get()
+        assert response.status_code == 302
+        assert patrol.ended_at.replace(second=0) <= before <= patrol.ended_at + datetime.timedelta(minutes=1)
+        assert patrol.ended_at - patrol.started_at == datetime.timedelta(minutes=minutes)
+
+    def test_given_times_win_over_the_duration(self, bhabin, patrol_post):
+        client_for(bhabin).post(
+            URL, patrol_post(duration="30", started_at="2024-05-20T08:00", ended_at="2024-05-20T10:30")
+        )
+        patrol = Patrol.objects.get()
+        assert patrol.ended_at - patrol.started_at == datetime.timedelta(hours=2, minutes=30)
+
+    def test_other_needs_both_times(self, bhabin, patrol_post):
+        response = client_for(bhabin).post(URL, patrol_post(duration="lain", started_at=None, ended_at=None))
+        errors = response.context["form"].errors
+        assert errors["started_at"] == errors["ended_at"] == ["Bidang ini tidak boleh kosong."]
+        assert not Patrol.objects.exists()
+
+    def test_problems_are_summed_up_above_the_form_with_links(self, bhabin, patrol_post):
+        html = (
+            client_for(bhabin).post(URL, patrol_post(duration="lain", started_at=None, ended_at=None)).content.decode()
+        )
+        summary = html.split("data-krk-error-summary", 1)[1].split("</div>", 1)[0]
+        assert 'href="#id_started_at"' in summary and 'href="#id_ended_at"' in summary
+
+    def test_one_time_alone_is_not_enough(self, bhabin, patrol_post):
+        response = client_for(bhabin).post(URL, patrol_post(duration="60", ended_at=None))
+        assert "ended_at" in response.context["form"].errors
+        assert not Patrol.objects.exists()
 
 
 class TestPatrolCreateSubmit:

@@ -63,7 +63,8 @@ class TestPatrolDetail:
             assert photo.get_thumbnail_url() in html
             assert photo.get_absolute_url() in html
 
-    def test_map_point_is_drawn_by_a_static_script_only_when_there_is_one(self, bhabin):
+    def test_map_point_is_drawn_by_a_static_script_only_when_there_is_one(self, bhabin, settings):
+        settings.KRK_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
         with_point = log(bhabin, latitude="-6.487612", longitude="108.503145")
         html = client_for(bhabin).get(url(with_point)).content.decode()
         assert 'data-krk-map data-lat="-6.487612" data-lon="108.503145"' in html
@@ -71,6 +72,11 @@ class TestPatrolDetail:
         html = client_for(bhabin).get(url(log(bhabin))).content.decode()
         assert "leaflet" not in html
         assert "Titik lokasi tidak dicatat." in html
+
+    def test_without_a_tile_server_no_map_script_only_the_coordinates(self, bhabin):
+        html = client_for(bhabin).get(url(log(bhabin, latitude="-6.487612", longitude="108.503145"))).content.decode()
+        assert "leaflet" not in html and "data-krk-map" not in html
+        assert "-6.487612, 108.503145" in html
 
     def test_edit_link_and_deadline_for_the_leader(self, bhabin):
         patrol = log(bhabin)

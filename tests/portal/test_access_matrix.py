@@ -39,6 +39,7 @@ ROUTES: dict[str, Route] = {
     "directory": Route(expect(200)),
     "healthz": Route(expect(200)),
     "login": Route(expect(302, anonymous=200)),
+    "staff_home": Route(staff()),
     "logout": Route(expect(405)),
     "password_change": Route(staff()),
     "password_change_done": Route(staff()),
@@ -62,6 +63,11 @@ ROUTES: dict[str, Route] = {
     "aspirations:inbox": Route(staff(403, operator=200, command=200)),
     # The inbox as a file (GET: without identity; identity needs a POST, see test_inbox_export).
     "aspirations:inbox_export": Route(staff(403, operator=200, command=200)),
+    # A big export starts as a background job: POST only.
+    "aspirations:inbox_export_start": Route(staff(405)),
+    # Providers' delivery receipts: signed POSTs; WhatsApp's GET is its verify-token handshake.
+    "aspirations:webhook_whatsapp": Route(expect(403)),
+    "aspirations:webhook_sms": Route(expect(405)),
     "aspirations:mine": Route(staff(403, officer=200)),
     "aspirations:record": Route(staff(403, officer=200, operator=200)),
     "aspirations:record_on_patrol": Route(
@@ -83,6 +89,12 @@ ROUTES: dict[str, Route] = {
     "patrols:my_patrols": Route(staff()),
     # The export is the list in a file: everyone who reads the list, scoped the same way.
     "patrols:patrol_export": Route(staff()),
+    "patrols:patrol_export_start": Route(staff(405)),
+    # Everyone signed in sets their own WhatsApp notices.
+    "patrols:notification_settings": Route(staff()),
+    # A background export (here command's, ready) is its owner's alone.
+    "exports:job": Route(staff(404, command=200), lambda world: {"pk": world["export_job"].pk}),
+    "exports:download": Route(staff(404, command=200), lambda world: {"pk": world["export_job"].pk}),
     "patrols:patrol_create": Route(staff(403, officer=200)),
     "patrols:outbox": Route(staff(403, officer=200)),
     "patrols:patrol_detail": Route(staff(), lambda world: {"pk": world["patrol"].pk}),
@@ -178,6 +190,19 @@ def api_world(site_admin, aspiration) -> dict:
     return {"api_key": key, "api_submission": ApiSubmission.objects.create(aspiration=aspiration, client=client)}
 
 
+def export_world(commander) -> dict:
+    """A finished background export of the inbox, asked for by command."""
+    from exports.models import ExportJob, ExportState
+    from exports.services import export_path
+
+    job = ExportJob.objects.create(
+        owner=commander, source="aspirations", file_format="csv", state=ExportState.READY, filename="aspirasi"
+    )
+    export_path(job).parent.mkdir(parents=True, exist_ok=True)
+    export_path(job).write_text("Kode Tiket\n")
+    return {"export_job": job}
+
+
 @pytest.fixture
 def world(bhabin, other_bhabin, operator, commander, site_admin):
     aspirations = aspiration_world(bhabin, operator)
@@ -190,6 +215,7 @@ def world(bhabin, other_bhabin, operator, commander, site_admin):
         **patrol_world(bhabin),
         **aspirations,
         **api_world(site_admin, aspirations["aspiration"]),
+        **export_world(commander),
     }
 
 
@@ -266,6 +292,9 @@ ADMIN_ROUTES: dict[str, AdminRoute] = {
     "axes.accessfailurelog": AdminRoute("access_failure_log", admin=READ_ONLY, superuser=READ_ONLY),
     "audit.auditentry": AdminRoute("audit_entry", admin=403, superuser=READ_ONLY),
     "aspirations.aspiration": AdminRoute("aspiration", admin=READ_ONLY, superuser=READ_ONLY),
+    # Notifications are watched (their retry is an action of the list); jobs are the engine's.
+    "aspirations.notification": AdminRoute("notification", admin=READ_ONLY, superuser=READ_ONLY),
+    "django_tasks_database.dbtaskresult": AdminRoute("task_result", admin=403, superuser=READ_ONLY),
     **{
         label: AdminRoute(label, admin=frozenset(fields), superuser=frozenset(fields))
         for label, fields in MASTER_DATA.items()
@@ -287,7 +316,8 @@ def admin_world(world) -> dict:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
 
-    from aspirations.models import Category
+    from aspirations.delivery import send_notification
+    from aspirations.models import Category, Notification
     from audit.models import AuditAction
     from audit.services import audit_record
     from open311.services import api_client_create
@@ -296,6 +326,10 @@ def admin_world(world) -> dict:
 
     # No persona's sign-in resets these (axes deletes a signed-in user's own attempts).
     attempt = {"username": "penyerang", "ip_address": "10.66.0.1", "user_agent": "curl", "attempt_time": timezone.now()}
+    aspiration = world["aspiration"]
+    notification = Notification.objects.create(
+        aspiration=aspiration, event=aspiration.events.first(), kind="received", channel="email", state="failed"
+    )
     return {
         **world,
         "superuser": OfficerFactory(username="root.test", is_staff=True, is_superuser=True),
@@ -312,6 +346,8 @@ def admin_world(world) -> dict:
         "access_attempt": AccessAttempt.objects.create(failures_since_start=1, **attempt),
         "access_log": AccessLog.objects.create(**attempt),
         "access_failure_log": AccessFailureLog.objects.create(**attempt),
+        "notification": notification,
+        "task_result": send_notification.enqueue(notification.pk).db_result,
     }
 
 

@@ -12,10 +12,10 @@ class TestSignIn:
         assert response.status_code == 200
         assert "Masuk untuk petugas kepolisian" in response.content.decode()
 
-    def test_right_password_signs_in_and_goes_home(self, client, bhabin):
+    def test_right_password_signs_in_and_goes_to_the_officers_home(self, client, bhabin):
         response = client.post(reverse("login"), {"username": bhabin.username, "password": PASSWORD})
         assert response.status_code == 302
-        assert response.url == reverse("home")
+        assert response.url == reverse("staff_home")
         assert client.session["_auth_user_id"] == str(bhabin.pk)
 
     def test_wrong_password_shows_an_indonesian_error(self, client, bhabin):
@@ -28,7 +28,7 @@ class TestSignIn:
         response = client.post(
             reverse("login"), {"username": bhabin.username, "password": PASSWORD, "next": "https://evil.example/"}
         )
-        assert response.url == reverse("home")
+        assert response.url == reverse("staff_home")
 
 
 class TestSignOut:

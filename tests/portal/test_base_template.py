@@ -41,4 +41,44 @@ class TestSharedParts:
         client.get(reverse("home"))
         settings.KRK_UNIT_NAME = "Polsek Contoh"
         html = client.get(reverse("home")).content.decode()
-        assert 'class="navbar-brand fw-semibold" href="/">Polsek Contoh</a>' in html
+        brand = html.split('class="navbar-brand', 1)[1].split("</a>", 1)[0]
+        assert '<span class="d-block fw-semibold">Polsek Contoh</span>' in brand
+
+    def test_the_header_shows_the_emblem_a_deployment_chooses(self, client, settings):
+        html = client.get(reverse("home")).content.decode()
+        assert '<img src="/static/img/emblem.svg" alt=""' in html  # the neutral default
+        settings.KRK_UNIT_EMBLEM = "/media/lambang-polres.png"
+        assert '<img src="/media/lambang-polres.png" alt=""' in client.get(reverse("home")).content.decode()
+
+    def test_staff_links_sit_under_the_officers_name(self, bhabin):
+        html = client_for(bhabin).get(reverse("home")).content.decode()
+        account = html.split('<details class="krk-account">', 1)[1].split("</details>", 1)[0]
+        # The name, then the outbox badge that outbox.js fills in for those who log patrols.
+        assert f'<summary class="nav-link">{bhabin.display_name} <span class="badge' in account
+        assert reverse("patrols:patrol_create") in account and "Keluar" in account
+        assert reverse("patrols:outbox") in account and "data-krk-signout" in account  # the outbox's hooks
+        public = html.split('id="mainnav"', 1)[1].split('<details class="krk-account">', 1)[0]
+        assert reverse("patrols:patrol_create") not in public
+
+    def test_no_framework_javascript_on_any_page(self, client):
+        html = client.get(reverse("home")).content.decode()
+        assert re.findall(r'<script src="([^"]+)"', html) == ["/static/js/portal.js"]
+
+    def test_the_units_contact_is_in_the_footer_and_on_the_home_page(self, client, settings):
+        settings.KRK_UNIT_ADDRESS = "Jl. Raya Krangkeng No. 1"
+        settings.KRK_UNIT_PHONE = "0234-123456"
+        settings.KRK_WHATSAPP_CHANNEL_URL = "https://whatsapp.com/channel/contoh"
+        html = client.get(reverse("home")).content.decode()
+        footer = html.split("<footer", 1)[1]
+        for shown in (
+            "Jl. Raya Krangkeng No. 1",
+            'href="tel:0234-123456"',
+            'href="https://whatsapp.com/channel/contoh"',
+        ):
+            assert shown in footer
+            assert shown in html.split('id="main"', 1)[1].split("<footer", 1)[0]
+
+    def test_the_emergency_line_is_near_the_top_of_the_home_page(self, client):
+        html = client.get(reverse("home")).content.decode()
+        main = html.split('id="main"', 1)[1]
+        assert main.index("Keadaan darurat?") < main.index("<h1")

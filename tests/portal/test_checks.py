@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from krangkeng_portal.checks import check_backup_key, check_media_outside_static, check_shared_cache, check_site_url
+from krangkeng_portal.checks import (
+    check_backup_key,
+    check_durable_jobs,
+    check_media_outside_static,
+    check_shared_cache,
+    check_site_url,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -106,17 +112,31 @@ class TestMediaOutsideStatic:
         assert [error.id for error in check_media_outside_static()] == ["krangkeng_portal.E001"]
 
 
+# Every channel the public form offers, configured (krangkeng_portal.W004).
+CHANNELS = {
+    "EMAIL_HOST": "smtp.polsek-krangkeng.example",
+    "KRK_WHATSAPP_PHONE_NUMBER_ID": "1055500001",
+    "KRK_WHATSAPP_TOKEN": "EAAG-token",
+    "KRK_WHATSAPP_APP_SECRET": "app-secret",
+    "KRK_SMS_API_URL": "https://xyz.api.infobip.com",
+    "KRK_SMS_API_KEY": "infobip-key",
+    "KRK_SMS_WEBHOOK_SECRET": "report-secret",
+}
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "k8#Jq2!vLz9@pX4$wR7^tY1&uN6*mB3(cV5)eH0-aS" * 2,
     "DJANGO_ALLOWED_HOSTS": "portal.polsek-krangkeng.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "KRK_SITE_URL": "https://portal.polsek-krangkeng.example",
     "KRK_BACKUP_KEY": "b" * 48,
+    **CHANNELS,
 }
 WARNINGS = {
     "REDIS_URL": "krangkeng_portal.W001",
     "KRK_SITE_URL": "krangkeng_portal.W002",
     "KRK_BACKUP_KEY": "krangkeng_portal.W003",
+    "KRK_WHATSAPP_TOKEN": "krangkeng_portal.W004",
+    "KRK_SMS_WEBHOOK_SECRET": "krangkeng_portal.W004",
+    "EMAIL_HOST": "krangkeng_portal.W004",
 }
 
 
@@ -138,4 +158,19 @@ def test_check_deploy_fails_without(missing):
     assert result.returncode != 0
     output = result.stderr + result.stdout
     assert WARNINGS[missing] in output
-    assert not any(warning in output for name, warning in WARNINGS.items() if name != missing)
+    assert not any(warning in output for warning in set(WARNINGS.values()) - {WARNINGS[missing]})
+
+
+def test_a_channel_the_form_does_not_offer_needs_no_configuration():
+    env = {name: value for name, value in PRODUCTION.items() if not name.startswith("KRK_SMS_")}
+    assert check_deploy({**env, "KRK_NOTIFY_OFFERED": "whatsapp,email"}).returncode == 0
+
+
+class TestJobs:
+    def test_warns_when_jobs_run_inside_the_request(self, settings):
+        settings.KRK_TASKS = "immediate"
+        assert [warning.id for warning in check_durable_jobs()] == ["krangkeng_portal.W005"]
+
+    def test_quiet_with_the_database_backend(self, settings):
+        settings.KRK_TASKS = "database"
+        assert check_durable_jobs() == []

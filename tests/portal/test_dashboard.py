@@ -157,8 +157,8 @@ class TestAspirationFigures:
         assert summary["median_to_verification"] == datetime.timedelta(hours=132)
         assert summary["median_to_response"] == datetime.timedelta(hours=48)
         data = may_dashboard()
-        assert figure(data.headline.aspirations, "median_to_verification").value == "5 hr 12 jam"
-        assert figure(data.headline.aspirations, "median_to_response").value == "2 hr 0 jam"
+        assert figure(data.headline.aspirations, "median_to_verification").value == "5 hari 12 jam"
+        assert figure(data.headline.aspirations, "median_to_response").value == "2 hari 0 jam"
 
     def test_by_category_and_village(self, may):
         data = may_dashboard()
@@ -338,7 +338,7 @@ class TestPage:
         assert "Belum pernah dikunjungi" in html
 
     def test_map_data_is_a_json_script_for_leaflet(self, may, commander, settings):
-        settings.KRK_MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+        settings.KRK_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
         html = client_for(commander).get(URL, {"date_from": "2024-05-01", "date_to": "2024-05-31"}).content.decode()
         data = re.search(r'<script id="krk-map-points" type="application/json">(.*?)</script>', html, re.S)
         points = {point["name"]: point for point in json.loads(data[1])}

@@ -18,19 +18,37 @@ def officers():
     return public, private
 
 
-def test_lists_all_villages_with_their_current_officer(client, officers):
-    html = client.get(reverse("directory")).content.decode()
-    for name in ("Purwajaya", "Krangkeng", "Tanjakan", "Srengseng"):
-        assert name in html
-    assert "Publik Satu" in html
-    assert "Rahasia Dua" in html
-    assert "Belum ditetapkan" in html  # villages without an officer say so
+def rows(html: str) -> list[str]:
+    listing = html.split('class="list-group directory', 1)[1].split("</ul>", 1)[0]
+    return listing.split("<li")[1:]
 
 
-def test_phone_only_where_public(client, officers):
+def test_one_row_per_officer_with_initials_and_villages(client, officers):
+    public, _ = officers
+    assignment_start(officer=public, village=village("Tanjakan"), start_date=datetime.date(2024, 1, 1))
     html = client.get(reverse("directory")).content.decode()
-    assert "081200001111" in html
+    listed = rows(html)
+    assert len(listed) == 2
+    assert ">PS<" in listed[0] and "Publik Satu" in listed[0] and "Srengseng, Tanjakan" in listed[0]
+    assert "Rahasia Dua" in listed[1] and "Kalianyar" in listed[1]
+    unserved = html.split("Belum ditetapkan", 1)[1]  # villages without an officer say so
+    assert "Purwajaya" in unserved and "Srengseng" not in unserved
+
+
+def test_phone_and_whatsapp_only_where_public(client, officers):
+    html = client.get(reverse("directory")).content.decode()
+    assert 'href="tel:081200001111"' in html
+    assert 'href="https://wa.me/6281200001111"' in html
     assert "081299998888" not in html
+
+
+def test_the_units_number_stands_in_for_an_officer_without_a_public_one(client, officers, settings):
+    settings.KRK_UNIT_PHONE = "0234-123456"
+    settings.KRK_UNIT_ADDRESS = "Jl. Raya Krangkeng No. 1"
+    html = client.get(reverse("directory")).content.decode()
+    private_row = rows(html)[1]
+    assert 'href="tel:0234-123456"' in private_row and "wa.me" not in private_row
+    assert "Jl. Raya Krangkeng No. 1" in html
 
 
 def test_ended_assignment_is_not_shown(client):

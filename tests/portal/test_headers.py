@@ -145,9 +145,9 @@ class TestErrorResponses:
 
 
 class TestContentSecurityPolicy:
-    def test_images_may_come_from_the_map_tile_server(self, client, db):
+    def test_images_come_from_the_portal_only_without_a_tile_server(self, client, db):
         csp = parse_csp(client.get(reverse("home"))["Content-Security-Policy"])
-        assert csp["img-src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]
+        assert csp["img-src"] == ["'self'", "data:"]
 
     def test_static_files_carry_it_too(self, settings, db):
         settings.WHITENOISE_USE_FINDERS = True  # serve without collectstatic

@@ -1,6 +1,10 @@
 """The officers' service worker and manifest (krangkeng_portal.offline) and the pages it may keep."""
 
+import json
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +24,14 @@ class TestServiceWorker:
         assert body.startswith("const KRK = {")
         assert '"/patroli/catat/"' in body and '"/patroli/kotak-keluar/"' in body
         assert "/static/js/outbox.js" in body
+
+    def test_keeps_the_menus_emblem_and_only_files_that_exist(self):
+        """One missing file fails the worker's whole install (cache.addAll)."""
+        body = Client().get(reverse("service_worker")).content.decode()
+        precache = json.loads(body.removeprefix("const KRK = ").split(";\n", 1)[0])["precache"]
+        assert "/static/img/emblem.svg" in precache
+        for url in precache:
+            assert finders.find(url.removeprefix(settings.STATIC_URL)), url
 
 
 class TestManifest:

@@ -64,8 +64,8 @@ class TestProduction:
     def test_lockout(self, production):
         assert production["axes"] == [[["username", "ip_address"], "ip_address"], [5, 20], 15 * 60]
 
-    def test_map_tiles_of_openstreetmap_by_default(self, production):
-        assert production["img_src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]
+    def test_no_tile_server_by_default(self, production):
+        assert production["img_src"] == ["'self'", "data:"]
 
 
 class TestVariants:
@@ -76,7 +76,7 @@ class TestVariants:
         assert values["hsts"] == 0
 
     def test_tile_server_with_subdomains(self):
-        values = production_settings(KRK_MAP_TILE_URL="https://{s}.tiles.example.id/{z}/{x}/{y}.png")
+        values = production_settings(KRK_TILE_URL="https://{s}.tiles.example.id/{z}/{x}/{y}.png")
         assert values["img_src"][-1] == "https://*.tiles.example.id"
 
     def test_session_limits_from_the_environment(self):
@@ -84,7 +84,7 @@ class TestVariants:
         assert (values["session_age"], values["session_max"]) == (15 * 60, 8 * 3600)
 
     def test_plain_http_tile_server_is_refused(self):
-        env = {"PATH": os.environ["PATH"], "DJANGO_DEBUG": "true", "KRK_MAP_TILE_URL": "http://tiles.example/{z}.png"}
+        env = {"PATH": os.environ["PATH"], "DJANGO_DEBUG": "true", "KRK_TILE_URL": "http://tiles.example/{z}.png"}
         result = subprocess.run(
             [sys.executable, "-c", "import krangkeng_portal.settings"],
             cwd=ROOT,
@@ -94,4 +94,4 @@ class TestVariants:
             timeout=60,
         )
         assert result.returncode != 0
-        assert "KRK_MAP_TILE_URL" in result.stderr
+        assert "KRK_TILE_URL" in result.stderr

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from krangkeng_portal import settings as portal_settings
+from tests.portal.test_checks import CHANNELS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,6 +143,8 @@ def test_check_deploy_is_clean_with_production_environment():
         "KRK_SITE_URL": "https://portal.polsek-krangkeng.example",
         # Backups are signed (krangkeng_portal.W003).
         "KRK_BACKUP_KEY": "b" * 48,
+        # Every channel the public form offers is configured (krangkeng_portal.W004).
+        **CHANNELS,
         "PATH": os.environ["PATH"],
     }
     if os.environ.get("DATABASE_URL"):

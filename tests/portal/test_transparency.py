@@ -1,4 +1,4 @@
-"""The home page's public figures: this month's patrols per village, aspirations received and resolved."""
+"""The home page's public figures: the last 30 days' patrols per village, aspirations received and resolved."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from krangkeng_portal.dashboard import transparency
-from krangkeng_portal.dashboard.periods import Period, month_start
+from krangkeng_portal.dashboard.periods import Period
 from tests.factories import OfficerFactory
 from tests.portal import dashboard_world
 from tests.portal.dashboard_world import wib
@@ -19,15 +19,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_figures():
     """The figures are cached for minutes: every test starts without them."""
-    key = transparency.cache_key(month_start(timezone.localdate()))
+    key = transparency.cache_key(timezone.localdate())
     cache.delete(key)
     yield
     cache.delete(key)
 
 
-def this_month_so_far() -> Period:
+def last_30_days() -> Period:
     today = timezone.localdate()
-    return Period(month_start(today), today)
+    return Period(today - datetime.timedelta(days=29), today)
 
 
 class TestFigures:
@@ -45,19 +45,22 @@ class TestFigures:
 
     def test_two_queries(self, django_assert_num_queries):
         with django_assert_num_queries(2):
-            transparency.compute(this_month_so_far())
+            transparency.compute(last_30_days())
 
 
 class TestHomePage:
-    def test_shows_this_months_figures(self, client, bhabin):
+    def test_shows_the_last_30_days_figures(self, client, bhabin):
         now = timezone.now()
         for hours in (1, 2):
             dashboard_world.patrol("Krangkeng", now - datetime.timedelta(hours=hours + 1), bhabin)
+        # 28 days ago is in, whatever the day of the month; 31 days ago is out.
+        dashboard_world.patrol("Krangkeng", now - datetime.timedelta(days=28), bhabin)
+        dashboard_world.patrol("Krangkeng", now - datetime.timedelta(days=31), bhabin)
         dashboard_world.aspiration(now - datetime.timedelta(minutes=5))
         html = client.get(reverse("home")).content.decode()
         section = html.split('aria-labelledby="transparency-heading"', 1)[1].split("</section>", 1)[0]
-        assert "Kinerja kami bulan" in section
-        assert '<th scope="row" class="fw-normal">Krangkeng</th><td class="text-end">2</td>' in section
+        assert "Kinerja kami 30 hari terakhir" in section
+        assert '<th scope="row" class="fw-normal">Krangkeng</th><td class="text-end">3</td>' in section
         assert "Aspirasi masuk" in section
 
     def test_nothing_that_identifies_anyone(self, client, bhabin):
@@ -86,9 +89,9 @@ class TestHomePage:
         with django_assert_max_num_queries(0):
             client.get(reverse("home"))
         dashboard_world.patrol("Krangkeng", timezone.now() - datetime.timedelta(hours=2), bhabin)
-        assert transparency.this_month()["patrols"] == 0  # still the cached figure
-        cache.delete(transparency.cache_key(month_start(timezone.localdate())))
-        assert transparency.this_month()["patrols"] == 1
+        assert transparency.last_30_days()["patrols"] == 0  # still the cached figure
+        cache.delete(transparency.cache_key(timezone.localdate()))
+        assert transparency.last_30_days()["patrols"] == 1
 
     def test_signed_in_staff_see_it_too(self, bhabin):
         from tests.conftest import client_for

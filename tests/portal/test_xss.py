@@ -128,6 +128,7 @@ NOT_FILLED = {
     (Aspiration, "ip_hash"): "a keyed hash",
     (Aspiration, "public_id"): "generated",
     (Aspiration, "sent_via"): "the API client's name: master data the admin types, like officers' names",
+    (Aspiration, "notify_language"): "a language code, set by the form from the active language",
     (Attachment, "content_type"): "its default: the image pipeline writes only JPEG",
 }
 TEXT_MODELS = (Aspiration, AspirationEvent, Attachment, Patrol, PatrolPhoto)
@@ -350,8 +351,9 @@ PAGES: dict[str, Page] = {
         "aspirations:status",
         "anonymous",
         lambda world: reverse("aspirations:status"),
-        shows=("reply", "resolve"),
-        never=(*PUBLIC, *INTERNAL),
+        # The resident's own title is shown to whoever holds the code; nothing else they wrote.
+        shows=("title", "reply", "resolve"),
+        never=(*(key for key in PUBLIC if key != "title"), *INTERNAL),
         post=look_up("resident"),
         follow=True,
     ),
@@ -377,6 +379,8 @@ PAGES: dict[str, Page] = {
         shows=PUBLIC,
         post=public_form_with_errors,
     ),
+    # Beranda Petugas: the officer's last patrols.
+    "staff-home": Page("staff_home", "officer", lambda world: reverse("staff_home"), shows=("patrol_place",)),
     # Aspirations, staff side.
     "inbox": Page("aspirations:inbox", "operator", lambda world: reverse("aspirations:inbox"), shows=("title",)),
     "inbox-search": Page("aspirations:inbox", "operator", with_query("aspirations:inbox"), shows=("query",)),
@@ -532,6 +536,13 @@ NOT_SWEPT = {
     "service_worker": "a script, no user text",
     "manifest": "JSON, no user text",
     "patrols:outbox": "no user text: the list is drawn on the phone from its own storage",
+    "patrols:patrol_export_start": "POST only: starts a background export, redirects",
+    "aspirations:inbox_export_start": "POST only: starts a background export, redirects",
+    "exports:job": "a background export's state, row counts and file name (a date stamp): no user text",
+    "exports:download": "a file; its cells are neutralised by core.exports",
+    "patrols:notification_settings": "the officer's own phone number (digits, validated) and a checkbox",
+    "aspirations:webhook_whatsapp": "the providers' receipts: plain text answers, no page",
+    "aspirations:webhook_sms": "the providers' receipts: plain text answers, no page",
     **{
         f"aspirations:{action}": "POST only: redirects, or re-renders the detail page swept above"
         for action in ("verify", "assign", "reply", "note", "resolve", "reopen")

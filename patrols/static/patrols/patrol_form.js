@@ -1,8 +1,22 @@
 // Patrol form enhancements; the form works fully without this file.
 // 1. "Use my location" fills latitude/longitude from the phone's GPS.
+// 2. The team leader is not offered again among the other officers.
 // (Photos are checked and shrunk by static/js/photos.js.)
 (function () {
   "use strict";
+
+  var leader = document.getElementById("id_leader");
+  if (leader) {
+    var hideLeader = function () {
+      document.querySelectorAll("input[name=members]").forEach(function (box) {
+        var isLeader = box.value === leader.value;
+        if (isLeader) { box.checked = false; }
+        box.closest(".form-check").hidden = isLeader;
+      });
+    };
+    leader.addEventListener("change", hideLeader);
+    hideLeader();
+  }
 
   var button = document.querySelector("[data-krk-gps]");
   var latitude = document.getElementById("id_latitude");
