@@ -212,7 +212,11 @@ def test_a_send_whose_answer_is_lost_is_stored_once_after_the_retry(page, bhabin
     page.route(f"**{LOG}", lose_the_first_answer)
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("[data-krk-outbox-state=waiting]")).to_have_count(1)
+    for _ in range(120):  # until the first send has gone (it was "waiting" before it, too)
+        if answers_lost:
+            break
+        page.wait_for_timeout(250)
+    expect(page.locator("[data-krk-outbox-state=waiting]")).to_have_count(1, timeout=30_000)
     assert answers_lost and Patrol.objects.count() == 1
 
     page.evaluate("window.dispatchEvent(new Event('online'))")  # the connection is back: retry
