@@ -204,7 +204,7 @@ def test_a_send_whose_answer_is_lost_is_stored_once_after_the_retry(page, bhabin
 
     def lose_the_first_answer(route):
         if route.request.method == "POST" and not answers_lost:
-            answers_lost.append(route.fetch(max_redirects=0))  # the server stores the patrol...
+            answers_lost.append(route.fetch(max_redirects=0, timeout=60_000))  # the server stores the patrol...
             route.abort("connectionreset")  # ...and the phone never hears back
         else:
             route.continue_()
@@ -212,7 +212,7 @@ def test_a_send_whose_answer_is_lost_is_stored_once_after_the_retry(page, bhabin
     page.route(f"**{LOG}", lose_the_first_answer)
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    for _ in range(120):  # until the first send has gone (it was "waiting" before it, too)
+    for _ in range(240):  # until the first send has gone (it was "waiting" before it, too)
         if answers_lost:
             break
         page.wait_for_timeout(250)
