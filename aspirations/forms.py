@@ -22,6 +22,7 @@ from core.fields import phone_validator
 from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
 from core.security import use_once
+from core.uploads import PendingPhotosMixin
 from patrols.models import Village
 
 from . import choices, tickets
@@ -137,7 +138,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class AspirationForm(ReporterFields):
+class AspirationForm(PendingPhotosMixin, ReporterFields):
     """The public Sampaikan Aspirasi form.
 
     Anonymous unless the resident chooses to be contacted; then name, phone and
@@ -237,7 +238,15 @@ class AspirationForm(ReporterFields):
         # Built only when crispy renders the form, not for a submission that redirects.
         helper = FormHelper()
         helper.form_id = "aspiration-form"
-        helper.attrs = {"novalidate": "", "data-krk-sending": SENDING}
+        # novalidate: the server's messages show by their fields; static/js/photos.js
+        # checks required fields before sending, with the form's own message.
+        helper.attrs = {
+            "novalidate": "",
+            "data-krk-sending": SENDING,
+            "data-krk-validate": "",
+            "data-krk-required": forms.Field.default_error_messages["required"],
+            "data-krk-problem-title": _("There is a problem"),
+        }
         contact_note = format_html(
             '<p class="fw-semibold mb-2">{}</p>',
             _("Only if you want to be contacted: fill these in after choosing “I want to be contacted”."),
@@ -251,7 +260,7 @@ class AspirationForm(ReporterFields):
                 "description",
             ),
             Fieldset(_("Where and when"), "village", "place", "occurred_at"),
-            Fieldset(_("Photos"), "photos"),
+            Fieldset(_("Photos"), "photos", HTML('{% include "core/_pending_uploads.html" %}')),
             Fieldset(
                 _("Your identity"),
                 HTML('{% include "aspirations/_privacy_notice.html" %}'),

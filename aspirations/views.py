@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.idempotency import key_from
 from core.images import MAX_UPLOAD_BYTES
 from core.security import PageCookie, client_ip_hash, referrer_policy
+from core.uploads import pending_uploads_used, upload_owner
 
 from . import notifications, ratelimit, selectors, services, status_links
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
@@ -71,9 +72,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         first = selectors.aspiration_sent_with_key(key_from(request.POST))
         if first is not None:
             return _show_ticket(request, first)
-        form = AspirationForm(request.POST, request.FILES)
+        form = AspirationForm(request.POST, request.FILES, upload_owner=upload_owner(request))
         if form.is_valid():
             aspiration = services.aspiration_submit(**form.submission(), ip_hash=client_ip_hash(request))
+            pending_uploads_used(form.pending_uploads)
             return _show_ticket(request, aspiration)
     else:
         form = AspirationForm()

@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -143,6 +144,18 @@ def process_photo(upload: IO[bytes], *, max_bytes: int = MAX_UPLOAD_BYTES, max_s
     )
 
 
+def _format(message: Any, **params: Any) -> str:
+    return str(message % params)
+
+
+def _too_large() -> str:
+    return str(_("This photo is larger than %(limit)s.") % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
+
+
+_lazy_format = lazy(_format, str)
+_lazy_too_large = lazy(_too_large, str)
+
+
 def _too_many_pixels(max_side: int) -> ValidationError:
     return _error(
         _("The photo has too many pixels; at most %(max_side)s × %(max_side)s."),
@@ -205,6 +218,26 @@ class MultiplePhotoField(forms.FileField):
         self.max_files = max_files
         kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        """The limits and their messages for static/js/photos.js, which checks a choice
+        before anything is sent and shrinks each photo in the browser.
+
+        Lazy: fields are built once per process, the messages are read in the
+        language of each request that renders them.
+        """
+        attrs = super().widget_attrs(widget)
+        too_many = self.default_error_messages["too_many_files"]
+        attrs.update(
+            {
+                "data-krk-max-files": self.max_files,
+                "data-krk-max-bytes": MAX_UPLOAD_BYTES,
+                "data-krk-max-side": DISPLAY_SIDE,
+                "data-krk-too-many": _lazy_format(too_many, max_files=self.max_files),
+                "data-krk-too-large": _lazy_too_large(),
+            }
+        )
+        return attrs
 
     def clean(self, data: Any, initial: Any = None) -> list[ProcessedPhoto]:
         if data is None or data is False:

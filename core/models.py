@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +37,23 @@ class StoredPhoto(models.Model):
         for stored in (self.image, self.thumbnail):
             if stored:
                 stored.delete(save=False)
+
+
+class PendingUpload(StoredPhoto):
+    """A photo uploaded in the background while its form is still being filled in.
+
+    Re-encoded like any stored photo, owned by whoever uploaded it (`owner`, see
+    `core.uploads.upload_owner`) and used only when that owner's form is sent
+    before `expires_at`; `purge_pending_uploads` deletes what was never used.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.CharField(_("owner"), max_length=80, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -24,4 +24,6 @@ def portal(request: HttpRequest) -> dict:
         "nav_public": navigation.items_for(user, navigation.PUBLIC_ITEMS, current),
         "nav_staff": navigation.items_for(user, navigation.STAFF_ITEMS, current),
         "nav_account": navigation.items_for(user, navigation.ACCOUNT_ITEMS, current),
+        # The outbox of patrols logged offline (static/js/outbox.js), for those who log patrols.
+        "outbox_officer": user.pk if user.has_perm("patrols.log_patrol") else None,
     }

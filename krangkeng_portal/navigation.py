@@ -75,6 +75,7 @@ PUBLIC_ITEMS = [
 STAFF_ITEMS: list[NavItem] = [
     NavItem(_("Officer Home"), "staff_home", _signed_in),
     NavItem(_("Log Patrol"), "patrols:patrol_create", _can_log_patrols),
+    NavItem(_("Outbox"), "patrols:outbox", _can_log_patrols),
     NavItem(_("Patrols"), "patrols:patrol_list", _can_view_patrols),
     NavItem(_("My Patrols"), "patrols:my_patrols", _can_log_patrols),
     NavItem(_("Aspirations"), "aspirations:inbox", _can_view_aspiration_inbox),

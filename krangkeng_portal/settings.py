@@ -406,6 +406,8 @@ KRK_RATELIMITS = {
     "open311_read": (env_int("KRK_RATELIMIT_OPEN311_READ_PER_10MIN", 600, minimum=1), 600),
     "open311_post": (env_int("KRK_RATELIMIT_OPEN311_POST_PER_HOUR", 120, minimum=1), 3600),
     "open311_key": (env_int("KRK_RATELIMIT_OPEN311_KEY_PER_HOUR", 60, minimum=1), 3600),
+    # Background photo uploads (core.uploads): a few forms' worth of photos, retries included.
+    "photo_upload": (env_int("KRK_RATELIMIT_UPLOADS_PER_HOUR", 60, minimum=1), 3600),
 }
 KRK_RATELIMIT_EXEMPT_IPS = env_list("KRK_RATELIMIT_EXEMPT_IPS")
 for _network in KRK_RATELIMIT_EXEMPT_IPS:

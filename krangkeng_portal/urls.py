@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import offline, uploads, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("patroli/", include("patrols.urls")),
     path("dasbor/", include("krangkeng_portal.dashboard.urls")),
     path("open311/", include("open311.urls")),
+    path("unggah/", uploads.upload_create, name="pending_upload_create"),
+    path("unggah/<uuid:pk>/", uploads.upload_thumbnail, name="pending_upload_thumbnail"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("healthz", views.healthz, name="healthz"),
     path("petugas/", views.staff_home, name="staff_home"),
     path("masuk/", views.SignInView.as_view(), name="login"),

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import phone_validator
 from core.idempotency import IdempotencyKeyField
-from core.images import MAX_UPLOAD_BYTES, MultiplePhotoField
+from core.images import MultiplePhotoField
+from core.uploads import PendingPhotosMixin
 
 from .models import MAX_PHOTOS, Officer, Patrol, PatrolPhoto
 from .selectors import home_village, offered_topics, patrol_officers
@@ -59,7 +60,7 @@ def datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
 
 
-class PatrolForm(forms.ModelForm):
+class PatrolForm(PendingPhotosMixin, forms.ModelForm):
     """Validates a patrol report; the view hands `cleaned_data` to patrol_log / patrol_update.
 
     Model validation (end after start, nothing in the future, both coordinates or
@@ -138,14 +139,6 @@ class PatrolForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["topics"]).queryset = offered_topics(
             keep=self.instance.topics.all() if self.instance.pk else None
         )
-        self.fields["photos"].widget.attrs.update(
-            {
-                "data-krk-max-files": MAX_PHOTOS,
-                "data-krk-max-bytes": MAX_UPLOAD_BYTES,
-                "data-krk-too-many": gettext("Choose at most %(max)d photos.") % {"max": MAX_PHOTOS},
-                "data-krk-too-large": gettext("this photo is larger than 10 MB."),
-            }
-        )
         for name in ("started_at", "ended_at"):
             cast(forms.DateTimeField, self.fields[name]).input_formats = [
                 DATETIME_LOCAL,
@@ -221,8 +214,8 @@ class PatrolForm(forms.ModelForm):
             Div(HTML(note), times, id="krk-times", data_krk_shown_by="duration", data_krk_shown_for=OTHER_TIMES),
         ]
 
-    def _photo_fields(self) -> list[str]:
-        return ["photos"]
+    def _photo_fields(self) -> list:
+        return ["photos", HTML('{% include "core/_pending_uploads.html" %}')]
 
     def _times_from_duration(self, cleaned: dict[str, Any]) -> None:
         """Given times win; without them a chosen duration makes a patrol that ended now."""
@@ -278,8 +271,9 @@ class PatrolEditForm(PatrolForm):
             del self.fields["remove_photos"]
         self.helper = self._helper()
 
-    def _photo_fields(self) -> list[str]:
-        return ["remove_photos", "photos"] if "remove_photos" in self.fields else ["photos"]
+    def _photo_fields(self) -> list:
+        kept = ["remove_photos"] if "remove_photos" in self.fields else []
+        return kept + super()._photo_fields()
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.patrol_list, name="patrol_list"),
     path("catat/", views.patrol_create, name="patrol_create"),
     path("saya/", views.my_patrols, name="my_patrols"),
+    path("kotak-keluar/", views.outbox, name="outbox"),
     path("ekspor/", views.patrol_export, name="patrol_export"),
     path("ekspor/mulai/", views.patrol_export_start, name="patrol_export_start"),
     path("pemberitahuan/", views.notification_settings, name="notification_settings"),

@@ -19,7 +19,9 @@ from core import exports as writer
 from core.idempotency import key_from
 from core.images import photo_response
 from core.lists import filtered_list
+from core.offline import keep_offline
 from core.security import permissions_policy
+from core.uploads import pending_uploads_used, upload_owner
 from exports.services import export_job_start
 from exports.views import export_format, export_start_page
 
@@ -126,7 +128,9 @@ def patrol_create(request: OfficerRequest) -> HttpResponse:
     after a lost answer, an outbox sending again) gets that patrol before the form
     is read: nothing is stored twice and no photo is re-encoded.
     """
-    form = PatrolForm(request.POST or None, request.FILES or None, user=request.user)
+    form = PatrolForm(
+        request.POST or None, request.FILES or None, user=request.user, upload_owner=upload_owner(request)
+    )
     if request.method == "POST":
         patrol = patrol_logged_with_key(key_from(request.POST), author=request.user)
         if patrol is None and form.is_valid():
@@ -134,10 +138,21 @@ def patrol_create(request: OfficerRequest) -> HttpResponse:
                 patrol = patrol_log(author=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
+            else:
+                pending_uploads_used(form.pending_uploads)
         if patrol is not None:
             messages.success(request, _("Patrol saved. Thank you."))
             return redirect(patrol)
-    return render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})
+    response = render(request, "patrols/patrol_form.html", {"form": form, "patrol": None})
+    return keep_offline(response, request) if request.method == "GET" else response
+
+
+@login_required
+@require_safe
+@permission_required("patrols.log_patrol", raise_exception=True)
+def outbox(request: OfficerRequest) -> HttpResponse:
+    """Kotak Keluar: the patrols logged with no signal, listed from this phone (outbox.js)."""
+    return keep_offline(render(request, "patrols/outbox.html"), request)
 
 
 @never_cache
@@ -169,13 +184,20 @@ def patrol_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 @permissions_policy(geolocation=["self"])
 def patrol_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     patrol = get_patrol_for_user(request.user, pk, write=True)
-    form = PatrolEditForm(request.POST or None, request.FILES or None, instance=patrol, user=request.user)
+    form = PatrolEditForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=patrol,
+        user=request.user,
+        upload_owner=upload_owner(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             edit = patrol_update(patrol=patrol, editor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            pending_uploads_used(form.pending_uploads)
             if edit is None:
                 messages.info(request, _("Nothing was changed."))
             else:

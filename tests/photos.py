@@ -92,3 +92,13 @@ def upload(content: bytes, name: str = "foto.jpg", content_type: str = "image/jp
 
 def photo_upload(name: str = "foto.jpg", **kwargs) -> SimpleUploadedFile:
     return upload(jpeg_bytes(**kwargs), name)
+
+
+def phone_photo_bytes(*, width: int = 4000, height: int = 3000) -> bytes:
+    """A 12-megapixel "phone photo" of about 2.5 MB: a gradient under grain, which JPEG
+    cannot squeeze much at full size but which shrinks like a real photo when scaled."""
+    base = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    grain = Image.effect_noise((width, height), 40).convert("RGB")
+    buffer = io.BytesIO()
+    Image.blend(base, grain, 0.3).save(buffer, format="JPEG", quality=74)
+    return buffer.getvalue()

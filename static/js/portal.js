@@ -66,26 +66,57 @@ window.addEventListener("pageshow", function (event) {
   });
 });
 
-// The error summary at the top of a form (core/_error_summary.html) takes the focus, so
-// a screen reader reads the problems first; each link puts the focus in its field.
-(function () {
-  var summary = document.querySelector("[data-krk-error-summary]");
-  if (!summary) {
-    return;
+// The error summary at the top of a form (core/_error_summary.html, or the same built
+// by krkErrorSummary when photos.js checks a form before sending) takes the focus, so a
+// screen reader reads the problems first; each link puts the focus in its field.
+window.krkErrorSummary = function (form, problems) {
+  var summary = document.createElement("div");
+  summary.className = "krk-error-summary border border-3 border-danger rounded p-3 mb-3";
+  summary.setAttribute("role", "alert");
+  summary.setAttribute("tabindex", "-1");
+  summary.setAttribute("aria-labelledby", "krk-error-summary-title");
+  summary.setAttribute("data-krk-error-summary", "");
+  var title = document.createElement("h2");
+  title.className = "h5 fw-bold";
+  title.id = "krk-error-summary-title";
+  title.textContent = form.getAttribute("data-krk-problem-title");
+  var list = document.createElement("ul");
+  list.className = "mb-0 ps-3";
+  problems.forEach(function (problem) {
+    var link = document.createElement("a");
+    link.className = "link-danger fw-semibold";
+    link.href = "#" + problem.id;
+    link.textContent = problem.label + ": " + problem.message;
+    var item = document.createElement("li");
+    item.appendChild(link);
+    list.appendChild(item);
+  });
+  summary.append(title, list);
+  var shown = document.querySelector("[data-krk-error-summary]");
+  if (shown) {
+    shown.replaceWith(summary);
+  } else {
+    form.before(summary);
   }
   summary.focus();
-  summary.addEventListener("click", function (event) {
-    var link = event.target.closest("a[href^='#']");
-    var field = link && document.getElementById(link.getAttribute("href").slice(1));
-    if (!field) {
-      return;
-    }
-    event.preventDefault();
-    var label = document.querySelector("label[for='" + field.id + "']") || field;
-    label.scrollIntoView();
-    field.focus({ preventScroll: true });
-  });
+};
+(function () {
+  var summary = document.querySelector("[data-krk-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
 })();
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest("[data-krk-error-summary] a[href^='#']") : null;
+  var field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) {
+    return;
+  }
+  event.preventDefault();
+  var label = document.querySelector("label[for='" + field.id + "']") || field;
+  label.scrollIntoView();
+  field.focus({ preventScroll: true });
+});
 
 // A block marked data-krk-shown-by="NAME" data-krk-shown-for="VALUE" (the contact fields
 // under "I want to be contacted", a patrol's times under "Other") shows only while that

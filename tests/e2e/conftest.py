@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -58,6 +59,13 @@ def browser(django_db_setup, django_db_blocker):
         browser = playwright.chromium.launch(executable_path=path, args=args)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every journey's browser comes from the same address: none may start with the
+    submissions of the journeys before it counted against the hourly limit."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -103,6 +103,7 @@ def test_a_second_tap_while_sending_is_ignored(page):
     form says it is on its way and the second submit is cancelled, so one report makes
     one ticket. (Synthetic submit events: they run the page's handlers without sending.)"""
     page.goto("/aspirasi/kirim/")
+    fill_the_form(page, title="Balap liar tiap malam Minggu")  # an empty form is stopped before sending
     first, second, shown = page.evaluate(
         """() => {
             const form = document.getElementById("aspiration-form");

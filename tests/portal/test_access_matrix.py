@@ -44,6 +44,13 @@ ROUTES: dict[str, Route] = {
     "password_change": Route(staff()),
     "password_change_done": Route(staff()),
     "set_language": Route(expect(302)),  # GET only redirects; switching needs POST
+    # Background photo uploads (tests/core/test_uploads.py): POST only; a thumbnail only
+    # for the upload's owner, nobody here.
+    "pending_upload_create": Route(expect(405)),
+    # The officers' installable app: the worker and manifest hold no data.
+    "service_worker": Route(expect(200)),
+    "manifest": Route(expect(200)),
+    "pending_upload_thumbnail": Route(expect(404), lambda world: {"pk": "00000000-0000-4000-8000-000000000000"}),
     "aspirations:submit": Route(expect(200)),
     # The success page shows only the code this browser's session just created.
     "aspirations:submitted": Route(expect(302)),
@@ -89,6 +96,7 @@ ROUTES: dict[str, Route] = {
     "exports:job": Route(staff(404, command=200), lambda world: {"pk": world["export_job"].pk}),
     "exports:download": Route(staff(404, command=200), lambda world: {"pk": world["export_job"].pk}),
     "patrols:patrol_create": Route(staff(403, officer=200)),
+    "patrols:outbox": Route(staff(403, officer=200)),
     "patrols:patrol_detail": Route(staff(), lambda world: {"pk": world["patrol"].pk}),
     "patrols:patrol_edit": Route(staff(operator=403), lambda world: {"pk": world["patrol"].pk}),
     "patrols:photo": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),

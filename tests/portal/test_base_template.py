@@ -53,8 +53,10 @@ class TestSharedParts:
     def test_staff_links_sit_under_the_officers_name(self, bhabin):
         html = client_for(bhabin).get(reverse("home")).content.decode()
         account = html.split('<details class="krk-account">', 1)[1].split("</details>", 1)[0]
-        assert f'<summary class="nav-link">{bhabin.display_name}</summary>' in account
+        # The name, then the outbox badge that outbox.js fills in for those who log patrols.
+        assert f'<summary class="nav-link">{bhabin.display_name} <span class="badge' in account
         assert reverse("patrols:patrol_create") in account and "Keluar" in account
+        assert reverse("patrols:outbox") in account and "data-krk-signout" in account  # the outbox's hooks
         public = html.split('id="mainnav"', 1)[1].split('<details class="krk-account">', 1)[0]
         assert reverse("patrols:patrol_create") not in public
 

@@ -28,11 +28,13 @@ from django.utils.crypto import get_random_string
 from aspirations.forms import ANONYMOUS, started_token
 from aspirations.models import Aspiration, AspirationEvent, Status
 from audit.models import AuditAction, AuditEntry
+from core.models import PendingUpload
 from exports.models import ExportJob
 from patrols.models import Patrol
 from tests.aspirations.builders import in_status
 from tests.conftest import PASSWORD, client_for
 from tests.factories import category, village
+from tests.photos import jpeg_bytes
 from tests.portal import test_access_matrix
 from tests.portal.test_access_matrix import PERSONAS, ROUTES, SKIPPED_NAMESPACES
 
@@ -167,6 +169,18 @@ class PostCase:
     done: Callable[[dict, dict, object], bool] = field(default=lambda world, kwargs, response: True)
 
 
+class RewoundUpload:
+    """A file the test client can send twice (refused without the token, then with it)."""
+
+    name = "foto.jpg"
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def read(self) -> bytes:
+        return self.content
+
+
 def _status(kwargs: dict) -> str:
     return Aspiration.objects.values_list("status", flat=True).get(pk=kwargs["pk"])
 
@@ -197,6 +211,12 @@ POST_CASES: dict[str, PostCase] = {
         "anonymous",
         lambda world: {"language": "en", "next": "/"},
         done=lambda world, kwargs, response: response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en",
+    ),
+    "pending_upload_create": PostCase(
+        "anonymous",
+        lambda world: {"photo": RewoundUpload(jpeg_bytes())},
+        expected=201,
+        done=lambda world, kwargs, response: PendingUpload.objects.filter(pk=response.json()["id"]).exists(),
     ),
     "aspirations:submit": PostCase(
         "anonymous",

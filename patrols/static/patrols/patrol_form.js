@@ -1,7 +1,7 @@
 // Patrol form enhancements; the form works fully without this file.
 // 1. "Use my location" fills latitude/longitude from the phone's GPS.
-// 2. Photo choice is checked before a slow upload: too many or too large files are refused at once.
-// 3. The team leader is not offered again among the other officers.
+// 2. The team leader is not offered again among the other officers.
+// (Photos are checked and shrunk by static/js/photos.js.)
 (function () {
   "use strict";
 
@@ -40,27 +40,6 @@
         },
         { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 }
       );
-    });
-  }
-
-  var photos = document.querySelector("input[type=file][data-krk-max-files]");
-  if (photos) {
-    photos.addEventListener("change", function () {
-      var maxFiles = parseInt(photos.dataset.krkMaxFiles, 10);
-      var maxBytes = parseInt(photos.dataset.krkMaxBytes, 10);
-      var message = "";
-      if (photos.files.length > maxFiles) {
-        message = photos.dataset.krkTooMany;
-      } else {
-        for (var i = 0; i < photos.files.length; i++) {
-          if (photos.files[i].size > maxBytes) {
-            message = photos.files[i].name + ": " + photos.dataset.krkTooLarge;
-            break;
-          }
-        }
-      }
-      photos.setCustomValidity(message);
-      photos.reportValidity();
     });
   }
 })();
