@@ -92,10 +92,11 @@ def cache_from_url(url: str) -> dict:
 
 def session_engine_for(cache: dict) -> str:
     """With Redis, sessions are read from the shared cache and written through to the
-    database, so a signed-in page view costs no session query. A per-process cache
-    must not hold sessions: a sign-out on one worker would not reach the others."""
+    database, so a signed-in page view costs no session query; while Redis is down they
+    are read from the database (core.sessions). A per-process cache must not hold
+    sessions: a sign-out on one worker would not reach the others."""
     if cache["BACKEND"].endswith("RedisCache"):
-        return "django.contrib.sessions.backends.cached_db"
+        return "core.sessions"
     return "django.contrib.sessions.backends.db"
 
 

@@ -11,6 +11,7 @@ public page; figures a few minutes old are fine for residents).
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
@@ -22,6 +23,8 @@ from patrols.models import PatrolTally, Village
 
 from .figures import in_period
 from .periods import Period
+
+logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300
 CACHE_KEY = "krk:transparency:v2:{day}"
@@ -65,8 +68,16 @@ def last_30_days(today: datetime.date | None = None) -> dict:
     """The 30 days up to today (from the cache when it is fresh)."""
     today = today or timezone.localdate()
     key = cache_key(today)
-    figures = cache.get(key)
+    try:
+        figures = cache.get(key)
+    except Exception:
+        # Redis down: the home page counts afresh rather than fail (README: Redis).
+        logger.warning("cache unavailable; counting the home page's figures", exc_info=True)
+        figures = None
     if figures is None:
         figures = compute(Period(today - datetime.timedelta(days=DAYS - 1), today))
-        cache.set(key, figures, CACHE_SECONDS)
+        try:
+            cache.set(key, figures, CACHE_SECONDS)
+        except Exception:
+            logger.warning("cache unavailable; the home page's figures are not kept", exc_info=True)
     return figures

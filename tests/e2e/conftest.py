@@ -22,8 +22,12 @@ def _chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
-def browser(django_db_setup, django_db_blocker):
+def launch_chromium(django_db_blocker, *extra_args: str):
+    """Start the system Chromium under Playwright (a generator: yields the browser, closes it).
+
+    Skips, saying why, without Chromium; fails instead under KRK_REQUIRE_BROWSER=1.
+    `extra_args` adds Chromium switches (tests/topology: trust its self-signed certificate).
+    """
     path = _chromium_path()
     if path is None:
         if os.environ.get("KRK_REQUIRE_BROWSER"):
@@ -39,6 +43,7 @@ def browser(django_db_setup, django_db_blocker):
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
+        *extra_args,
     ]
     if os.geteuid() == 0:
         args.append("--no-sandbox")
@@ -59,6 +64,11 @@ def browser(django_db_setup, django_db_blocker):
         browser = playwright.chromium.launch(executable_path=path, args=args)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup, django_db_blocker):
+    yield from launch_chromium(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)
