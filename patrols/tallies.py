@@ -10,6 +10,14 @@ loads, which send no signals: `manage.py rebuild_patrol_tallies`).
 Each kind of tally can be refreshed alone, so adding a patrol's members does not
 recount its topics. A day costs a few small queries: the patrols of one day are
 a short range of the `started_at` index.
+
+Two patrols of the same day saved at the same moment (two officers, two app
+servers) would each delete the day's rows, count without seeing the other's
+uncommitted patrol, and insert: one fails on the tally's unique constraint (a 500
+for the officer, tests/topology), or both succeed with a count one short. On
+PostgreSQL a recount therefore first takes a transaction-level advisory lock per
+day, so the second waits for the first to commit and then counts both. (SQLite
+runs one write transaction at a time anyway.)
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from collections.abc import Iterable
 from functools import reduce
 
 from django.apps import apps as global_apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -34,6 +42,10 @@ VILLAGES = "villages"  # PatrolTally: per village and type
 OFFICERS = "officers"  # OfficerPatrolTally: led (the patrol's leader) and joined (its members)
 TOPICS = "topics"  # TopicPatrolTally
 ALL = frozenset({VILLAGES, OFFICERS, TOPICS})
+# pg_advisory_xact_lock(namespace, day) keys: the namespace keeps them apart from any
+# other advisory lock; the day is its proleptic ordinal (fits PostgreSQL's int4).
+_LOCK_NAMESPACE = 0x4B524B  # "KRK"
+_EVERY_DAY = 0
 
 
 def day_of(moment: datetime.datetime) -> datetime.date:
@@ -62,12 +74,34 @@ def refresh(days: Iterable[datetime.date] | None, kinds: Iterable[str] = ALL, *,
         return
     kinds = set(kinds)
     with transaction.atomic():
+        _lock_days(day_list)
         if VILLAGES in kinds:
             _refresh_villages(apps, day_list)
         if OFFICERS in kinds:
             _refresh_officers(apps, day_list)
         if TOPICS in kinds:
             _refresh_topics(apps, day_list)
+
+
+def _lock_days(days: list[datetime.date] | None) -> None:
+    """Wait for any other transaction recounting these days (PostgreSQL; held until commit).
+
+    One statement. A day's recount holds its day's key and, shared, the "every day"
+    key; a rebuild (None) holds the "every day" key alone, so a rebuild and a
+    recount wait for each other and two recounts wait only when they share a day.
+    Keys are taken in date order: overlapping recounts cannot deadlock."""
+    if connection.vendor != "postgresql":
+        return
+    if days is None:
+        sql, params = "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, _EVERY_DAY]
+    else:
+        locks = ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(days))
+        sql = f"SELECT pg_advisory_xact_lock_shared(%s, %s), {locks}"
+        params = [_LOCK_NAMESPACE, _EVERY_DAY]
+        for day in days:
+            params += [_LOCK_NAMESPACE, day.toordinal()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def rebuild(*, apps=global_apps) -> None:

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-from .rig import HOST, Topology
+from .rig import HOST, Nginx, Topology
 
 TLS = ssl.create_default_context()
 TLS.check_hostname = False
@@ -50,15 +50,20 @@ class Visitor:
     source: str = "127.0.0.1"  # the loopback address the visitor's connections come from
     cookies: dict[str, str] = field(default_factory=dict)
     timeout: float = 30
+    front: Nginx | None = None  # another nginx than the topology's (a test's own)
+
+    @property
+    def nginx(self) -> Nginx:
+        return self.front or self.topology.nginx
 
     def _connection(self, via: str) -> tuple[http.client.HTTPConnection, dict[str, str]]:
         """`via`: "nginx", or an app server's name ("A", "B")."""
         source = (self.source, 0)
         if via == "nginx":
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                "127.0.0.1", self.topology.nginx.https_port, timeout=self.timeout, context=TLS, source_address=source
+                "127.0.0.1", self.nginx.https_port, timeout=self.timeout, context=TLS, source_address=source
             )
-            return connection, {"Host": f"{HOST}:{self.topology.nginx.https_port}"}
+            return connection, {"Host": f"{HOST}:{self.nginx.https_port}"}
         server = next(app for app in self.topology.apps if app.name == via)
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=self.timeout, source_address=source)
         return connection, {"Host": HOST, "X-Forwarded-Proto": "https", "X-Forwarded-For": self.source}
@@ -73,7 +78,7 @@ class Visitor:
         headers: dict[str, str] | None = None,
     ) -> Response:
         connection, sent = self._connection(via)
-        origin = f"https://{HOST}:{self.topology.nginx.https_port}"
+        origin = f"https://{HOST}:{self.topology.nginx.https_port}"  # CSRF_TRUSTED_ORIGINS
         sent |= {"Origin": origin, "Referer": origin + path} if method == "POST" else {}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())

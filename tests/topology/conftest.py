@@ -64,7 +64,8 @@ def topology(django_db_setup, django_db_blocker):
         yield rig
     finally:
         rig.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not os.environ.get("KRK_TOPOLOGY_KEEP"):  # its logs, to read after a failure
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -36,11 +36,19 @@ def _which(program: str) -> str | None:
     return shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port nothing listens on, never one this process handed out before (the kernel
+    may offer a port again as soon as the probe closes it)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port: int = probe.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def wait_for_port(port: int, *, seconds: float = 30, process: subprocess.Popen | None = None, log: Path | None = None):
@@ -109,10 +117,19 @@ class AppServer:
     def log(self) -> Path:
         return self.workdir / f"gunicorn-{self.name}.log"
 
+    @property
+    def access_log(self) -> Path:
+        return self.workdir / f"gunicorn-{self.name}.access.log"
+
+    def requests_served(self) -> int:
+        """Requests this server has answered so far (its access log's lines)."""
+        return len(self.access_log.read_text().splitlines()) if self.access_log.exists() else 0
+
     def start(self) -> None:
         command = [str(PYTHON.with_name("gunicorn")), "krangkeng_portal.wsgi:application"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--timeout", str(self.timeout)]
-        command += ["--graceful-timeout", "5", "--error-logfile", str(self.log), "--log-level", "warning"]
+        command += ["--graceful-timeout", "3", "--error-logfile", str(self.log), "--log-level", "warning"]
+        command += ["--access-logfile", str(self.access_log)]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, seconds=60, process=self.process, log=self.log)
@@ -185,6 +202,7 @@ def site_config(
     http_port: int,
     https_port: int,
     upstreams: Iterable[int],
+    fail_timeout: int,
     cert: Path,
     key: Path,
     static_root: Path,
@@ -193,7 +211,7 @@ def site_config(
 ) -> str:
     """deploy/nginx/krangkeng.conf with this run's ports, paths and app servers."""
     site = SITE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n" for port in upstreams)
+    servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout={fail_timeout}s;\n" for port in upstreams)
     site, count = re.subn(r"(upstream krangkeng_app \{\n(?:\s*#.*\n)*)(?:\s*server .*\n)+", rf"\g<1>{servers}", site)
     assert count == 1, "deploy/nginx/krangkeng.conf: the upstream block changed shape"
     replacements = {
@@ -222,6 +240,9 @@ class Nginx:
     static_root: Path
     pages: Path
     upstreams: list[int]
+    # Seconds a failed app server is left out before nginx tries it again (10 in
+    # production); short here, so a restarted server rejoins within a test.
+    fail_timeout: int = 2
     http_port: int = field(default_factory=free_port)
     https_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
@@ -242,6 +263,7 @@ class Nginx:
             http_port=self.http_port,
             https_port=self.https_port,
             upstreams=self.upstreams,
+            fail_timeout=self.fail_timeout,
             cert=cert,
             key=key,
             static_root=self.static_root,
@@ -367,9 +389,13 @@ class Topology:
         self.nginx.start()
 
     def stop(self) -> None:
+        """Everything at once (SIGTERM, then waited for): a stop in turn costs each
+        gunicorn's graceful timeout one after the other."""
         self.nginx.stop()
-        if self.worker:
-            self.worker.stop()
-        for server in self.apps:
-            server.stop()
-        self.redis.stop()
+        processes = [server.process for server in self.apps]
+        processes += [self.worker.process if self.worker else None, self.redis.process]
+        for process in processes:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in processes:
+            _stop(process)

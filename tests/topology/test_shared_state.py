@@ -18,14 +18,9 @@ from tests.factories import AspirationFactory, category
 from tests.photos import jpeg_bytes
 
 from .client import Visitor, form_fields
+from .forms import patrol_form
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def patrol_form(visitor: Visitor, via: str) -> dict[str, str]:
-    fields = form_fields(visitor.get("/patroli/catat/", via=via).text, "summary")
-    fields |= {"place": "Pos Kamling Blok Pahing", "summary": "Sambang warga, situasi aman."}
-    return fields
 
 
 class TestSessions:
