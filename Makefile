@@ -1,15 +1,19 @@
 # Krangkeng Portal: the two commands of the README, and a few helpers.
 #   make run    set up .venv, migrate, seed demo data, serve http://127.0.0.1:8000 with a job worker
 #   make test   lint, migration check and the whole test suite
+#   make topology  nginx + two app servers + worker + PostgreSQL + Redis (tests/topology)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= demo-krangkeng-110
 DEV_ENV := DJANGO_DEBUG=true
 # Both cores of a small machine (pytest-xdist); override with PYTEST_ARGS=...
-PYTEST_ARGS ?= -n auto
+# loadgroup keeps the tests that share one topology (tests/topology) on one worker.
+PYTEST_ARGS ?= -n auto --dist loadgroup
+# The topology's PostgreSQL: pytest-django creates test_<name> in it and drops it after.
+TOPOLOGY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/krk_topology
 
-.PHONY: install run test lint messages bench clean
+.PHONY: install run test topology lint messages bench clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +48,13 @@ test: lint
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The production topology on loopback (tests/topology, about 3 minutes): nginx with TLS, two
+# gunicorn app servers, a job worker, PostgreSQL and a Redis of its own, and the browser
+# journeys through them. Needs the Debian packages nginx, openssl, redis-server, chromium.
+# `make test` runs the same tests when DATABASE_URL is PostgreSQL (skipped on SQLite).
+topology: install
+	DATABASE_URL="$(TOPOLOGY_DATABASE_URL)" $(BIN)/python -m pytest tests/topology -p no:randomly $(TOPOLOGY_ARGS)
+
 # Refresh the translation catalogues after changing strings (needs GNU gettext).
 messages: install
 	$(DEV_ENV) $(BIN)/python manage.py update_translations
@@ -52,6 +63,7 @@ messages: install
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/jobs.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
+	$(BIN)/python bench/topology.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

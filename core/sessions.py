@@ -24,14 +24,26 @@ import logging
 from typing import Any
 
 from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.cache.backends.base import BaseCache
 
 logger = logging.getLogger(__name__)
 
 
 class SessionStore(cached_db.SessionStore):
+    # cached_db's own attribute and method, which django-stubs does not declare.
+    @property
+    def shared_cache(self) -> BaseCache:
+        cache: BaseCache = self._cache  # type: ignore[attr-defined]
+        return cache
+
+    def row(self) -> AbstractBaseSession | None:
+        found: AbstractBaseSession | None = self._get_session_from_db()  # type: ignore[attr-defined]
+        return found
+
     def load(self) -> dict[str, Any]:
         try:
-            data = self._cache.get(self.cache_key)
+            data = self.shared_cache.get(self.cache_key)
         except Exception:
             logger.warning("session cache unavailable; reading the session from the database", exc_info=True)
             return self._load_from_db(fill_cache=False)
@@ -41,23 +53,23 @@ class SessionStore(cached_db.SessionStore):
         return loaded
 
     def _load_from_db(self, *, fill_cache: bool) -> dict[str, Any]:
-        row = self._get_session_from_db()
+        row = self.row()
         if not row:
             return {}
         data: dict[str, Any] = self.decode(row.session_data)
         if fill_cache:
             try:
-                self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+                self.shared_cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
             except Exception:
                 logger.warning("session cache unavailable; the session is not cached", exc_info=True)
         return data
 
-    def exists(self, session_key: str | None) -> bool:
+    def exists(self, session_key: str) -> bool:
         try:
             return super().exists(session_key)
         except Exception:
             logger.warning("session cache unavailable; checking the database", exc_info=True)
-            return bool(session_key) and super(cached_db.SessionStore, self).exists(session_key)
+            return bool(session_key) and super(cached_db.SessionStore, self).exists(session_key)  # the db's
 
     def delete(self, session_key: str | None = None) -> None:
         try:

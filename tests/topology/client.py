@@ -10,12 +10,12 @@ them over the plain HTTP between nginx and gunicorn).
 from __future__ import annotations
 
 import http.client
-from html.parser import HTMLParser
 import re
 import ssl
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 
 from .rig import HOST, Nginx, Topology
@@ -124,7 +124,9 @@ class Visitor:
 def encode(data: dict[str, object], files: dict[str, tuple[str, bytes]] | None = None) -> tuple[bytes, str]:
     """A form body: URL-encoded, or multipart/form-data when there are files."""
     if not files:
-        return urllib.parse.urlencode({k: str(v) for k, v in data.items()}).encode(), "application/x-www-form-urlencoded"
+        return urllib.parse.urlencode(
+            {k: str(v) for k, v in data.items()}
+        ).encode(), "application/x-www-form-urlencoded"
     boundary = uuid.uuid4().hex
     parts: list[bytes] = []
     for name, value in data.items():

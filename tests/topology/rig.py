@@ -8,6 +8,7 @@ tests prove is what an operator copies. Used by tests/topology/ and bench/topolo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -139,10 +140,8 @@ class AppServer:
         if self.process is None:
             return
         for pid in [*self.worker_pids(), self.process.pid]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait()
         self.process = None
 
@@ -187,9 +186,24 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A certificate for localhost and 127.0.0.1, valid for a day, made for this run only."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        [_which("openssl") or "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(cert)],
+        [
+            _which("openssl") or "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={HOST}",
+            "-addext",
+            f"subjectAltName=DNS:{HOST},IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
         check=True,
         capture_output=True,
     )

@@ -227,6 +227,8 @@ class TestRedisRestarted:
         assert keys
         # ...and rate limits are counted again.
         resident = Visitor(topology, source="127.0.0.21")
-        answers = [resident.post("/aspirasi/kirim/", public_report(resident, choices=choices)).status for _ in range(11)]
+        answers = [
+            resident.post("/aspirasi/kirim/", public_report(resident, choices=choices)).status for _ in range(11)
+        ]
         assert answers == [302] * 10 + [429]
         assert [app.process.pid for app in topology.apps] == pids

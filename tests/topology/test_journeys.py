@@ -16,10 +16,10 @@ from tests.e2e.test_resident_journey import test_resident_submits_anonymously_ge
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 __all__ = [
-    "test_resident_submits_anonymously_gets_a_code_and_checks_its_status",
-    "test_officer_logs_a_patrol_with_a_photo_and_finds_it",
     "test_a_ticket_travels_from_the_form_to_selesai",
     "test_command_changes_the_period_and_downloads_the_patrols",
+    "test_officer_logs_a_patrol_with_a_photo_and_finds_it",
+    "test_resident_submits_anonymously_gets_a_code_and_checks_its_status",
 ]
 
 

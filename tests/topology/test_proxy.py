@@ -5,7 +5,6 @@ uploads, and its own Indonesian error pages."""
 from __future__ import annotations
 
 import socket
-import ssl
 import time
 
 import pytest
@@ -206,4 +205,3 @@ class TestDeadUpstream:
                 assert visitor.get(css).status == 200  # the page's hashed CSS is served
         finally:
             front.stop()
-
