@@ -7,7 +7,8 @@
 The production topology of tests/topology/rig.py (deploy/nginx/krangkeng.conf with TLS,
 gunicorn app servers of 2 sync workers each, production settings, Redis for sessions
 and the cache) on this machine. Two pages: the public form (anonymous) and the patrol
-list (signed in as command, 2,000 patrols). For each, with wrk:
+list (signed in as command, 2,000 patrols), and /healthz (one query, no template: what
+nginx costs shows there). For each, with wrk:
 
 - 1 connection straight to app server A (the headers nginx would add) and through an
   nginx whose upstream is A alone: the difference of the medians is nginx's cost per
@@ -38,7 +39,9 @@ from tests.topology.rig import HOST, Nginx, Topology  # noqa: E402
 
 PASSWORD = "bench-krangkeng-password-2024"  # throwaway database
 PATROLS = 2_000
-PAGES = {"form": "/aspirasi/kirim/", "patrol_list": "/patroli/"}
+# The two pages of the issue, and the health check: one query and no template, so
+# nginx's own cost per request is not lost in the page's.
+PAGES = {"form": "/aspirasi/kirim/", "patrol_list": "/patroli/", "healthz": "/healthz"}
 
 
 def parse_args() -> argparse.Namespace:

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -56,7 +57,8 @@ def topology(django_db_setup, django_db_blocker):
                 "the topology runs on PostgreSQL: `make topology`, or set DATABASE_URL=postgres://... for the suite"
             )
         database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else "")
+    url = f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     workdir = Path(tempfile.mkdtemp(prefix="krk-topology-"))
     rig = Topology(workdir, url, gunicorn_timeout=GUNICORN_TIMEOUT, extra_env={"KRK_MIN_FILL_SECONDS": "0"})
     try:
