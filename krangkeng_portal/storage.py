@@ -93,6 +93,7 @@ def media_storage(
             # A stalled object store must not hold a gunicorn worker for minutes.
             "client_config": Config(
                 s3={"addressing_style": addressing_style},
+                signature_version="s3v4",  # presigned URLs otherwise fall back to the old v2 scheme
                 connect_timeout=5,
                 read_timeout=30,
                 retries={"max_attempts": 3, "mode": "standard"},

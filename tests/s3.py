@@ -127,7 +127,7 @@ class Bucket:
             **options,
         )
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
 

@@ -99,7 +99,7 @@ class TestTheJob:
         downloaded = b"".join(response.streaming_content)
         assert downloaded.decode("utf-8-sig").startswith("No. patroli") and downloaded.count(b"Pos ") == 3
         if media_storage:  # written by the worker into the bucket every app server reads
-            assert media_storage.keys() == [export_name(job)]
+            assert media_storage.object_keys() == [export_name(job)]
             assert media_storage.read(export_name(job)) == downloaded
         assert client_for(commander).get(url).status_code == 404
         assert client_for(commander).get(job.get_absolute_url()).status_code == 404
