@@ -284,7 +284,9 @@ def photo_response(file_field: FieldFile, *, download_name: str) -> FileResponse
     The response can never be sniffed into HTML; the site-wide Content-Security-Policy
     applies as to any page. The views add `never_cache`: residents' photos must not
     stay in a shared computer's cache. From a bucket, opening costs one HEAD request
-    (404 when the object is gone) and the object is read as the response streams.
+    (404 when the object is gone) and one GET that fetches the object (into memory,
+    or a temporary file past the storage's 2.5 MB read buffer) before the
+    response starts.
     """
     suffix = PurePath(file_field.name or "").suffix.lower()
     content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
