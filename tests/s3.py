@@ -63,9 +63,7 @@ class MotoServer:
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
         # Its own credentials and region only: a developer's AWS_* variables must not leak in.
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-        self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -113,6 +111,16 @@ class Bucket:
         name = f"krk-test-{uuid.uuid4().hex[:16]}"
         client.create_bucket(Bucket=name)
         return cls(server=server, name=name, client=client)
+
+    def environment(self) -> dict[str, str]:
+        """The KRK_S3_* variables that point a portal process (a job worker) at this bucket."""
+        return {
+            "KRK_S3_BUCKET": self.name,
+            "KRK_S3_ENDPOINT_URL": self.server.url,
+            "KRK_S3_REGION": REGION,
+            "KRK_S3_ACCESS_KEY_ID": ACCESS_KEY,
+            "KRK_S3_SECRET_ACCESS_KEY": SECRET_KEY,
+        }
 
     def storage_settings(self, **options: Any) -> dict[str, Any]:
         """The STORAGES["default"] entry settings.py builds for this bucket."""
