@@ -3,6 +3,10 @@ with KRK_S3_BUCKET, read and written through django-storages against moto's serv
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,8 +21,8 @@ from krangkeng_portal.storage import FILESYSTEM_BACKEND, S3_BACKEND, SIGNED_URL_
 from tests.conftest import client_for
 from tests.patrols.conftest import log
 from tests.portal.test_checks import PRODUCTION, check_deploy
-from tests.portal.test_settings import _import_settings
 
+ROOT = Path(__file__).resolve().parents[2]
 S3 = {
     "KRK_S3_BUCKET": "krangkeng-media",
     "KRK_S3_ENDPOINT_URL": "https://s3.polres-indramayu.example",
@@ -64,10 +68,39 @@ class TestMediaStorageSetting:
             media_storage(**kwargs)
 
     def test_settings_read_the_environment(self):
-        result = _import_settings({"DJANGO_DEBUG": "true", **S3, "KRK_S3_ACL": "public-read"})
-        assert result.returncode != 0 and "KRK_S3_ACL must be one of private, none" in result.stderr
-        result = _import_settings({"DJANGO_DEBUG": "true", **S3})
+        code = (
+            "import json, krangkeng_portal.settings as s; o = s.STORAGES['default']['OPTIONS']; "
+            "print(json.dumps([s.STORAGES['default']['BACKEND'], o['bucket_name'], o['endpoint_url'], "
+            "o['region_name'], o['access_key'], o['location'], o['default_acl'], "
+            "o['client_config'].s3['addressing_style']]))"
+        )
+        env = {**S3, "KRK_S3_PREFIX": "/polsek-krangkeng/", "KRK_S3_ACL": "none", "KRK_S3_ADDRESSING_STYLE": "path"}
+        result = python_with({"DJANGO_DEBUG": "true", **env}, code)
         assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == [
+            S3_BACKEND,
+            "krangkeng-media",
+            "https://s3.polres-indramayu.example",
+            "id-west-1",
+            "portal",
+            "polsek-krangkeng",
+            None,
+            "path",
+        ]
+
+    def test_a_public_acl_stops_start_up(self):
+        result = python_with(
+            {"DJANGO_DEBUG": "true", **S3, "KRK_S3_ACL": "public-read"}, "import krangkeng_portal.settings"
+        )
+        assert result.returncode != 0 and "KRK_S3_ACL must be one of private, none" in result.stderr
+
+
+def python_with(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter whose environment has only `env` of the portal's variables."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "KRK_"))}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.django_db
