@@ -108,7 +108,7 @@ def _private_media_root(settings, tmp_path_factory):
 def s3_server():
     """moto's S3 server, started once per pytest process (each xdist worker has its own)
     the first time a test asks for it; about two seconds."""
-    server = MotoServer().start()
+    server = MotoServer.running()
     yield server
     server.stop()
 

@@ -59,7 +59,18 @@ class MotoServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, *, timeout: float = 30) -> MotoServer:
+    @classmethod
+    def running(cls, *, attempts: int = 3) -> MotoServer:
+        """A started server; another port if something took the free one before moto bound it."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return cls().start()
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
+    def start(self, *, timeout: float = 60) -> MotoServer:
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
         # Its own credentials and region only: a developer's AWS_* variables must not leak in.
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
