@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import decimal
+import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -181,13 +182,15 @@ def export_response(file_format: str, export: ExportFile) -> StreamingHttpRespon
     return xlsx_response(filename=export.filename, sheet=export.sheet, columns=export.columns, rows=export.rows)
 
 
-def write_export(path: Path, file_format: str, export: ExportFile) -> None:
-    """Write the export to the file at `path` (a background export's file)."""
+def write_export(output: IO[bytes], file_format: str, export: ExportFile) -> None:
+    """Write the export into the binary file `output` (a background export's file)."""
     if file_format == CSV:
-        with open(path, "w", encoding="utf-8", newline="") as output:
-            output.writelines(csv_lines(columns=export.columns, rows=export.rows))
+        text = io.TextIOWrapper(output, encoding="utf-8", newline="")
+        text.writelines(csv_lines(columns=export.columns, rows=export.rows))
+        text.flush()
+        text.detach()  # `output` stays open for its owner
         return
-    write_xlsx(path, sheet=export.sheet, columns=export.columns, rows=export.rows)
+    write_xlsx(output, sheet=export.sheet, columns=export.columns, rows=export.rows)
 
 
 def too_many(queryset: QuerySet[Any]) -> bool:

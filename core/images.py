@@ -5,8 +5,9 @@ with Pillow (JPEG, PNG or WebP only), refuses anything that is not a whole, sens
 sized image, applies the EXIF orientation, and re-encodes the pixels to a fresh JPEG
 (plus a thumbnail) with no metadata at all: no EXIF, no GPS, no ICC or comment
 chunks, and no trailing bytes, so a PNG+HTML polyglot comes out as a plain JPEG.
-Files get random names; they live under MEDIA_ROOT but no URL serves MEDIA_ROOT:
-views check permission first and then call `photo_response`.
+Files get random names; they live in the media storage (MEDIA_ROOT, or the private
+S3 bucket several app servers share), which no URL serves: views check permission
+first and then call `photo_response`, which streams through the storage API only.
 """
 
 from __future__ import annotations
@@ -282,7 +283,10 @@ def photo_response(file_field: FieldFile, *, download_name: str) -> FileResponse
 
     The response can never be sniffed into HTML; the site-wide Content-Security-Policy
     applies as to any page. The views add `never_cache`: residents' photos must not
-    stay in a shared computer's cache.
+    stay in a shared computer's cache. From a bucket, opening costs one HEAD request
+    (404 when the object is gone) and one GET that fetches the object (into memory,
+    or a temporary file past the storage's 2.5 MB read buffer) before the
+    response starts.
     """
     suffix = PurePath(file_field.name or "").suffix.lower()
     content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")

@@ -18,8 +18,9 @@ def stored_photo_path(instance: StoredPhoto, filename: str) -> str:
 class StoredPhoto(models.Model):
     """A photo re-encoded by `core.images` (a JPEG and its thumbnail, no metadata).
 
-    Subclasses add the record the photo belongs to. The files live under MEDIA_ROOT,
-    which no URL serves: views check permission and stream them with
+    Subclasses add the record the photo belongs to. The files live in the media
+    storage (MEDIA_ROOT or the private bucket), which no URL serves: views check
+    permission and stream them with
     `core.images.photo_response`. Rows are written by `core.services.store_photos`.
     """
 

@@ -1,8 +1,10 @@
 """Starting, running and cleaning up background exports.
 
 The job is queued in the transaction that records it; the worker claims it with a
-conditional UPDATE (QUEUED -> RUNNING), writes the file next to its final name and
-renames it when complete, so a download never sees half a file. Progress is written
+conditional UPDATE (QUEUED -> RUNNING), writes the file to a local temporary file and
+then stores it in the media storage (the local disk, or the bucket every app server
+shares: the download may reach another server than the worker's). The job is READY
+only once the file is stored, so a download never sees half a file. Progress is written
 every PROGRESS_EVERY rows and doubles as the job's heartbeat: `exports_recover` queues
 again a job whose worker stopped beating for KRK_JOB_LEASE_SECONDS (it died), and
 deletes jobs and files older than KRK_EXPORT_KEEP_HOURS.
@@ -11,12 +13,15 @@ deletes jobs and files older than KRK_EXPORT_KEEP_HOURS.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import IO
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -31,9 +36,9 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 1000
 
 
-def export_path(job: ExportJob) -> Path:
-    """Under MEDIA_ROOT/private/: never served as media, only by the owner's download view."""
-    return Path(settings.MEDIA_ROOT) / "private" / "exports" / f"{job.pk}.{job.file_format}"
+def export_name(job: ExportJob) -> str:
+    """The file's name in the media storage: never served as media, only by the owner's download view."""
+    return f"private/exports/{job.pk}.{job.file_format}"
 
 
 def expired_before(now: datetime | None = None) -> datetime:
@@ -74,22 +79,30 @@ def export_job_run(*, job_id: str) -> None:
     ):
         return
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
-    path = export_path(job)
-    partial = path.with_suffix(".part")
     try:
         export = export_for(job.source, owner=job.owner, query=job.query)
         ExportJob.objects.filter(pk=job.pk).update(rows_total=export.count, filename=export.filename)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-        write_export(partial, job.file_format, replace(export, rows=_progress(job, export.rows)))
-        partial.replace(path)
+        with tempfile.TemporaryFile() as scratch:
+            write_export(scratch, job.file_format, replace(export, rows=_progress(job, export.rows)))
+            _store(export_name(job), scratch)
     except Exception as error:
-        partial.unlink(missing_ok=True)
+        default_storage.delete(export_name(job))  # a failed job leaves no file behind
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportState.FAILED, error_type=type(error).__name__, finished_at=timezone.now()
         )
         logger.exception("export %s failed", job.pk)
         return
     ExportJob.objects.filter(pk=job.pk).update(state=ExportState.READY, finished_at=timezone.now())
+
+
+def _store(name: str, content: IO[bytes]) -> None:
+    """Store `content` as `name`, replacing what a run that died may have left there."""
+    default_storage.delete(name)
+    content.seek(0)
+    stored = default_storage.save(name, File(content, name=name))
+    if stored != name:  # another writer took the name meanwhile: never serve its file
+        default_storage.delete(stored)
+        raise RuntimeError(f"export file {name} was written by another run")
 
 
 @transaction.atomic
@@ -105,7 +118,6 @@ def exports_recover(*, now: datetime | None = None) -> dict[str, int]:
         run_export.enqueue(str(pk))
     expired = list(ExportJob.objects.filter(created_at__lt=expired_before(now)))
     for job in expired:
-        export_path(job).unlink(missing_ok=True)
-        export_path(job).with_suffix(".part").unlink(missing_ok=True)
+        default_storage.delete(export_name(job))
     ExportJob.objects.filter(pk__in=[job.pk for job in expired]).delete()
     return {"restarted": len(abandoned), "expired": len(expired)}

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .models import ExportFormat, ExportJob, ExportState
-from .services import expired_before, export_path
+from .services import expired_before, export_name
 
 REFRESH_SECONDS = 2
 
@@ -57,10 +58,14 @@ def export_job(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_safe
 def export_download(request: HttpRequest, pk) -> FileResponse:
+    """The file, streamed from the media storage (whichever server's worker wrote it)."""
     job = _own_job(request, pk)
-    path = export_path(job)
-    if job.state != ExportState.READY or not path.exists():
+    if job.state != ExportState.READY:
         raise Http404
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=job.download_name)
+    try:
+        handle = default_storage.open(export_name(job), "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.download_name)
     response["Cache-Control"] = "no-store, private"
     return response

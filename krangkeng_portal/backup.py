@@ -5,7 +5,7 @@ A backup is one folder:
     backup.json       format version, database engine, time, Django version
     database.dump     PostgreSQL: `pg_dump --format=custom`
     database.sqlite3  SQLite: a consistent copy made with SQLite's online backup API
-    media/...         a copy of MEDIA_ROOT
+    media/...         a copy of every file in the media storage (MEDIA_ROOT, or the S3 bucket)
     MANIFEST.sha256   "<sha256>  <path>" for every other file (`sha256sum -c MANIFEST.sha256`)
     MANIFEST.sha256.hmac  HMAC-SHA256 of the manifest under KRK_BACKUP_KEY, in hex
 
@@ -18,8 +18,12 @@ one the portal wrote: whoever changes a photo can rewrite its manifest line, but
 not sign the manifest without the key, which is kept outside the backups. A
 restore first checks the signature, then every checksum, and refuses a backup
 without a signature, with a wrong one, or with a missing, changed or unlisted
-file; it restores only into a database without rows and an empty media folder,
+file; it restores only into a database without rows and an empty media storage,
 unless forced.
+
+Media are read and written through the storage API, so the same commands back up
+and restore the local folder or the shared bucket (KRK_S3_BUCKET): every object is
+downloaded into the backup folder, which needs the room for it.
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ import hashlib
 import hmac
 import json
 import os
+import posixpath
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import django
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import connections
 from django.db.utils import ConnectionHandler
 from django.utils import timezone
@@ -112,6 +120,55 @@ def _check_signature(source: Path, key: str) -> None:
         )
 
 
+# --- media through the storage API ----------------------------------------------------
+
+
+def storage_files(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in `storage` under `folder`, lazily (one listing per folder)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a media folder not made yet
+        return
+    for name in sorted(files):
+        yield _checked_name(posixpath.join(folder, name))
+    for name in sorted(folders):
+        yield from storage_files(storage, posixpath.join(folder, name))
+
+
+def _checked_name(name: str) -> str:
+    # A bucket may hold any key; none may write outside the backup folder.
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or "\n" in name:
+        raise BackupError(f"Cannot back up a media file named {name!r}.")
+    return name
+
+
+def _describe(storage: Storage) -> str:
+    bucket = getattr(storage, "bucket_name", None)
+    return f"bucket {bucket}" if bucket else str(getattr(storage, "location", storage))
+
+
+def _copy_media_out(storage: Storage, target: Path) -> None:
+    for name in storage_files(storage):
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, path.open("wb") as copy:
+            shutil.copyfileobj(source, copy)
+
+
+def _copy_media_in(source: Path, storage: Storage) -> int:
+    copied = 0
+    for path in _files_under(source):
+        name = path.relative_to(source).as_posix()
+        storage.delete(name)  # --force: replace, never store beside it under another name
+        with path.open("rb") as handle:
+            stored = storage.save(name, File(handle, name=name))
+        if stored != name:
+            raise BackupError(f"The media file {name} was stored as {stored}.")
+        copied += 1
+    return copied
+
+
 # --- database access outside Django's own connections -------------------------------
 
 
@@ -168,8 +225,8 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 # --- backup --------------------------------------------------------------------------
 
 
-def backup_create(*, destination: Path, media_root: Path, key: str, using: str = "default") -> BackupResult:
-    """Write a backup of database `using` and of `media_root` into the new folder `destination`,
+def backup_create(*, destination: Path, media: Storage, key: str, using: str = "default") -> BackupResult:
+    """Write a backup of database `using` and of every file in `media` into the new folder `destination`,
     its manifest signed with `key` (KRK_BACKUP_KEY).
 
     PostgreSQL is dumped by pg_dump (one consistent snapshot); SQLite is copied page by
@@ -202,8 +259,7 @@ def backup_create(*, destination: Path, media_root: Path, key: str, using: str =
                 target.execute("PRAGMA journal_mode=DELETE")
             finally:
                 target.close()
-        if media_root.is_dir():
-            shutil.copytree(media_root, destination / MEDIA_DIR, symlinks=False)
+        _copy_media_out(media, destination / MEDIA_DIR)
         metadata = {
             "format": FORMAT,
             "engine": engine,
@@ -268,11 +324,11 @@ def backup_verify(source: Path, *, key: str) -> dict:
     return metadata
 
 
-def backup_restore(*, source: Path, database: dict, media_root: Path, key: str, force: bool = False) -> RestoreResult:
-    """Restore the backup folder `source` into `database` (a DATABASES entry) and `media_root`.
+def backup_restore(*, source: Path, database: dict, media: Storage, key: str, force: bool = False) -> RestoreResult:
+    """Restore the backup folder `source` into `database` (a DATABASES entry) and the storage `media`.
 
     Verifies the signature (with `key`, KRK_BACKUP_KEY) and the manifest first.
-    Refuses a database with rows in any table, or a media folder with files, unless
+    Refuses a database with rows in any table, or a media storage with files, unless
     `force`: then PostgreSQL tables are dropped and recreated, the SQLite file is
     overwritten and media files are overwritten.
     """
@@ -288,8 +344,10 @@ def backup_restore(*, source: Path, database: dict, media_root: Path, key: str, 
                 f"The target database is not empty ({len(occupied)} tables have rows, e.g. {occupied[0]}). "
                 "Restore into a new, empty database, or use --force to replace its contents."
             )
-        if media_root.is_dir() and any(path.is_file() for path in media_root.rglob("*")):
-            raise BackupError(f"The media folder {media_root} is not empty; use --force to overwrite files in it.")
+        if next(storage_files(media), None) is not None:
+            raise BackupError(
+                f"The media storage ({_describe(media)}) is not empty; use --force to overwrite files in it."
+            )
 
     # The dump's name is fixed per engine: never a path taken from the backup itself.
     if metadata.get("database_file") != DUMP_FILES[engine]:
@@ -313,15 +371,8 @@ def backup_restore(*, source: Path, database: dict, media_root: Path, key: str, 
         finally:
             backup_copy.close()
 
-    media_files = 0
     backup_media = source / MEDIA_DIR
-    if backup_media.is_dir():
-        for path in _files_under(backup_media):
-            target = media_root / path.relative_to(backup_media)
-            target.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            target.chmod(0o640)
-            media_files += 1
+    media_files = _copy_media_in(backup_media, media) if backup_media.is_dir() else 0
 
     restored = table_row_counts(database)
     return RestoreResult(tables=len(restored), rows=sum(restored.values()), media_files=media_files)

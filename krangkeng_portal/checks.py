@@ -10,6 +10,8 @@ from django.core.checks import Error, Tags, Warning, register
 
 from aspirations.providers import provider_for
 
+from .storage import PUBLIC_ACLS, is_s3
+
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -120,6 +122,8 @@ def check_media_outside_static(app_configs=None, **kwargs) -> list[Error]:
     """Uploads must never be reachable through the static file server (WhiteNoise
     serves everything under STATIC_ROOT and the STATICFILES_DIRS, without permission
     checks)."""
+    if is_s3(settings.STORAGES["default"]):
+        return []  # media are in the bucket; MEDIA_ROOT holds none
     media = Path(settings.MEDIA_ROOT)
     static_places = [Path(settings.STATIC_ROOT)] + [
         Path(str(entry[1] if isinstance(entry, list | tuple) else entry)) for entry in settings.STATICFILES_DIRS
@@ -135,3 +139,47 @@ def check_media_outside_static(app_configs=None, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.security)
+def check_private_bucket(app_configs=None, **kwargs) -> list[Error]:
+    """The bucket's objects are residents' photos and personal-data exports: no upload may
+    grant public read, and any URL the storage makes must be signed and short-lived.
+    settings.py builds the entry so; this catches an entry changed by hand."""
+    storage = settings.STORAGES["default"]
+    if not is_s3(storage):
+        return []
+    options = storage.get("OPTIONS", {})
+    problems = []
+    if options.get("default_acl") in PUBLIC_ACLS or options.get("object_parameters", {}).get("ACL") in PUBLIC_ACLS:
+        problems.append("uploads are given a public ACL")
+    if not options.get("querystring_auth", True) or options.get("custom_domain"):
+        problems.append("the storage makes unsigned URLs")
+    return [
+        Error(
+            f"The media bucket is not private: {problem}.",
+            hint="Use the STORAGES entry settings.py builds from KRK_S3_* (KRK_S3_ACL=private or none).",
+            id="krangkeng_portal.E002",
+        )
+        for problem in problems
+    ]
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+@register(Tags.security, deploy=True)
+def check_bucket_over_tls(app_configs=None, **kwargs) -> list[Warning]:
+    """Photos travel between the app servers and the object store: over plain http anyone on
+    the way reads them. Loopback (a store on the same machine) is the one exception."""
+    storage = settings.STORAGES["default"]
+    endpoint = urlsplit(storage.get("OPTIONS", {}).get("endpoint_url") or "")
+    if not is_s3(storage) or endpoint.scheme != "http" or endpoint.hostname in LOOPBACK_HOSTS:
+        return []
+    return [
+        Warning(
+            "KRK_S3_ENDPOINT_URL is a plain http:// address on another machine.",
+            hint="Use the object store's https:// address: photos and exports would cross the network unencrypted.",
+            id="krangkeng_portal.W006",
+        )
+    ]

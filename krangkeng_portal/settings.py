@@ -20,6 +20,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from krangkeng_portal.storage import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -242,8 +244,19 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Photos and exports: under MEDIA_ROOT, or with KRK_S3_BUCKET in a private bucket that
+# every app server shares (krangkeng_portal/storage.py says why they are never public).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        bucket=env_str("KRK_S3_BUCKET"),
+        endpoint_url=env_str("KRK_S3_ENDPOINT_URL"),
+        region=env_str("KRK_S3_REGION"),
+        access_key=env_str("KRK_S3_ACCESS_KEY_ID"),
+        secret_key=env_str("KRK_S3_SECRET_ACCESS_KEY"),
+        prefix=env_str("KRK_S3_PREFIX"),
+        acl=env_str("KRK_S3_ACL") or "private",
+        addressing_style=env_str("KRK_S3_ADDRESSING_STYLE") or "auto",
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -480,7 +493,7 @@ KRK_SMS_SENDER = env_str("KRK_SMS_SENDER") or "POLSEK"
 KRK_SMS_WEBHOOK_SECRET = env_str("KRK_SMS_WEBHOOK_SECRET")
 
 # Exports: up to this many rows the file is made in the request; beyond it, by a job
-# whose progress the user follows. Files are kept KRK_EXPORT_KEEP_HOURS under
-# MEDIA_ROOT/private/exports, served only to the user who asked.
+# whose progress the user follows. Files are kept KRK_EXPORT_KEEP_HOURS as
+# private/exports/ in the media storage, served only to the user who asked.
 KRK_EXPORT_IMMEDIATE_ROWS = env_int("KRK_EXPORT_IMMEDIATE_ROWS", 5000, minimum=0)
 KRK_EXPORT_KEEP_HOURS = env_int("KRK_EXPORT_KEEP_HOURS", 24, minimum=1)

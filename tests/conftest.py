@@ -17,6 +17,7 @@ from krangkeng_portal.settings import cache_from_url, session_engine_for
 from patrols.models import Position
 from patrols.services import assignment_start
 from tests.factories import OfficerFactory, village
+from tests.s3 import Bucket, MotoServer
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -101,6 +102,30 @@ def _private_media_root(settings, tmp_path_factory):
     """Uploaded photos go to a throw-away MEDIA_ROOT, never into the project's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, started once per pytest process (each xdist worker has its own)
+    the first time a test asks for it; about two seconds."""
+    server = MotoServer.running()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(s3_server, settings) -> Bucket:
+    """Photos and exports in a fresh private bucket, through the STORAGES entry settings.py
+    builds from KRK_S3_* (django-storages' S3Storage, unpatched)."""
+    bucket = Bucket.create(s3_server)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage_settings()}
+    return bucket
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def media_storage(request) -> Bucket | None:
+    """Run a test once with MEDIA_ROOT and once with the S3 bucket (then the bucket)."""
+    return request.getfixturevalue("s3_media") if request.param == "s3" else None
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def photo(bhabin):
-    """A photo on an aspiration in follow-up with the Bhabinkamtibmas of Krangkeng."""
+def photo(media_storage, bhabin):
+    """A photo on an aspiration in follow-up with the Bhabinkamtibmas of Krangkeng
+    (on the local disk, then in the S3 bucket)."""
     return with_photo(in_status(Status.DITINDAKLANJUTI, officer=bhabin)).attachments.get()
 
 

@@ -26,6 +26,7 @@ from audit.models import AuditAction, AuditEntry
 from tests.aspirations.builders import in_status, with_photo
 from tests.aspirations.conftest import stored_files
 from tests.factories import PatrolFactory, category, village
+from tests.s3 import media_names
 
 pytestmark = pytest.mark.django_db
 
@@ -216,16 +217,16 @@ class TestAnonymise:
 
 class TestDeleteSpam:
     def test_spam_rejected_over_thirty_days_ago_goes_with_its_timeline_and_photo_files(
-        self, media_root, django_capture_on_commit_callbacks
+        self, media_storage, django_capture_on_commit_callbacks
     ):
         spam = with_photo(closed(Status.DITOLAK, days_ago=31))
-        assert len(stored_files(media_root)) == 2
+        assert len(media_names()) == 2
         with django_capture_on_commit_callbacks(execute=True):
             report = retention_run()
         assert not Aspiration.objects.filter(pk=spam.pk).exists()
         assert not AspirationEvent.objects.filter(aspiration_id=spam.pk).exists()
         assert not Attachment.objects.filter(aspiration_id=spam.pk).exists()
-        assert stored_files(media_root) == []
+        assert media_names() == []
         assert (report.spam_deleted, report.files_deleted) == (1, 2)
 
     def test_files_stay_until_the_transaction_commits(self, media_root, django_capture_on_commit_callbacks):

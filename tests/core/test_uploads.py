@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from aspirations.models import Aspiration
 from core.models import PendingUpload
-from tests.aspirations.conftest import form_data, stored_files
+from tests.aspirations.conftest import form_data
 from tests.conftest import client_for
 from tests.photos import jpeg_bytes, png_html_polyglot, upload
+from tests.s3 import media_names
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def thumbnail(client: Client, pk) -> int:
 
 
 class TestUploadCreate:
-    def test_stores_a_re_encoded_photo_for_the_visitor_and_sets_their_key(self, media_root):
+    def test_stores_a_re_encoded_photo_for_the_visitor_and_sets_their_key(self, media_storage):
         client = Client()
         response = send(client)
         assert response.status_code == 201
@@ -51,7 +52,7 @@ class TestUploadCreate:
         assert max(pending.width, pending.height) == 1600
         assert pending.owner.startswith("key:") and response.cookies["krk_uploads"]["httponly"]
         assert response.cookies["krk_uploads"].value not in pending.owner  # only its hash is stored
-        assert len(stored_files(media_root)) == 2  # photo and thumbnail
+        assert len(media_names()) == 2  # photo and thumbnail
         assert thumbnail(client, pending.pk) == 200
 
     def test_a_signed_in_officer_owns_theirs_by_account(self, bhabin):
@@ -97,7 +98,7 @@ class TestThumbnail:
 
 class TestPublicFormWithPendingUploads:
     def test_the_form_sends_only_ids_and_the_photos_end_on_the_aspiration(
-        self, media_root, django_capture_on_commit_callbacks
+        self, media_storage, django_capture_on_commit_callbacks
     ):
         client = Client()
         ids = [send(client).json()["id"] for _ in range(2)]
@@ -107,7 +108,7 @@ class TestPublicFormWithPendingUploads:
         aspiration = Aspiration.objects.get()
         assert [(a.width, a.height) for a in aspiration.attachments.all()] == [(1600, 1067)] * 2
         assert not PendingUpload.objects.exists()
-        assert len(stored_files(media_root)) == 4  # the pending copies are gone after commit
+        assert len(media_names()) == 4  # the pending copies are gone after commit
 
     def test_another_visitors_ids_are_refused_and_the_text_kept(self):
         pk = send(Client()).json()["id"]
@@ -141,10 +142,10 @@ class TestPublicFormWithPendingUploads:
 
 
 class TestPurgeCommand:
-    def test_deletes_expired_uploads_and_their_files_and_keeps_the_rest(self, media_root):
+    def test_deletes_expired_uploads_and_their_files_and_keeps_the_rest(self, media_storage):
         client = Client()
         old, fresh = (send(client).json()["id"] for _ in range(2))
         PendingUpload.objects.filter(pk=old).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
         call_command("purge_pending_uploads", stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert [str(pk) for pk in PendingUpload.objects.values_list("pk", flat=True)] == [fresh]
-        assert len(stored_files(media_root)) == 2
+        assert len(media_names()) == 2

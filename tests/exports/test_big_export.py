@@ -5,12 +5,13 @@ import time
 import zipfile
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from exports.models import ExportJob, ExportState
-from exports.services import export_path
+from exports.services import export_name
 from patrols.models import Patrol, PatrolMode, PatrolType
 from tests.conftest import client_for
 from tests.factories import village
@@ -71,11 +72,12 @@ def test_fifty_thousand_patrols_to_excel(commander, bhabin, settings):
     assert peak_kb < 200 * 1024, f"the worker peaked at {peak_kb / 1024:.0f} MB"
     assert (job.rows_total, job.rows_done) == (ROWS, ROWS)
 
-    header = next(load_workbook(export_path(job), read_only=True).active.iter_rows(max_row=1, values_only=True))
+    with default_storage.open(export_name(job), "rb") as stored:
+        header = next(load_workbook(stored, read_only=True).active.iter_rows(max_row=1, values_only=True))
     assert header[:2] == ("No. patroli", "Mulai (WIB)")
     # Every data row, in the list's order (newest first), read straight from the sheet's XML:
     # openpyxl would take longer to read the file than the worker took to write it.
-    with zipfile.ZipFile(export_path(job)) as workbook:
+    with default_storage.open(export_name(job), "rb") as stored, zipfile.ZipFile(stored) as workbook:
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
     places = re.findall(r'<c r="G\d+" t="inlineStr"><is><t>([^<]*)</t>', sheet)
     assert places == [f"Pos {n}" for n in reversed(range(ROWS))]

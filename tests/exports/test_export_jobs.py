@@ -5,13 +5,14 @@ import datetime
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEntry
 from exports.models import ExportJob, ExportState
-from exports.services import export_path
+from exports.services import export_name
 from tests.aspirations.builders import in_status
 from tests.conftest import client_for
 from tests.factories import PatrolFactory
@@ -66,13 +67,14 @@ class TestStarting:
 
 
 class TestTheJob:
-    def test_the_file_holds_what_the_owner_may_see_with_the_filters(self, bhabin, other_bhabin):
+    def test_the_file_holds_what_the_owner_may_see_with_the_filters(self, media_storage, bhabin, other_bhabin):
         mine = three_patrols(bhabin)
         PatrolFactory(leader=other_bhabin, village=other_bhabin.assignments.get().village)
         job = finished_job(client_for(bhabin), PATROLS_START)
         assert job.state == ExportState.READY
         assert (job.rows_total, job.rows_done, job.percent) == (3, 3, 100)
-        rows = list(csv.reader(io.StringIO(export_path(job).read_text(encoding="utf-8-sig"))))
+        with default_storage.open(export_name(job), "rb") as stored:
+            rows = list(csv.reader(io.StringIO(stored.read().decode("utf-8-sig"))))
         assert rows[0][0] == "No. patroli"
         assert sorted(int(row[0]) for row in rows[1:]) == sorted(patrol.pk for patrol in mine)
 
@@ -87,32 +89,37 @@ class TestTheJob:
         ready = client.get(job.get_absolute_url()).content.decode()
         assert 'http-equiv="refresh"' not in ready and reverse("exports:download", args=[job.pk]) in ready
 
-    def test_only_the_owner_downloads(self, bhabin, commander):
+    def test_only_the_owner_downloads(self, media_storage, bhabin, commander):
         three_patrols(bhabin)
         job = finished_job(client_for(bhabin), PATROLS_START)
         url = reverse("exports:download", args=[job.pk])
         response = client_for(bhabin).get(url)
         assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
         assert response["Content-Disposition"].startswith('attachment; filename="patroli-')
+        downloaded = b"".join(response.streaming_content)
+        assert downloaded.decode("utf-8-sig").startswith("No. patroli") and downloaded.count(b"Pos ") == 3
+        if media_storage:  # written by the worker into the bucket every app server reads
+            assert media_storage.object_keys() == [export_name(job)]
+            assert media_storage.read(export_name(job)) == downloaded
         assert client_for(commander).get(url).status_code == 404
         assert client_for(commander).get(job.get_absolute_url()).status_code == 404
 
-    def test_kept_a_day_then_gone_with_its_file(self, bhabin):
+    def test_kept_a_day_then_gone_with_its_file(self, media_storage, bhabin):
         three_patrols(bhabin)
         job = finished_job(client_for(bhabin), PATROLS_START)
         ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
         assert client_for(bhabin).get(reverse("exports:download", args=[job.pk])).status_code == 404
         call_command("recover_jobs", verbosity=0)
-        assert not ExportJob.objects.exists() and not export_path(job).exists()
+        assert not ExportJob.objects.exists() and not default_storage.exists(export_name(job))
 
-    def test_a_user_who_lost_the_permission_gets_no_file(self, bhabin):
+    def test_a_user_who_lost_the_permission_gets_no_file(self, media_storage, bhabin):
         three_patrols(bhabin)
         client_for(bhabin).post(PATROLS_START, {"format": "csv"})
         bhabin.groups.clear()
         run_jobs()
         job = ExportJob.objects.get()
         assert (job.state, job.error_type) == (ExportState.FAILED, "PermissionDenied")
-        assert not export_path(job).exists()
+        assert not default_storage.exists(export_name(job))
 
 
 class TestInbox:

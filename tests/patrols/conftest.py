@@ -1,10 +1,8 @@
 """Helpers for the patrol tests: a valid form submission and a patrol with photos."""
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from core.images import process_photo
@@ -12,6 +10,7 @@ from patrols.forms import DATETIME_LOCAL
 from patrols.services import patrol_log
 from tests.factories import village
 from tests.photos import photo_upload
+from tests.s3 import media_names
 
 
 def local(value: datetime.datetime) -> str:
@@ -19,9 +18,9 @@ def local(value: datetime.datetime) -> str:
     return timezone.localtime(value).strftime(DATETIME_LOCAL)
 
 
-def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(path for path in root.rglob("*") if path.is_file())
+def stored_files() -> list[str]:
+    """The names of every stored file, on the local disk or in the test's bucket."""
+    return media_names()
 
 
 @pytest.fixture

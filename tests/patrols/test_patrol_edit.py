@@ -122,7 +122,7 @@ class TestPatrolEdit:
         patrol = log(bhabin, members=[other_bhabin])
         assert client_for(other_bhabin).get(url(patrol)).status_code == 403
 
-    def test_removes_and_adds_photos(self, bhabin, django_capture_on_commit_callbacks):
+    def test_removes_and_adds_photos(self, media_storage, bhabin, django_capture_on_commit_callbacks):
         patrol = whole_minutes(log(bhabin, photos=2))
         doomed = patrol.photos.first()
         data = as_posted(patrol, remove_photos=[doomed.pk], photos=[photo_upload("baru.jpg")])

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def photo(bhabin):
+def photo(media_storage, bhabin):
+    """A patrol's photo, on the local disk and (a second run) in the S3 bucket."""
     return log(bhabin, photos=1).photos.get()
 
 

@@ -55,7 +55,7 @@ class TestPatrolLog:
         assert set(patrol.topics.all()) == set(topics)
         assert patrol.place == "Balai Desa"
 
-    def test_stores_photos_under_random_names(self, bhabin):
+    def test_stores_photos_under_random_names(self, media_storage, bhabin):
         patrol = log(bhabin, photos=2)
         stored = list(patrol.photos.all())
         assert len(stored) == 2
@@ -79,7 +79,7 @@ class TestPatrolLog:
         assert not Patrol.objects.exists()
         assert stored_files() == []
 
-    def test_a_failure_while_storing_photos_leaves_no_files(self, bhabin, monkeypatch):
+    def test_a_failure_while_storing_photos_leaves_no_files(self, media_storage, bhabin, monkeypatch):
         original = PatrolPhoto.full_clean
         calls = []
 
@@ -169,7 +169,7 @@ class TestPatrolUpdate:
         with pytest.raises(PermissionDenied):
             patrol_update(patrol=patrol, editor=operator, **current_values(patrol) | {"residents_met": 3})
 
-    def test_removed_photos_are_deleted_after_commit(self, bhabin, django_capture_on_commit_callbacks):
+    def test_removed_photos_are_deleted_after_commit(self, media_storage, bhabin, django_capture_on_commit_callbacks):
         patrol = log(bhabin, photos=2)
         doomed = patrol.photos.first()
         with django_capture_on_commit_callbacks(execute=True):

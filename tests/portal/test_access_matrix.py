@@ -192,14 +192,16 @@ def api_world(site_admin, aspiration) -> dict:
 
 def export_world(commander) -> dict:
     """A finished background export of the inbox, asked for by command."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
     from exports.models import ExportJob, ExportState
-    from exports.services import export_path
+    from exports.services import export_name
 
     job = ExportJob.objects.create(
         owner=commander, source="aspirations", file_format="csv", state=ExportState.READY, filename="aspirasi"
     )
-    export_path(job).parent.mkdir(parents=True, exist_ok=True)
-    export_path(job).write_text("Kode Tiket\n")
+    default_storage.save(export_name(job), ContentFile(b"Kode Tiket\n"))
     return {"export_job": job}
 
 

@@ -7,9 +7,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import override_settings
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -21,9 +24,11 @@ from krangkeng_portal.backup import (
     backup_restore,
     backup_verify,
     sha256_of,
+    storage_files,
     table_row_counts,
 )
 from tests.factories import OfficerFactory
+from tests.s3 import Bucket
 
 # pg_dump is another process: it sees committed rows only.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -56,29 +61,33 @@ def empty_database(tmp_path):
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def folder(path: Path) -> FileSystemStorage:
+    """A media folder as the portal's storage writes it (FILE_UPLOAD_PERMISSIONS)."""
+    return FileSystemStorage(location=path)
+
+
 @pytest.fixture
 def data(settings, commander):
-    """Rows in several tables and two media files (one in a sub-folder)."""
+    """Rows in several tables and two media files (one in a sub-folder) under MEDIA_ROOT."""
     for number in range(3):
         officer = OfficerFactory(username=f"backup.officer{number}")
         audit_record(action=AuditAction.PATROL_CHANGED, actor=officer, summary=f"row {number}")
-    media = Path(settings.MEDIA_ROOT)
-    (media / "patrols" / "2024").mkdir(parents=True)
-    (media / "patrols" / "2024" / "foto.jpg").write_bytes(b"\xff\xd8" + bytes(range(256)) * 40)
-    (media / "catatan.txt").write_text("Situasi aman dan kondusif", encoding="utf-8")
+    media = folder(Path(settings.MEDIA_ROOT))
+    media.save("patrols/2024/foto.jpg", ContentFile(b"\xff\xd8" + bytes(range(256)) * 40))
+    media.save("catatan.txt", ContentFile(b"Situasi aman dan kondusif"))
     return media
 
 
-def media_checksums(root: Path) -> dict[str, str]:
-    return {path.relative_to(root).as_posix(): sha256_of(path) for path in root.rglob("*") if path.is_file()}
+def media_checksums(storage) -> dict[str, str]:
+    return {name: hashlib.sha256(storage.open(name, "rb").read()).hexdigest() for name in storage_files(storage)}
 
 
 class TestRoundTrip:
     def test_restore_gives_the_same_rows_and_files(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
-        restored_media = tmp_path / "restored-media"
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
+        restored_media = folder(tmp_path / "restored-media")
 
-        result = backup_restore(source=backup.path, database=empty_database, media_root=restored_media, key=KEY)
+        result = backup_restore(source=backup.path, database=empty_database, media=restored_media, key=KEY)
 
         source_counts = table_row_counts(connection.settings_dict)
         assert table_row_counts(empty_database) == source_counts
@@ -86,10 +95,31 @@ class TestRoundTrip:
         assert result.rows == sum(source_counts.values())
         assert media_checksums(restored_media) == media_checksums(data)
         assert result.media_files == 2
-        assert (restored_media / "catatan.txt").stat().st_mode & 0o777 == 0o640
+        assert (tmp_path / "restored-media" / "catatan.txt").stat().st_mode & 0o777 == 0o640
+
+    def test_the_bucket_round_trips_through_the_same_backup(self, data, s3_server, empty_database, tmp_path):
+        """With KRK_S3_BUCKET the media are objects: backed up from the bucket, restored into an empty one."""
+        source, target = Bucket.create(s3_server), Bucket.create(s3_server)
+        with override_settings(STORAGES={"default": source.storage_settings()}):
+            for name in storage_files(data):
+                default_storage.save(name, data.open(name, "rb"))
+            backup = backup_create(destination=tmp_path / "backup", media=default_storage, key=KEY)
+        assert (backup.path / "media" / "patrols" / "2024" / "foto.jpg").is_file()
+        with override_settings(STORAGES={"default": target.storage_settings()}):
+            result = backup_restore(source=backup.path, database=empty_database, media=default_storage, key=KEY)
+            assert media_checksums(default_storage) == media_checksums(data)
+        assert result.media_files == 2 and target.object_keys() == ["catatan.txt", "patrols/2024/foto.jpg"]
+        assert all(target.public_grants(key) == [] for key in target.object_keys())
+
+    def test_a_bucket_with_objects_is_refused(self, data, s3_media, empty_database, tmp_path):
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
+        default_storage.save("patrols/lain.jpg", ContentFile(b"\xff\xd8"))
+        with pytest.raises(BackupError, match=f"media storage \\(bucket {s3_media.name}\\) is not empty"):
+            backup_restore(source=backup.path, database=empty_database, media=default_storage, key=KEY)
+        assert s3_media.object_keys() == ["patrols/lain.jpg"]
 
     def test_backup_is_private_and_its_manifest_lists_every_file(self, data, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         assert backup.path.stat().st_mode & 0o777 == 0o700
         files = {p.relative_to(backup.path).as_posix() for p in backup.path.rglob("*") if p.is_file()}
         listed = {line.split("  ", 1)[1] for line in (backup.path / MANIFEST).read_text().splitlines()}
@@ -103,33 +133,33 @@ class TestRoundTrip:
 
 class TestRestoreRefuses:
     def test_a_changed_file(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         with (backup.path / "media" / "catatan.txt").open("a") as handle:
             handle.write("!")
         with pytest.raises(BackupError, match="Checksums do not match"):
-            backup_restore(source=backup.path, database=empty_database, media_root=tmp_path / "m", key=KEY)
+            backup_restore(source=backup.path, database=empty_database, media=folder(tmp_path / "m"), key=KEY)
 
     def test_a_missing_file(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         (backup.path / "media" / "catatan.txt").unlink()
         with pytest.raises(BackupError, match="missing"):
-            backup_restore(source=backup.path, database=empty_database, media_root=tmp_path / "m", key=KEY)
+            backup_restore(source=backup.path, database=empty_database, media=folder(tmp_path / "m"), key=KEY)
 
     def test_an_unlisted_file(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         (backup.path / "media" / "extra.php").write_text("<?php")
         with pytest.raises(BackupError, match="not in the manifest"):
-            backup_restore(source=backup.path, database=empty_database, media_root=tmp_path / "m", key=KEY)
+            backup_restore(source=backup.path, database=empty_database, media=folder(tmp_path / "m"), key=KEY)
 
     def test_a_database_with_rows(self, data, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         with pytest.raises(BackupError, match="not empty"):
-            backup_restore(source=backup.path, database=connection.settings_dict, media_root=tmp_path / "m", key=KEY)
+            backup_restore(source=backup.path, database=connection.settings_dict, media=folder(tmp_path / "m"), key=KEY)
 
     def test_a_media_folder_with_files(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
-        with pytest.raises(BackupError, match="media folder"):
-            backup_restore(source=backup.path, database=empty_database, media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
+        with pytest.raises(BackupError, match=r"media storage .* is not empty"):
+            backup_restore(source=backup.path, database=empty_database, media=data, key=KEY)
 
 
 def rewrite_manifest_line(backup: Path, relative: str) -> None:
@@ -144,37 +174,37 @@ def rewrite_manifest_line(backup: Path, relative: str) -> None:
 
 class TestSignature:
     def test_the_manifest_is_signed_with_the_key(self, data, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         expected = hmac.new(KEY.encode(), (backup.path / MANIFEST).read_bytes(), hashlib.sha256).hexdigest()
         assert (backup.path / SIGNATURE).read_text() == expected + "\n"
         assert (backup.path / SIGNATURE).stat().st_mode & 0o777 == 0o600
 
     def test_a_media_file_changed_with_its_manifest_line_is_refused(self, data, empty_database, tmp_path):
         """Issue 12: a photo swapped and its checksum fixed in the manifest restored silently."""
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         (backup.path / "media" / "catatan.txt").write_text("Situasi diubah orang lain", encoding="utf-8")
         rewrite_manifest_line(backup.path, "media/catatan.txt")
         with pytest.raises(BackupError, match=r"signature .* does not match"):
-            backup_restore(source=backup.path, database=empty_database, media_root=tmp_path / "m", key=KEY)
+            backup_restore(source=backup.path, database=empty_database, media=folder(tmp_path / "m"), key=KEY)
         assert not (tmp_path / "m").exists()
         assert table_row_counts(empty_database) == {}
 
     def test_another_key_is_refused(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         with pytest.raises(BackupError, match="not the key it was made with"):
-            backup_restore(source=backup.path, database=empty_database, media_root=tmp_path / "m", key=KEY + "2")
+            backup_restore(source=backup.path, database=empty_database, media=folder(tmp_path / "m"), key=KEY + "2")
 
     def test_an_unsigned_backup_is_refused(self, data, empty_database, tmp_path):
-        backup = backup_create(destination=tmp_path / "backup", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "backup", media=data, key=KEY)
         (backup.path / SIGNATURE).unlink()
         with pytest.raises(BackupError, match="unsigned"):
-            backup_restore(source=backup.path, database=empty_database, media_root=tmp_path / "m", key=KEY)
+            backup_restore(source=backup.path, database=empty_database, media=folder(tmp_path / "m"), key=KEY)
 
     def test_no_backup_and_no_restore_without_a_key(self, data, tmp_path):
         with pytest.raises(BackupError, match="KRK_BACKUP_KEY is not set"):
-            backup_create(destination=tmp_path / "backup", media_root=data, key="")
+            backup_create(destination=tmp_path / "backup", media=data, key="")
         assert not (tmp_path / "backup").exists()
-        backup = backup_create(destination=tmp_path / "signed", media_root=data, key=KEY)
+        backup = backup_create(destination=tmp_path / "signed", media=data, key=KEY)
         with pytest.raises(BackupError, match="KRK_BACKUP_KEY is not set"):
             backup_verify(backup.path, key="")
 

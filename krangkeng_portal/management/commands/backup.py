@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from krangkeng_portal.backup import BackupError, backup_create
 
 class Command(BaseCommand):
     help = (
-        "Back up the database (pg_dump custom format, or a consistent SQLite copy) and the media folder "
+        "Back up the database (pg_dump custom format, or a consistent SQLite copy) and the media storage "
         "into a new folder with a SHA-256 manifest, signed with KRK_BACKUP_KEY."
     )
 
@@ -25,9 +26,7 @@ class Command(BaseCommand):
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             output = Path(settings.KRK_BACKUP_DIR) / f"krangkeng-{stamp}"
         try:
-            result = backup_create(
-                destination=output, media_root=Path(settings.MEDIA_ROOT), key=settings.KRK_BACKUP_KEY
-            )
+            result = backup_create(destination=output, media=default_storage, key=settings.KRK_BACKUP_KEY)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

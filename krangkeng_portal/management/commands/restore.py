@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -9,9 +10,9 @@ from krangkeng_portal.backup import BackupError, backup_restore
 
 class Command(BaseCommand):
     help = (
-        "Restore a folder written by `backup` into the configured database and MEDIA_ROOT, after checking "
+        "Restore a folder written by `backup` into the configured database and media storage, after checking "
         "its signature (KRK_BACKUP_KEY) and its manifest. The database must have no rows and the media "
-        "folder no files, unless --force."
+        "storage no files, unless --force."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Replace a database that has rows and overwrite files in the media folder.",
+            help="Replace a database that has rows and overwrite files in the media storage.",
         )
 
     def handle(self, *args, source: Path, force: bool, **options):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             result = backup_restore(
                 source=source,
                 database=settings.DATABASES["default"],
-                media_root=Path(settings.MEDIA_ROOT),
+                media=default_storage,
                 key=settings.KRK_BACKUP_KEY,
                 force=force,
             )
