@@ -33,11 +33,12 @@ HERE = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test here shares the one topology: keep them on one xdist worker."""
+    """Mark every test here `topology` (`-m 'not topology'` leaves them out). Keeping them
+    on one xdist worker is each module's `xdist_group` mark: xdist reads that before
+    this hook runs."""
     for item in items:
-        if HERE in Path(item.fspath).parents or Path(item.fspath).parent == HERE:
+        if Path(item.fspath).parent == HERE:
             item.add_marker(pytest.mark.topology)
-            item.add_marker(pytest.mark.xdist_group("topology"))
 
 
 def _unavailable(reason: str) -> None:

@@ -29,7 +29,8 @@ from tests.conftest import PASSWORD
 from .client import Visitor
 from .forms import TICKET, patrol_form, public_report, report_choices, ticket_of
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# One topology per test session: every test that uses it on the same xdist worker.
+pytestmark = [pytest.mark.xdist_group("topology"), pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 4
 ROUNDS = 5  # each a public report and a patrol: 40 writes in all

@@ -13,7 +13,11 @@ from tests.e2e.test_dashboard_journey import test_command_changes_the_period_and
 from tests.e2e.test_patrol_journey import test_officer_logs_a_patrol_with_a_photo_and_finds_it
 from tests.e2e.test_resident_journey import test_resident_submits_anonymously_gets_a_code_and_checks_its_status
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("topology"),  # one topology per session: on one xdist worker
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 __all__ = [
     "test_a_ticket_travels_from_the_form_to_selesai",

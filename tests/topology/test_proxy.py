@@ -22,7 +22,8 @@ from .client import TLS, Visitor, encode
 from .forms import phone_photo, public_report
 from .rig import HOST, Nginx, free_port
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# One topology per test session: every test that uses it on the same xdist worker.
+pytestmark = [pytest.mark.xdist_group("topology"), pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # Each exactly once on every page the portal serves through nginx.
 SECURITY_HEADERS = [

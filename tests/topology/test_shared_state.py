@@ -20,7 +20,8 @@ from tests.photos import jpeg_bytes
 from .client import Visitor, form_fields
 from .forms import patrol_form
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# One topology per test session: every test that uses it on the same xdist worker.
+pytestmark = [pytest.mark.xdist_group("topology"), pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 class TestSessions:
