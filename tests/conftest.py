@@ -181,3 +181,27 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(django_db_setup, django_db_blocker):
+    """One Playwright for the whole test process (its sync API runs one per process), shared
+    by tests/e2e's browser and tests/topology's."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Django's connections live in an asgiref Local (context variables). Starting
+    # Playwright's event loop gives this thread a new context, hence new connection
+    # objects without the `_test_serialized_contents` that serialized_rollback
+    # restores after each transactional test: carry them over, or every
+    # transactional test after the first would start on an empty database.
+    with django_db_blocker.unblock():
+        serialized = {
+            conn.alias: conn._test_serialized_contents
+            for conn in connections.all()
+            if hasattr(conn, "_test_serialized_contents")
+        }
+    with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
+        yield playwright

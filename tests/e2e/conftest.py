@@ -9,7 +9,6 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -22,19 +21,16 @@ def _chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def launch_chromium(django_db_blocker, *extra_args: str):
-    """Start the system Chromium under Playwright (a generator: yields the browser, closes it).
-
-    Skips, saying why, without Chromium; fails instead under KRK_REQUIRE_BROWSER=1.
-    `extra_args` adds Chromium switches (tests/topology: trust its self-signed certificate).
-    """
+def launch_chromium(playwright, *extra_args: str):
+    """Start the system Chromium under the process's Playwright (a generator: yields the
+    browser, closes it). Skips, saying why, without Chromium; fails instead under
+    KRK_REQUIRE_BROWSER=1. `extra_args` adds Chromium switches (tests/topology: trust its
+    self-signed certificate)."""
     path = _chromium_path()
     if path is None:
         if os.environ.get("KRK_REQUIRE_BROWSER"):
             pytest.fail("KRK_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)")
         pytest.skip("no Chromium installed: apt-get install chromium, or set CHROMIUM_PATH")
-    from playwright.sync_api import sync_playwright
-
     args = [
         "--headless",
         "--disable-gpu",
@@ -47,28 +43,14 @@ def launch_chromium(django_db_blocker, *extra_args: str):
     ]
     if os.geteuid() == 0:
         args.append("--no-sandbox")
-    # Django's connections live in an asgiref Local (context variables). Starting
-    # Playwright's event loop gives this thread a new context, hence new connection
-    # objects without the `_test_serialized_contents` that serialized_rollback
-    # restores after each transactional test: carry them over, or every
-    # transactional test after the first would start on an empty database.
-    with django_db_blocker.unblock():
-        serialized = {
-            conn.alias: conn._test_serialized_contents
-            for conn in connections.all()
-            if hasattr(conn, "_test_serialized_contents")
-        }
-    with sync_playwright() as playwright:
-        for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
-        browser = playwright.chromium.launch(executable_path=path, args=args)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=path, args=args)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup, django_db_blocker):
-    yield from launch_chromium(django_db_blocker)
+def browser(playwright_driver):
+    yield from launch_chromium(playwright_driver)
 
 
 @pytest.fixture(autouse=True)

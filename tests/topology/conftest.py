@@ -110,8 +110,8 @@ def live_server(topology, transactional_db):
 
 
 @pytest.fixture(scope="session")
-def browser(topology, django_db_blocker):
-    yield from launch_chromium(django_db_blocker, "--ignore-certificate-errors")
+def browser(topology, playwright_driver):
+    yield from launch_chromium(playwright_driver, "--ignore-certificate-errors")
 
 
 @pytest.fixture

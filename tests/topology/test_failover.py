@@ -150,13 +150,14 @@ class TestAppServerKilled:
         load.wait_until(total // 4, threads)
         victim.kill()
         killed_at = load.done
-        # While it is down: a new sign-in and the officer's pages work through nginx.
-        late = Visitor(topology)
-        assert late.sign_in("bhabin.test", PASSWORD).status == 302
-        assert late.get("/patroli/saya/").status == 200
-
-        load.wait_until(total * 3 // 5, threads)
-        victim.start()
+        try:
+            # While it is down: a new sign-in and the officer's pages work through nginx.
+            late = Visitor(topology)
+            assert late.sign_in("bhabin.test", PASSWORD).status == 302
+            assert late.get("/patroli/saya/").status == 200
+            load.wait_until(total * 3 // 5, threads)
+        finally:
+            victim.start()  # whatever happened: the next tests need both servers
         served_before_rejoining = victim.requests_served()
         for thread in threads:
             thread.join(timeout=180)
@@ -215,9 +216,10 @@ class TestRedisRestarted:
                 fields = public_report(resident, choices=choices)
                 assert TICKET.search(ticket_of(resident.post("/aspirasi/kirim/", fields), resident) or "")
 
-            topology.redis.start()  # the same port, empty (nothing is kept on disk)
-            time.sleep(1)
         finally:
+            if topology.redis.process is None:
+                topology.redis.start()  # the same port, empty (nothing is kept on disk)
+            time.sleep(1)
             stop.set()
             browser.join()
 
