@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core import roles
 from core.images import process_photo
 from core.services import store_photos
+from units.models import Unit
 
 from . import tallies
 from .models import (
@@ -66,6 +67,7 @@ def username_for(village: Village) -> str:
 
 
 def _officer(*, username: str, password: str, role: str, is_staff: bool = False, **fields) -> Officer:
+    fields.setdefault("unit", Unit.objects.get(code="krangkeng"))
     officer, _ = Officer.objects.update_or_create(username=username, defaults={"is_staff": is_staff, **fields})
     officer.set_password(password)
     officer.save(update_fields=["password"])
@@ -218,12 +220,14 @@ def _plan_patrol(rng: random.Random, *, day: datetime.date, village: Village, le
     if village.latitude is not None and village.longitude is not None and rng.random() < 0.6:
         latitude = village.latitude + Decimal(rng.randint(-40, 40)) / 10_000
         longitude = village.longitude + Decimal(rng.randint(-40, 40)) / 10_000
+    assert village.unit_id is not None, "seed_patrols plans patrols only where a Polsek serves"
     return Patrol(
         patrol_type=patrol_type,
         mode=mode,
         started_at=started_at,
         ended_at=ended_at,
         village=village,
+        unit_id=village.unit_id,
         place=place,
         latitude=latitude,
         longitude=longitude,
@@ -247,7 +251,7 @@ def seed_patrols(*, today: datetime.date | None = None) -> int:
     running it a day later adds only the new day. Needs `seed_accounts` first.
     """
     today = today or timezone.localdate()
-    villages = list(Village.objects.order_by("code"))
+    villages = list(Village.objects.filter(unit__isnull=False).order_by("code"))
     leaders = {o.username: o for o in Officer.objects.filter(username__startswith="bhabin.")}
     topics = list(ImbauanTopic.objects.filter(is_active=True))
     first_day = today - datetime.timedelta(days=DEMO_PATROL_DAYS)
