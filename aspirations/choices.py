@@ -25,12 +25,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from patrols.models import Village
+from patrols.territory import villages_changed
 
 from .models import Category
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "krk:aspirations:form-choices:v1"
+CACHE_KEY = "krk:aspirations:form-choices:v2"
 CACHE_SECONDS = 300
 
 
@@ -38,6 +39,8 @@ CACHE_SECONDS = 300
 class FormChoices:
     # (pk, name), by name.
     villages: tuple[tuple[int, str], ...]
+    # (pk, unit id): the Polsek an aspiration from the village goes to (None: not covered yet).
+    village_units: tuple[tuple[int, int | None], ...]
     # (pk, name, name_en, is_active) of every category, in their configured order:
     # the form offers the active ones, the status page names retired ones too.
     categories: tuple[tuple[int, str, str, bool], ...]
@@ -48,6 +51,11 @@ class FormChoices:
     def village_name(self, pk: int) -> str | None:
         return next((name for key, name in self.villages if key == pk), None)
 
+    def village(self, pk: int) -> Village:
+        """A listed village as an instance with what storing an aspiration needs (no query)."""
+        unit_id = next((unit_id for key, unit_id in self.village_units if key == pk), None)
+        return Village(pk=pk, name=self.village_name(pk) or "", unit_id=unit_id)
+
     def category_label(self, pk: int) -> str | None:
         """The category's name in the interface's language."""
         row = next((row for row in self.categories if row[0] == pk), None)
@@ -55,8 +63,10 @@ class FormChoices:
 
 
 def _read() -> FormChoices:
+    villages = list(Village.objects.order_by("name").values_list("pk", "name", "unit_id"))
     return FormChoices(
-        villages=tuple(Village.objects.order_by("name").values_list("pk", "name")),
+        villages=tuple((pk, name) for pk, name, _unit_id in villages),
+        village_units=tuple((pk, unit_id) for pk, _name, unit_id in villages),
         categories=tuple(Category.objects.values_list("pk", "name", "name_en", "is_active")),
     )
 
@@ -102,6 +112,7 @@ def forget() -> None:
         logger.warning("cache unavailable; could not drop the form's choices", exc_info=True)
 
 
+@receiver(villages_changed, dispatch_uid="aspirations.choices.villages_loaded")
 @receiver([post_save, post_delete], sender=Village, dispatch_uid="aspirations.choices.village_changed")
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="aspirations.choices.category_changed")
 def forget_on_change(sender, **kwargs) -> None:

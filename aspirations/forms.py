@@ -299,7 +299,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         if value == OUTSIDE_KRANGKENG:
             return None
         pk = int(value)
-        return Village(pk=pk, name=cast(str, self.listed.village_name(pk)))  # a valid choice: listed
+        return self.listed.village(pk)  # a valid choice: listed
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]

@@ -205,7 +205,7 @@ class StaffAspirationForm(ReporterFields):
     def __init__(self, *args, patrol=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.patrol = patrol
-        self.villages = {str(v.pk): v for v in Village.objects.only("pk", "name").order_by("name")}
+        self.villages = {str(v.pk): v for v in Village.objects.only("pk", "name", "unit_id").order_by("name")}
         cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", _("— choose a village —")),
             *((pk, village.name) for pk, village in self.villages.items()),

@@ -49,6 +49,17 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("As it was at the time; for a failed sign-in, the username that was tried."),
     )
+    # Whose trail it is: the unit of the record acted on, else of the actor (audit_record).
+    # Empty for acts of no unit (a failed sign-in with an unknown username).
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     target_type = models.CharField(_("record type"), max_length=100, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -70,6 +81,7 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["action", "-created_at"], name="audit_action_created_idx"),
             models.Index(fields=["actor_username", "-created_at"], name="audit_actor_created_idx"),
+            models.Index(fields=["unit", "-created_at"], name="audit_unit_created_idx"),
         ]
 
     def __str__(self) -> str:

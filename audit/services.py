@@ -30,6 +30,9 @@ def audit_record(
     address. `actor_username` is for acts without an account (a failed sign-in's
     username). Call it inside the service's transaction: the entry is kept only if
     the act is.
+
+    The entry belongs to the unit of the target (a patrol's, an aspiration's, an
+    account's), else the actor's: read from the rows in hand (`unit_id`), no query.
     """
     if actor is None and request is not None:
         user = getattr(request, "user", None)
@@ -46,7 +49,13 @@ def audit_record(
         target_id=str(target.pk) if target is not None else "",
         summary=summary,
         ip_hash=client_ip_hash(request),
+        unit_id=_unit_id(target) or _unit_id(actor),
     )
-    entry.full_clean(exclude=["actor"])  # the actor is the user in hand: no lookup needed
+    entry.full_clean(exclude=["actor", "unit"])  # the actor and the unit are in hand: no lookups needed
     entry.save()
     return entry
+
+
+def _unit_id(holder: object | None) -> int | None:
+    """The unit a record or an account belongs to, if it has one (audit names no app's models)."""
+    return getattr(holder, "unit_id", None)

@@ -60,6 +60,7 @@ from patrols.models import (
     TopicPatrolTally,
     Village,
 )
+from units.models import Unit
 
 # Patrols per village are weighted by risk (riskier villages are visited more often).
 RISK_WEIGHT = {RiskLevel.AMAN: 2, RiskLevel.RAWAN: 4, RiskLevel.SANGAT_RAWAN: 7}
@@ -95,6 +96,7 @@ def ensure_accounts(*, password: str) -> dict[str, Officer]:
     seed_accounts(password=password)
     officer_group = Group.objects.get(name=roles.OFFICER)
     encoded = make_password(password)
+    krangkeng = Unit.objects.get(code="krangkeng")
     missing = [
         Officer(
             username=f"anggota.{number:02d}",
@@ -103,6 +105,7 @@ def ensure_accounts(*, password: str) -> dict[str, Officer]:
             rank=Rank.BRIPDA,
             position=Position.ANGGOTA,
             password=encoded,
+            unit=krangkeng,
         )
         for number in range(1, EXTRA_OFFICERS + 1)
         if not Officer.objects.filter(username=f"anggota.{number:02d}").exists()
@@ -166,7 +169,7 @@ WITH g AS (
     FROM g
 )
 INSERT INTO patrols_patrol (
-    patrol_type, mode, started_at, ended_at, village_id, place, latitude, longitude, leader_id, partners,
+    patrol_type, mode, started_at, ended_at, village_id, unit_id, place, latitude, longitude, leader_id, partners,
     residents_met, situation, summary, findings, actions, created_by_id, created_at, updated_at
 )
 SELECT patrol_type,
@@ -174,6 +177,7 @@ SELECT patrol_type,
        started_at,
        started_at + make_interval(mins => duration),
        village_id,
+       (SELECT v.unit_id FROM patrols_village v WHERE v.id = p.village_id),
        (%(places)s::text[])[place],
        CASE WHEN r_gps < 0.6 THEN round((-6.49 + (i %% 997) * 0.00005)::numeric, 6) END,
        CASE WHEN r_gps < 0.6 THEN round((108.37 + (i %% 991) * 0.00005)::numeric, 6) END,
@@ -380,6 +384,7 @@ class _AspirationPlanner:
         self.bhabins, members = _field_officers()
         self.fallback_officer = members[-1]
         self.operator = Officer.objects.get(username="operator").pk
+        self.home_unit = Unit.objects.get(code=settings.KRK_HOME_UNIT).pk
         self.has_referral = any(field.name == "referred_to" for field in Aspiration._meta.concrete_fields)
         self.verify_days = settings.KRK_VERIFY_WORKING_DAYS
         self.followup_days = settings.KRK_FOLLOWUP_WORKING_DAYS
@@ -432,6 +437,7 @@ class _AspirationPlanner:
             "title": title,
             "description": description,
             "village_id": village.pk if village else None,
+            "unit_id": village.unit_id if village and village.unit_id else self.home_unit,
             "place": rng.choice(ASPIRATION_PLACES),
             "occurred_at": submitted_at - datetime.timedelta(hours=rng.randrange(1, 48))
             if rng.random() < 0.6

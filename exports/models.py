@@ -40,6 +40,10 @@ class ExportJob(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("asked by")
     )
+    # The requester's unit when they asked (export_job_start): the unit's list of exports.
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     source = models.CharField(_("export"), max_length=40)
     query = models.TextField(_("filters"), blank=True)
     file_format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)

@@ -55,8 +55,10 @@ def export_job_start(*, owner, source: str, query: str, file_format: str) -> Exp
     """Record the export and queue its job (in this transaction)."""
     if source not in SOURCES:
         raise ValueError(f"unknown export {source!r}")
-    job = ExportJob(owner=owner, source=source, query=query, file_format=file_format)
-    job.full_clean()
+    job = ExportJob(
+        owner=owner, unit_id=getattr(owner, "unit_id", None), source=source, query=query, file_format=file_format
+    )
+    job.full_clean(exclude=["unit"])  # the owner's, in hand: no lookup
     job.save()
     run_export.enqueue(str(job.pk))
     return job

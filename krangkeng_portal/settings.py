@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "core",
+    "units",
     "exports",
     "django_tasks",
     "django_tasks_db",
@@ -389,12 +390,17 @@ if "://" in KRK_UNIT_EMBLEM:
     raise ImproperlyConfigured(f"KRK_UNIT_EMBLEM must be served by the portal itself, got {KRK_UNIT_EMBLEM!r}")
 # How residents reach the unit, on the home page, the directory and every footer; the
 # public phone also stands in for an officer without a public number. Empty: not shown.
-# (Settings until units have their own records.)
+# Each unit now has its own contact (units.Unit: address, phone, WhatsApp); these name the
+# deployment as a whole and are its fallback, and the first values of Polsek Krangkeng's.
 KRK_UNIT_ADDRESS = env_str("KRK_UNIT_ADDRESS")
 KRK_UNIT_PHONE = env_str("KRK_UNIT_PHONE")
 KRK_WHATSAPP_CHANNEL_URL = env_str("KRK_WHATSAPP_CHANNEL_URL")
 if KRK_WHATSAPP_CHANNEL_URL and not KRK_WHATSAPP_CHANNEL_URL.startswith("https://"):
     raise ImproperlyConfigured(f"KRK_WHATSAPP_CHANNEL_URL must be an https:// link, got {KRK_WHATSAPP_CHANNEL_URL!r}")
+# The code of the unit that runs this deployment (units.Unit.code): an aspiration from
+# outside the villages of every Polsek goes to it (e.g. the Polres, whose operators
+# handle reports for all its Polsek).
+KRK_HOME_UNIT = env_str("KRK_HOME_UNIT") or "indramayu"
 # Public address of the portal, for links in emails (e.g. https://portal.example):
 # the status page link sent to residents, the aspiration link sent to officers.
 KRK_SITE_URL = (env_str("KRK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -329,9 +329,10 @@ def _coordinate(value: Decimal | None) -> Decimal | None:
 def _village_named_in(place: str) -> Village | None:
     """A village whose name the address mentions, ignoring case and spaces ("Dukuh Jati")."""
     squashed = "".join(place.split()).lower()
-    for pk, name in choices.form_choices().villages:
+    listed = choices.form_choices()
+    for pk, name in listed.villages:
         if "".join(name.split()).lower() in squashed:
-            return Village(pk=pk, name=name)
+            return listed.village(pk)
     return None
 
 

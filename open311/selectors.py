@@ -62,7 +62,7 @@ def service(code: str) -> Category | None:
 
 
 def villages() -> QuerySet[Village]:
-    return Village.objects.order_by("name").only("code", "name", "latitude", "longitude")
+    return Village.objects.order_by("name").only("code", "name", "latitude", "longitude", "unit_id")
 
 
 def village_by_code(code: str) -> Village | None:

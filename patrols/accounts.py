@@ -44,8 +44,10 @@ FLAGS = ("is_active", "is_staff", "is_superuser")
 PRIVILEGE_FLAGS = ("is_staff", "is_superuser")
 # What only a superuser may change, of anyone (themselves included).
 PRIVILEGE_FIELDS = (*PRIVILEGE_FLAGS, "groups", "user_permissions")
+# The unit is part of what an account sees (role + unit = scope): its changes are recorded too.
+RECORDED = (*FLAGS, "unit_id")
 # A save that writes none of these (a sign-in's last_login) is neither checked nor recorded.
-WATCHED_COLUMNS = frozenset({"password", *FLAGS})
+WATCHED_COLUMNS = frozenset({"password", *RECORDED})
 BEFORE = "_account_before"
 NOTHING = "–"
 
@@ -88,8 +90,13 @@ def _name(holder: models.Model) -> str:
 # --- the account's own columns -----------------------------------------------------------------
 
 
+def _attnames(update_fields) -> set[str]:
+    """`save(update_fields=["unit"])` names the field; the watched column is its `unit_id`."""
+    return {f"{name}_id" for name in update_fields}
+
+
 def _before_save(sender, instance: Officer, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw or (update_fields is not None and not WATCHED_COLUMNS & set(update_fields)):
+    if raw or (update_fields is not None and not WATCHED_COLUMNS & {*update_fields, *_attnames(update_fields)}):
         return
     stored = None
     if not instance._state.adding:
@@ -113,9 +120,9 @@ def _after_save(sender, instance: Officer, raw: bool = False, **kwargs) -> None:
         _record(AuditAction.ACCOUNT_CREATED, instance, f"{name}: {flags}")
         return
     changes = [
-        f"{flag}: {stored[flag]} → {getattr(instance, flag)}"
-        for flag in FLAGS
-        if stored[flag] != getattr(instance, flag)
+        f"{column}: {stored[column]} → {getattr(instance, column)}"
+        for column in RECORDED
+        if stored[column] != getattr(instance, column)
     ]
     if changes:
         _record(AuditAction.ACCOUNT_CHANGED, instance, f"{name}: {'; '.join(changes)}")

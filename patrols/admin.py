@@ -4,9 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from units.models import Kecamatan
+
 from .accounts import PRIVILEGE_FIELDS
 from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
 from .services import PATROL_FIELDS, patrol_update
+from .territory import kecamatan_assign
 
 
 class AssignmentInline(admin.TabularInline):
@@ -22,17 +25,28 @@ class OfficerAdmin(UserAdmin):
     permissions) or touches a superuser's account; `patrols.accounts` enforces the
     first on every path and records every change in the audit trail."""
 
-    list_display = ["username", "display_name", "rank", "position", "nrp", "phone", "phone_public", "is_active"]
-    list_filter = ["position", "rank", "is_active", "is_staff", "groups"]
+    list_display = [
+        "username",
+        "display_name",
+        "unit",
+        "rank",
+        "position",
+        "nrp",
+        "phone",
+        "phone_public",
+        "is_active",
+    ]
+    list_filter = ["unit", "position", "rank", "is_active", "is_staff", "groups"]
+    list_select_related = ["unit"]
     search_fields = ["username", "first_name", "last_name", "nrp", "phone", "email"]
     ordering = ["first_name", "last_name"]
     fieldsets = [
         *(UserAdmin.fieldsets or ()),
-        (_("Police details"), {"fields": ["nrp", "rank", "position", "phone", "phone_public"]}),
+        (_("Police details"), {"fields": ["unit", "nrp", "rank", "position", "phone", "phone_public"]}),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
-        (_("Police details"), {"fields": ["first_name", "last_name", "nrp", "rank", "position", "phone"]}),
+        (_("Police details"), {"fields": ["unit", "first_name", "last_name", "nrp", "rank", "position", "phone"]}),
     ]
     inlines = [AssignmentInline]
 
@@ -68,8 +82,10 @@ class OfficerAdmin(UserAdmin):
 
 @admin.register(Village)
 class VillageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "risk_level", "visit_target_days", "postcode", "latitude", "longitude"]
-    list_filter = ["risk_level", "district"]
+    list_display = ["name", "code", "kecamatan", "unit", "risk_level", "visit_target_days", "postcode"]
+    list_filter = ["risk_level", "unit", "kecamatan"]
+    list_select_related = ["kecamatan", "unit"]
+    readonly_fields = ["unit"]
     list_editable = ["risk_level", "visit_target_days"]
     search_fields = ["name", "code"]
     inlines = [AssignmentInline]
@@ -79,6 +95,29 @@ class VillageAdmin(admin.ModelAdmin):
         if search_term:
             results = results | queryset.search(search_term)
         return results, may_have_duplicates
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    """Here rather than in `units`: choosing a kecamatan's Polsek moves its villages too
+    (`patrols.territory`), and `units` knows no villages. Codes and names come from
+    `manage.py load_region`; only the Polsek is chosen here."""
+
+    list_display = ["code", "name", "regency_name", "unit"]
+    list_filter = ["regency_name", "unit"]
+    list_select_related = ["unit"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["code", "name", "regency_code", "regency_name"]
+    fields = ["code", "name", "regency_code", "regency_name", "unit"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # from the Kemendagri data: manage.py load_region
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        kecamatan_assign(kecamatan=obj, unit=obj.unit)
 
 
 @admin.register(Assignment)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from audit.models import AuditAction
@@ -138,8 +139,10 @@ def patrol_log(
         ),
         created_by=author,
         idempotency_key=idempotency_key,
+        unit_id=_unit_of(village),
     )
-    patrol.full_clean(exclude=["idempotency_key"])  # the insert checks it, without a query first
+    # The insert checks the key, without a query first; the unit is the village's, in hand.
+    patrol.full_clean(exclude=["idempotency_key", "unit"])
     try:
         with transaction.atomic():
             patrol.save()
@@ -212,6 +215,8 @@ def patrol_update(
     changed = [name for name in PATROL_FIELDS if getattr(current, name) != new_values[name]]
     for name in changed:
         setattr(current, name, new_values[name])
+    if "village" in changed:
+        current.unit_id = _unit_of(village)
 
     member_ids = {officer.pk for officer in members} - {leader.pk}
     if member_ids != set(current.members.values_list("pk", flat=True)):
@@ -228,7 +233,7 @@ def patrol_update(
     if not changed:
         return None
 
-    current.full_clean(exclude=["idempotency_key"])  # set once, by patrol_log
+    current.full_clean(exclude=["idempotency_key", "unit"])  # the key set once, by patrol_log; the unit in hand
     current.save()
     current.members.set(member_ids)
     current.topics.set(topic_ids)
@@ -240,6 +245,16 @@ def patrol_update(
     )
     store_photos(PatrolPhoto, photos, patrol=current)  # last: nothing after it can fail and strand the files
     return edit
+
+
+def _unit_of(village: Village) -> int:
+    """The Polsek a patrol in `village` belongs to (read from the village in hand: no query)."""
+    if village.unit_id is None:
+        raise ValidationError(
+            {"village": _("No Polsek covers this village yet. Ask an admin to assign its kecamatan.")},
+            code="village_without_unit",
+        )
+    return village.unit_id
 
 
 def _report_values(**fields: Any) -> dict[str, Any]:

@@ -119,13 +119,13 @@ def _wib_day(field: str) -> TruncDate:
 
 
 def _per_day(rows, prefix: str, key: str, days: list[datetime.date] | None):
-    """(WIB day, `key`, how many) of the patrols started on `days` (None: all), or of their
-    link rows (`prefix` "patrol__": the way from a members or topics row to its patrol)."""
+    """(WIB day, unit id, `key`, how many) of the patrols started on `days` (None: all), or of
+    their link rows (`prefix` "patrol__": the way from a members or topics row to its patrol)."""
     return (
         rows.filter(_started_on(days, prefix))
         .annotate(day=_wib_day(f"{prefix}started_at"))
         .order_by()
-        .values_list("day", key)
+        .values_list("day", f"{prefix}unit_id", key)
         .annotate(n=Count("pk" if not prefix else "patrol_id"))
     )
 
@@ -138,7 +138,7 @@ def _refresh_villages(apps, days) -> None:
         Patrol.objects.filter(_started_on(days))
         .annotate(day=_wib_day("started_at"))
         .order_by()
-        .values("day", "village_id", "patrol_type")
+        .values("day", "unit_id", "village_id", "patrol_type")
         .annotate(
             n=Count("pk"),
             residents=Sum("residents_met"),
@@ -148,6 +148,7 @@ def _refresh_villages(apps, days) -> None:
     PatrolTally.objects.bulk_create(
         PatrolTally(
             day=row["day"],
+            unit_id=row["unit_id"],
             village_id=row["village_id"],
             patrol_type=row["patrol_type"],
             patrols=row["n"],
@@ -163,12 +164,13 @@ def _refresh_officers(apps, days) -> None:
     OfficerPatrolTally = apps.get_model("patrols", "OfficerPatrolTally")
     _tally_rows(OfficerPatrolTally, days).delete()
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: {"led": 0, "joined": 0})
-    for day, officer_id, n in _per_day(Patrol.objects.all(), "", "leader_id", days):
-        counts[(day, officer_id)]["led"] = n
-    for day, officer_id, n in _per_day(Patrol.members.through.objects.all(), "patrol__", "officer_id", days):
-        counts[(day, officer_id)]["joined"] = n
+    for day, unit_id, officer_id, n in _per_day(Patrol.objects.all(), "", "leader_id", days):
+        counts[(day, unit_id, officer_id)]["led"] = n
+    for day, unit_id, officer_id, n in _per_day(Patrol.members.through.objects.all(), "patrol__", "officer_id", days):
+        counts[(day, unit_id, officer_id)]["joined"] = n
     OfficerPatrolTally.objects.bulk_create(
-        OfficerPatrolTally(day=day, officer_id=officer_id, **values) for (day, officer_id), values in counts.items()
+        OfficerPatrolTally(day=day, unit_id=unit_id, officer_id=officer_id, **values)
+        for (day, unit_id, officer_id), values in counts.items()
     )
 
 
@@ -178,7 +180,7 @@ def _refresh_topics(apps, days) -> None:
     _tally_rows(TopicPatrolTally, days).delete()
     rows = _per_day(Patrol.topics.through.objects.all(), "patrol__", "imbauantopic_id", days)
     TopicPatrolTally.objects.bulk_create(
-        TopicPatrolTally(day=day, topic_id=topic_id, patrols=n) for day, topic_id, n in rows
+        TopicPatrolTally(day=day, unit_id=unit_id, topic_id=topic_id, patrols=n) for day, unit_id, topic_id, n in rows
     )
 
 
@@ -187,11 +189,15 @@ def snapshot(*, apps=global_apps) -> dict[str, set[tuple]]:
     return {
         VILLAGES: set(
             apps.get_model("patrols", "PatrolTally").objects.values_list(
-                "day", "village_id", "patrol_type", "patrols", "residents", "incidents"
+                "day", "unit_id", "village_id", "patrol_type", "patrols", "residents", "incidents"
             )
         ),
         OFFICERS: set(
-            apps.get_model("patrols", "OfficerPatrolTally").objects.values_list("day", "officer_id", "led", "joined")
+            apps.get_model("patrols", "OfficerPatrolTally").objects.values_list(
+                "day", "unit_id", "officer_id", "led", "joined"
+            )
         ),
-        TOPICS: set(apps.get_model("patrols", "TopicPatrolTally").objects.values_list("day", "topic_id", "patrols")),
+        TOPICS: set(
+            apps.get_model("patrols", "TopicPatrolTally").objects.values_list("day", "unit_id", "topic_id", "patrols")
+        ),
     }

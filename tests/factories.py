@@ -1,4 +1,8 @@
-"""Factories for test data. Villages come from the data migration: fetch, don't create."""
+"""Factories for test data. Villages and units come from the data migrations: fetch, don't create.
+
+Everything belongs to Polsek Krangkeng unless a test says otherwise: officers serve
+there, patrols and aspirations take their village's unit, as the services set it.
+"""
 
 import datetime
 
@@ -9,6 +13,7 @@ from django.utils import timezone
 from aspirations import deadlines, tickets
 from aspirations.models import Aspiration, AspirationEvent, AspirationType, Category, EventKind
 from patrols.models import Officer, Patrol, PatrolMode, PatrolType, Position, Rank, Village
+from units.models import Kecamatan, Unit, UnitKind
 
 
 class OfficerFactory(factory.django.DjangoModelFactory):
@@ -22,6 +27,7 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="id_ID")
     rank = Rank.BRIPKA
     position = Position.ANGGOTA
+    unit = factory.LazyFunction(lambda: unit())
     password = factory.django.Password("correct-horse-battery-staple")
 
     @factory.post_generation
@@ -32,6 +38,29 @@ class OfficerFactory(factory.django.DjangoModelFactory):
 
 def village(name: str) -> Village:
     return Village.objects.get(name=name)
+
+
+def unit(code: str = "krangkeng") -> Unit:
+    """Polda Jawa Barat (jabar), Polres Indramayu (indramayu), Polsek Krangkeng (krangkeng)."""
+    return Unit.objects.get(code=code)
+
+
+def neighbour_village() -> Village:
+    """Tanjungpura (32.12.10.2008) in Kecamatan Karangampel, covered by a new Polsek Karangampel
+    under Polres Indramayu: a village of another Polsek (created on first use)."""
+    polsek, _ = Unit.objects.get_or_create(
+        code="karangampel",
+        defaults={"kind": UnitKind.POLSEK, "name": "Polsek Karangampel", "parent": unit("indramayu")},
+    )
+    kecamatan, _ = Kecamatan.objects.get_or_create(
+        code="32.12.10",
+        defaults={"name": "Karangampel", "regency_code": "32.12", "regency_name": "Indramayu", "unit": polsek},
+    )
+    found, _ = Village.objects.get_or_create(
+        code="32.12.10.2008",
+        defaults={"name": "Tanjungpura", "kecamatan": kecamatan, "unit": polsek, "visit_target_days": 14},
+    )
+    return found
 
 
 def category(slug: str = "keamanan-lingkungan") -> Category:
@@ -52,6 +81,7 @@ class AspirationFactory(factory.django.DjangoModelFactory):
     title = "Motor hilang di depan warung"
     description = "Semalam motor tetangga hilang di depan warung dekat balai desa."
     village = factory.LazyFunction(lambda: village("Krangkeng"))
+    unit = factory.LazyAttribute(lambda o: o.village.unit if o.village else unit())
     place = "Blok Pasar"
     submitted_at = factory.LazyFunction(timezone.now)
     verification_due = factory.LazyAttribute(lambda o: deadlines.verification_due(o.submitted_at))
@@ -76,6 +106,7 @@ class PatrolFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
     ended_at = factory.LazyAttribute(lambda o: o.started_at + datetime.timedelta(hours=2))
     village = factory.LazyFunction(lambda: village("Krangkeng"))
+    unit = factory.LazyAttribute(lambda o: o.village.unit)
     place = "Balai Desa"
     leader = factory.SubFactory(OfficerFactory, role="officer")
     created_by = factory.SelfAttribute("leader")

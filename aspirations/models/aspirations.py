@@ -177,7 +177,18 @@ class Aspiration(models.Model):
         blank=True,
         related_name="aspirations",
         verbose_name=_("village"),
-        help_text=_("Empty: outside Kecamatan Krangkeng."),
+        help_text=_("Empty: outside the villages of every Polsek."),
+    )
+    # The Polsek of the village (or, without one, of the patrol, the staff member who
+    # recorded it, or the deployment's KRK_HOME_UNIT), set by aspirations.services: the
+    # unit that handles it, one indexed column for every scoped list.
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="aspirations",
+        verbose_name=_("unit"),
+        editable=False,
+        db_index=False,
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
@@ -335,6 +346,7 @@ class Aspiration(models.Model):
             models.Index(fields=["status", "followup_due"], name="aspiration_status_fdue"),
             models.Index(fields=["-submitted_at"], name="aspiration_submitted"),
             models.Index(fields=["village", "-submitted_at"], name="aspiration_village_submitted"),
+            models.Index(fields=["unit", "-submitted_at"], name="aspiration_unit_submitted"),
             models.Index(fields=["category", "-submitted_at"], name="aspiration_category_submitted"),
             models.Index(fields=["assigned_to", "status"], name="aspiration_assigned_status"),
             models.Index(fields=["is_spam_suspected", "-submitted_at"], name="aspiration_spam_submitted"),

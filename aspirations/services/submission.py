@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.images import ProcessedPhoto
 from core.services import store_photos
 from patrols.models import Officer, Patrol, Village
+from units.models import Unit
 
 from .. import deadlines, notifications, tickets
 from ..models import Aspiration, Attachment, Category, Channel, EventKind, Priority, Status
@@ -115,14 +116,34 @@ def aspiration_submit(
         spam_signals=",".join(spam_signals)[:100],
         ip_hash=ip_hash,
         idempotency_key=idempotency_key,
+        unit_id=_handling_unit_id(village=village, patrol=patrol, created_by=created_by),
     )
     # The code is drawn on insert (its unique index refuses a repeat), the random public id is
     # left to its unique index too, and so is the idempotency key (a refusal returns the first
     # row); the related rows are in hand.
     aspiration.full_clean(
-        exclude=["code", "public_id", "category", "village", "created_by", "patrol", "idempotency_key"]
+        exclude=["code", "public_id", "category", "village", "created_by", "patrol", "idempotency_key", "unit"]
     )
     return _insert_with_fresh_code(aspiration, photos=photos)
+
+
+def _handling_unit_id(*, village: Village | None, patrol: Patrol | None, created_by: Officer | None) -> int:
+    """The unit that handles the aspiration: the Polsek of its village; without one (outside
+    every Polsek's villages, or a village no Polsek covers yet), the patrol's it was heard
+    on, the unit of the staff member who recorded it, else the deployment's own
+    (KRK_HOME_UNIT). From the rows in hand; only that last case costs a query.
+    """
+    for unit_id in (
+        village.unit_id if village is not None else None,
+        patrol.unit_id if patrol is not None else None,
+        created_by.unit_id if created_by is not None else None,
+    ):
+        if unit_id is not None:
+            return unit_id
+    home: int | None = Unit.objects.filter(code=settings.KRK_HOME_UNIT).values_list("pk", flat=True).first()
+    if home is None:
+        raise ImproperlyConfigured(f"KRK_HOME_UNIT names no unit: {settings.KRK_HOME_UNIT!r}")
+    return home
 
 
 def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> Aspiration:

@@ -41,6 +41,7 @@ class Rank(models.TextChoices):
 
 
 class Position(models.TextChoices):
+    KAPOLRES = "kapolres", "Kapolres"
     KAPOLSEK = "kapolsek", "Kapolsek"
     WAKAPOLSEK = "wakapolsek", "Wakapolsek"
     KANIT_BINMAS = "kanit_binmas", "Kanit Binmas"
@@ -71,6 +72,15 @@ class Officer(AbstractUser):
         _("show phone in the public directory"),
         default=False,
         help_text=_("Residents see this number in the Bhabinkamtibmas directory."),
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("unit"),
+        help_text=_("Their unit: with their roles, what they may see. Empty only for superusers."),
     )
     notify_whatsapp = models.BooleanField(
         _("assignment notices on WhatsApp"),

@@ -149,6 +149,16 @@ class Patrol(models.Model):
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("village"), db_index=False
     )
+    # The Polsek of the village when it was logged (patrols.services): a unit's patrols are
+    # one indexed column. It stays with the report if the kecamatan later changes Polsek.
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="patrols",
+        verbose_name=_("unit"),
+        editable=False,
+        db_index=False,
+    )
     place = models.CharField(
         pgettext_lazy("patrol", "place"),
         max_length=200,
@@ -216,6 +226,7 @@ class Patrol(models.Model):
             models.Index(fields=["leader", "-started_at"], name="patrol_leader_started"),
             models.Index(fields=["patrol_type", "-started_at"], name="patrol_type_started"),
             models.Index(fields=["situation", "-started_at"], name="patrol_situation_started"),
+            models.Index(fields=["unit", "-started_at"], name="patrol_unit_started"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,9 @@ cache of the patrols, never edited by hand: `patrols.tallies` recomputes a day's
 rows whenever a patrol of that day changes (signals in `patrols.signals`), and
 `manage.py rebuild_patrol_tallies` recomputes them all after bulk loads.
 
-Days are WIB days (the current time zone), like the dashboard's periods.
+Days are WIB days (the current time zone), like the dashboard's periods. Every row
+carries the unit of the patrols it counts (`Patrol.unit`), with an index on (unit, day):
+a Polres figure is one indexed sum over the units of its subtree.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from .villages import Village
 
 
 class PatrolTally(models.Model):
-    """Patrols on one day in one village of one type: how many, residents met, incidents."""
+    """Patrols of one unit on one day in one village of one type: how many, residents met, incidents."""
 
     day = models.DateField(_("day"))
+    # Indexed by (unit, day) below.
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"), db_index=False
+    )
     village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+", verbose_name=_("village"))
     patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices)
     patrols = models.PositiveIntegerField(_("patrols"))
@@ -34,17 +40,24 @@ class PatrolTally(models.Model):
         verbose_name_plural = _("patrol tallies")
         default_permissions = ()
         constraints = [
-            models.UniqueConstraint(fields=["day", "village", "patrol_type"], name="patroltally_day_village_type")
+            models.UniqueConstraint(
+                fields=["day", "unit", "village", "patrol_type"], name="patroltally_day_unit_village_type"
+            )
         ]
+        indexes = [models.Index(fields=["unit", "day"], name="patroltally_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.village_id} {self.patrol_type}: {self.patrols}"
 
 
 class OfficerPatrolTally(models.Model):
-    """Patrols one officer led and joined on one day."""
+    """Patrols of one unit that one officer led and joined on one day."""
 
     day = models.DateField(_("day"))
+    # Indexed by (unit, day) below.
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"), db_index=False
+    )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("officer")
     )
@@ -55,16 +68,23 @@ class OfficerPatrolTally(models.Model):
         verbose_name = _("officer patrol tally")
         verbose_name_plural = _("officer patrol tallies")
         default_permissions = ()
-        constraints = [models.UniqueConstraint(fields=["day", "officer"], name="officerpatroltally_day_officer")]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit", "officer"], name="officerpatroltally_day_unit_officer")
+        ]
+        indexes = [models.Index(fields=["unit", "day"], name="officerpatroltally_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.officer_id}: {self.led} led, {self.joined} joined"
 
 
 class TopicPatrolTally(models.Model):
-    """Patrols that delivered one imbauan topic on one day."""
+    """Patrols of one unit that delivered one imbauan topic on one day."""
 
     day = models.DateField(_("day"))
+    # Indexed by (unit, day) below.
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"), db_index=False
+    )
     topic = models.ForeignKey(ImbauanTopic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic"))
     patrols = models.PositiveIntegerField(_("patrols"))
 
@@ -72,7 +92,8 @@ class TopicPatrolTally(models.Model):
         verbose_name = _("topic patrol tally")
         verbose_name_plural = _("topic patrol tallies")
         default_permissions = ()
-        constraints = [models.UniqueConstraint(fields=["day", "topic"], name="topicpatroltally_day_topic")]
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "topic"], name="topicpatroltally_day_unit_topic")]
+        indexes = [models.Index(fields=["unit", "day"], name="topicpatroltally_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.topic_id}: {self.patrols}"

@@ -1,4 +1,4 @@
-"""Villages (desa) of the district and the officers assigned to them (Bhabinkamtibmas)."""
+"""Villages (desa), by kecamatan and Polsek, and the officers assigned to them (Bhabinkamtibmas)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,21 @@ class Village(models.Model):
         validators=[RegexValidator(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", _("Use the form 32.12.09.2001."))],
     )
     name = models.CharField(_("name"), max_length=80)
-    district = models.CharField(_("district (kecamatan)"), max_length=80, default="Krangkeng")
+    kecamatan = models.ForeignKey(
+        "units.Kecamatan", on_delete=models.PROTECT, related_name="villages", verbose_name=_("kecamatan")
+    )
+    # The Polsek of the kecamatan, copied here (Village.clean, patrols.territory) so that a
+    # unit's villages are one indexed column, not a join through the kecamatan.
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="villages",
+        verbose_name=_("Polsek"),
+        help_text=_("The Polsek of the kecamatan; empty until one covers it."),
+    )
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
     latitude = latitude_field(max_digits=8, decimal_places=5)
     longitude = longitude_field(max_digits=8, decimal_places=5)
@@ -79,6 +93,8 @@ class Village(models.Model):
         super().clean()
         if self.visit_target_days is None:
             self.visit_target_days = DEFAULT_VISIT_TARGET_DAYS[RiskLevel(self.risk_level)]
+        if self.kecamatan_id is not None:
+            self.unit_id = self.kecamatan.unit_id
 
 
 class AssignmentQuerySet(models.QuerySet):

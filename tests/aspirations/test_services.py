@@ -3,17 +3,17 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aspirations import services, tickets
+from aspirations import choices, services, tickets
 from aspirations.models import Aspiration, AspirationEvent, Attachment, Channel, EventKind, Notification, Status
 from core import roles
 from core.images import process_photo
 from tests.aspirations.conftest import status_link_in, stored_files
-from tests.factories import AspirationFactory, OfficerFactory, category, village
+from tests.factories import AspirationFactory, OfficerFactory, PatrolFactory, category, neighbour_village, unit, village
 from tests.jobs import run_jobs
 from tests.photos import jpeg_bytes, upload
 
@@ -89,6 +89,33 @@ class TestAspirationSubmit:
             submit(photos=[process_photo(upload(jpeg_bytes()))])
         assert Attachment.objects.count() == 0
         assert stored_files(media_root) == []
+
+
+class TestHandlingUnit:
+    def test_the_polsek_of_the_village(self):
+        assert submit().unit == unit("krangkeng")
+        assert submit(village=neighbour_village()).unit.code == "karangampel"
+
+    def test_without_a_village_the_deployments_own_unit(self, settings):
+        assert submit(village=None).unit == unit("indramayu")
+        settings.KRK_HOME_UNIT = "krangkeng"
+        assert submit(village=None).unit == unit("krangkeng")
+
+    def test_without_a_village_the_patrols_or_the_recorders_unit(self):
+        patrol = PatrolFactory(village=neighbour_village())
+        assert submit(village=None, patrol=patrol, channel=Channel.PATROL).unit.code == "karangampel"
+        operator = OfficerFactory(role=roles.OPERATOR)
+        assert submit(village=None, created_by=operator, channel=Channel.PHONE).unit == unit("krangkeng")
+
+    def test_a_home_unit_that_does_not_exist_fails_loudly(self, settings):
+        settings.KRK_HOME_UNIT = "tidak-ada"
+        with pytest.raises(ImproperlyConfigured):
+            submit(village=None)
+        assert not Aspiration.objects.exists()
+
+    def test_the_listed_village_of_the_public_form_carries_its_unit(self):
+        neighbour = neighbour_village()
+        assert choices.form_choices().village(neighbour.pk).unit_id == neighbour.unit_id
 
 
 class TestUniqueCode:

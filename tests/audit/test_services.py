@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_record
-from tests.factories import village
+from tests.factories import OfficerFactory, PatrolFactory, neighbour_village, unit, village
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,28 @@ class TestAuditRecord:
         with pytest.raises(ValidationError):
             audit_record(action="made_up", actor=operator)
         assert AuditEntry.objects.count() == before
+
+
+class TestUnitOfTheEntry:
+    def test_the_unit_of_the_record_acted_on(self, commander):
+        patrol = PatrolFactory(village=neighbour_village())
+        entry = audit_record(action=AuditAction.PATROL_CHANGED, actor=commander, target=patrol)
+        assert entry.unit.code == "karangampel"
+
+    def test_else_the_actors(self, operator):
+        entry = audit_record(action=AuditAction.SIGN_IN, actor=operator)
+        assert entry.unit == unit("krangkeng")
+
+    def test_an_account_changed_is_the_accounts_unit(self, commander):
+        polres_officer = OfficerFactory(unit=unit("indramayu"))
+        entry = audit_record(action=AuditAction.ACCOUNT_CHANGED, actor=commander, target=polres_officer)
+        assert entry.unit == unit("indramayu")
+
+    def test_a_failed_sign_in_of_nobody_has_no_unit(self):
+        entry = audit_record(action=AuditAction.SIGN_IN_FAILED, actor_username="tebakan")
+        assert entry.unit is None
+
+    def test_reads_the_unit_from_the_rows_in_hand(self, operator):
+        with CaptureQueriesContext(connection) as queries:
+            audit_record(action=AuditAction.SIGN_IN, actor=operator)
+        assert not [query for query in queries.captured_queries if query["sql"].startswith("SELECT")]

@@ -33,6 +33,7 @@ def fifty_thousand_patrols(leader) -> None:
                 started_at=start + timezone.timedelta(minutes=10 * n),
                 ended_at=start + timezone.timedelta(minutes=10 * n + 60),
                 village=krangkeng,
+                unit_id=krangkeng.unit_id,
                 place=f"Pos {n}",
                 leader=leader,
                 created_by=leader,

@@ -64,6 +64,7 @@ class TestStarting:
         job = ExportJob.objects.get()
         assert (job.owner, job.source, job.query, job.file_format) == (bhabin, "patrols", "q=Pos", "csv")
         assert job.state == ExportState.QUEUED
+        assert job.unit == bhabin.unit, "the requester's unit"
 
 
 class TestTheJob:

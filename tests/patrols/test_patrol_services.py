@@ -9,9 +9,10 @@ from core import roles
 from core.images import process_photo
 from patrols.models import ImbauanTopic, Patrol, PatrolEdit, PatrolPhoto
 from patrols.services import patrol_log, patrol_update
-from tests.factories import OfficerFactory, village
+from tests.factories import OfficerFactory, neighbour_village, unit, village
 from tests.patrols.conftest import log, stored_files
 from tests.photos import photo_upload
+from units.models import Kecamatan
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,27 @@ def current_values(patrol: Patrol) -> dict:
         "latitude": patrol.latitude,
         "longitude": patrol.longitude,
     }
+
+
+class TestPatrolUnit:
+    def test_a_patrol_belongs_to_the_polsek_of_its_village(self, bhabin):
+        assert log(bhabin).unit == unit("krangkeng")
+        assert log(bhabin, village=neighbour_village()).unit.code == "karangampel"
+
+    def test_moving_a_patrol_to_another_village_moves_it_to_that_polsek(self, bhabin):
+        patrol = log(bhabin)
+        patrol_update(patrol=patrol, editor=bhabin, **{**current_values(patrol), "village": neighbour_village()})
+        patrol.refresh_from_db()
+        assert patrol.unit.code == "karangampel"
+
+    def test_a_village_no_polsek_covers_is_refused(self, bhabin):
+        village = neighbour_village()
+        Kecamatan.objects.filter(code="32.12.10").update(unit=None)
+        village.unit = None
+        with pytest.raises(ValidationError) as excinfo:
+            log(bhabin, village=village)
+        assert "village" in excinfo.value.message_dict
+        assert not Patrol.objects.exists()
 
 
 class TestPatrolLog:

@@ -147,7 +147,7 @@ class TestRebuild:
         expected = tallies.snapshot()
         for model in (PatrolTally, OfficerPatrolTally, TopicPatrolTally):
             model.objects.all().delete()
-        state = MigrationExecutor(connection).loader.project_state(("patrols", "0007_daily_tallies"))
+        state = MigrationExecutor(connection).loader.project_state(("patrols", "0010_units"))
         tallies.rebuild(apps=state.apps)
         assert_same(tallies.snapshot(), expected)
 

@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from patrols.models import RiskLevel, Village
+from tests.factories import unit
+from units.models import Kecamatan
 
 EXPECTED = {
     "32.12.09.2001": "Purwajaya",
@@ -27,8 +29,9 @@ class TestVillageMigration:
         assert dict(Village.objects.values_list("code", "name")) == EXPECTED
 
     def test_every_village_is_in_krangkeng_with_postcode_and_coordinates(self):
-        for village in Village.objects.all():
-            assert village.district == "Krangkeng"
+        for village in Village.objects.select_related("kecamatan", "unit"):
+            assert (village.kecamatan.code, village.kecamatan.name) == ("32.12.09", "Krangkeng")
+            assert village.unit.code == "krangkeng"
             assert village.postcode == "45284"
             assert Decimal("-6.6") < village.latitude < Decimal("-6.4")
             assert Decimal("108.4") < village.longitude < Decimal("108.6")
@@ -50,17 +53,40 @@ class TestVillageSearch:
         assert Village.objects.search("  ").count() == 11
 
 
+def krangkeng() -> Kecamatan:
+    return Kecamatan.objects.get(code="32.12.09")
+
+
+class TestVillageUnit:
+    def test_cleaning_takes_the_unit_of_the_kecamatan(self):
+        village = Village(code="32.12.09.2099", name="Uji", kecamatan=krangkeng(), visit_target_days=14)
+        village.full_clean()
+        assert village.unit == unit("krangkeng")
+
+    def test_a_kecamatan_without_a_polsek_leaves_the_village_without_one(self):
+        kecamatan = Kecamatan.objects.create(
+            code="32.12.10", name="Karangampel", regency_code="32.12", regency_name="Indramayu"
+        )
+        village = Village(code="32.12.10.2001", name="Uji", kecamatan=kecamatan, visit_target_days=14)
+        village.full_clean()
+        assert village.unit is None
+
+
 class TestVisitTarget:
     @pytest.mark.parametrize(
         ("risk", "days"), [(RiskLevel.AMAN, 14), (RiskLevel.RAWAN, 7), (RiskLevel.SANGAT_RAWAN, 3)]
     )
     def test_defaults_follow_the_risk_level(self, risk, days):
-        village = Village(code="32.12.09.2099", name="Uji", risk_level=risk, visit_target_days=None)
+        village = Village(
+            code="32.12.09.2099", name="Uji", kecamatan=krangkeng(), risk_level=risk, visit_target_days=None
+        )
         village.full_clean()
         assert village.visit_target_days == days
 
     def test_explicit_target_is_kept(self):
-        village = Village(code="32.12.09.2099", name="Uji", risk_level=RiskLevel.RAWAN, visit_target_days=5)
+        village = Village(
+            code="32.12.09.2099", name="Uji", kecamatan=krangkeng(), risk_level=RiskLevel.RAWAN, visit_target_days=5
+        )
         village.full_clean()
         assert village.visit_target_days == 5
 

@@ -252,13 +252,17 @@ ADMIN_PERSONAS = (*PERSONAS, "superuser")
 READ_ONLY: frozenset[str] = frozenset()
 ACCOUNT = frozenset(
     {"username", "password", "first_name", "last_name", "email", "is_active", "last_login", "date_joined"}
-    | {"nrp", "rank", "position", "phone", "phone_public"}
+    | {"unit", "nrp", "rank", "position", "phone", "phone_public"}
 )
 PRIVILEGES = frozenset({"is_staff", "is_superuser", "groups", "user_permissions"})
 NEW_PASSWORD = frozenset({"password1", "password2", "usable_password"})
+UNIT_CONTACT = frozenset({"address", "phone", "whatsapp", "commander_name", "commander_rank"})
+UNIT_PLACE = frozenset({"kind", "name", "code", "parent"})
 MASTER_DATA = {
-    "patrols.village": {"code", "name", "district", "postcode", "latitude", "longitude", "risk_level"}
+    "patrols.village": {"code", "name", "kecamatan", "postcode", "latitude", "longitude", "risk_level"}
     | {"visit_target_days"},
+    # Codes and names come from the Kemendagri data (load_region); only the Polsek is chosen.
+    "units.kecamatan": {"unit"},
     "patrols.assignment": {"officer", "village", "start_date", "end_date"},
     "patrols.imbauantopic": {"name", "slug", "is_active", "position"},
     "aspirations.category": {"name", "name_en", "slug", "description", "sort_order", "is_active", "is_sensitive"},
@@ -301,6 +305,8 @@ ADMIN_ROUTES: dict[str, AdminRoute] = {
         label: AdminRoute(label, admin=frozenset(fields), superuser=frozenset(fields))
         for label, fields in MASTER_DATA.items()
     },
+    # An admin keeps a unit's contact and commander; only a superuser moves units in the tree.
+    "units.unit": AdminRoute("units.unit", admin=UNIT_CONTACT | {"name"}, superuser=UNIT_CONTACT | UNIT_PLACE),
     "patrols.officer": AdminRoute("officer", admin=ACCOUNT, superuser=ACCOUNT | PRIVILEGES),
     "patrols.officer, a superuser": AdminRoute(
         "superuser", admin=frozenset({"password"}), superuser=ACCOUNT | PRIVILEGES
@@ -324,7 +330,8 @@ def admin_world(world) -> dict:
     from audit.services import audit_record
     from open311.services import api_client_create
     from patrols.models import ImbauanTopic
-    from tests.factories import OfficerFactory, village
+    from tests.factories import OfficerFactory, unit, village
+    from units.models import Kecamatan
 
     # No persona's sign-in resets these (axes deletes a signed-in user's own attempts).
     attempt = {"username": "penyerang", "ip_address": "10.66.0.1", "user_agent": "curl", "attempt_time": timezone.now()}
@@ -337,6 +344,8 @@ def admin_world(world) -> dict:
         "superuser": OfficerFactory(username="root.test", is_staff=True, is_superuser=True),
         "group": Group.objects.get(name="command"),
         "patrols.village": village("Krangkeng"),
+        "units.unit": unit("krangkeng"),
+        "units.kecamatan": Kecamatan.objects.get(code="32.12.09"),
         "patrols.assignment": world["officer"].assignments.get(),
         "patrols.imbauantopic": ImbauanTopic.objects.first(),
         "patrols.patrol": world["patrol"],

@@ -1,4 +1,5 @@
-"""Dependencies point one way: core <- exports <- audit <- patrols <- aspirations <- open311 <- krangkeng_portal.
+"""Dependencies point one way:
+core <- units <- exports <- audit <- patrols <- aspirations <- open311 <- krangkeng_portal.
 
 Every .py file of an app, migrations included, is parsed and its imports (at the
 top of the module or inside a function) are checked against the apps above it.
@@ -11,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Lowest first: an app may import the apps before it in this list, never those after.
-LAYERS = ("core", "exports", "audit", "patrols", "aspirations", "open311", "krangkeng_portal")
+LAYERS = ("core", "units", "exports", "audit", "patrols", "aspirations", "open311", "krangkeng_portal")
 
 
 def upward_imports(source: str, app: str) -> list[str]:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 
 # Apps with their own catalogue (strings in their code and templates); the project
 # catalogue in locale/ holds krangkeng_portal/ and templates/.
-APP_CATALOGUES = ["core", "exports", "patrols", "aspirations", "audit", "open311"]
+APP_CATALOGUES = ["core", "units", "exports", "patrols", "aspirations", "audit", "open311"]
 NOT_SOURCE = [".venv/*", ".venv-*/*", "venv/*", "tests/*", "bench/*", "staticfiles/*", "media/*", "node_modules/*"]
 
 
