@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.exports import write_export
+from units.scoping import deployment_wide, user_scope
 
 from .models import ExportJob, ExportState
 from .sources import SOURCES, export_for
@@ -41,6 +42,7 @@ def expired_before(now: datetime | None = None) -> datetime:
 
 
 @task(queue_name="exports")
+@deployment_wide()  # the job's own row; its rows are read in the owner's scope (export_job_run)
 def run_export(job_id: str) -> None:
     export_job_run(job_id=job_id)
 
@@ -75,14 +77,16 @@ def export_job_run(*, job_id: str) -> None:
         state=ExportState.RUNNING, heartbeat_at=now, rows_done=0
     ):
         return
-    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    job = ExportJob.objects.select_related("owner__unit").get(pk=job_id)
     path = export_path(job)
     partial = path.with_suffix(".part")
     try:
-        export = export_for(job.source, owner=job.owner, query=job.query)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=export.count, filename=export.filename)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-        write_export(partial, job.file_format, replace(export, rows=_progress(job, export.rows)))
+        # The owner's unit subtree, as on their list page: a job has no request to scope it.
+        with user_scope(job.owner):
+            export = export_for(job.source, owner=job.owner, query=job.query)
+            ExportJob.objects.filter(pk=job.pk).update(rows_total=export.count, filename=export.filename)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+            write_export(partial, job.file_format, replace(export, rows=_progress(job, export.rows)))
         partial.replace(path)
     except Exception as error:
         partial.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from krangkeng_portal.settings import cache_from_url, session_engine_for
 from patrols.models import Position
 from patrols.services import assignment_start
 from tests.factories import OfficerFactory, village
+from units.scoping import deployment_wide
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -52,6 +53,18 @@ def stored_cache_keys() -> list[str]:
     if isinstance(backend, RedisCache):
         return [key.decode() for key in backend._cache.get_client().keys("*")]
     return list(backend._cache.keys())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _deployment_wide_by_default():
+    """Tests set up rows of every unit and read them back: outside a request, scopes are off.
+
+    A request through the test client enters the user's scope (units.middleware) as
+    in production, so the views are tested scoped; tests/units/test_scoping.py
+    checks that a query outside any scope fails.
+    """
+    with deployment_wide():
+        yield
 
 
 @pytest.fixture(scope="session")

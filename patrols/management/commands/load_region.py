@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from patrols.territory import CREATED, UNCHANGED, UPDATED, region_load
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("regency_code", help="The kabupaten/kota's Kemendagri code, e.g. 32.12.")
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, regency_code: str, **options):
         try:
             counts = region_load(regency_code=regency_code)
