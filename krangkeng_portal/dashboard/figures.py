@@ -36,6 +36,7 @@ from patrols.models import (
     Village,
 )
 from patrols.selectors import patrol_officers
+from units.scoping import in_scope
 
 from .aggregates import Median
 from .periods import Period
@@ -335,4 +336,5 @@ def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> l
 
 def kapolsek() -> Officer | None:
     """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name)."""
-    return Officer.objects.filter(position=Position.KAPOLSEK, is_active=True).order_by("-date_joined", "-pk").first()
+    kapolsek = Officer.objects.filter(in_scope(), position=Position.KAPOLSEK, is_active=True)
+    return kapolsek.order_by("-date_joined", "-pk").first()
