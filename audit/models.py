@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 
 class AuditAction(models.TextChoices):
@@ -73,7 +73,7 @@ class AuditEntry(ScopedValidation, models.Model):
     )
 
     # Entries without a unit (account changes by a superuser) only show deployment-wide.
-    objects = scoped_manager(AuditEntryQuerySet)
+    objects = UnitScopedManager.from_queryset(AuditEntryQuerySet)()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 
 class ExportState(models.TextChoices):
@@ -58,7 +58,7 @@ class ExportJob(ScopedValidation, models.Model):
     heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = scoped_manager(ExportJobQuerySet)
+    objects = UnitScopedManager.from_queryset(ExportJobQuerySet)()
 
     class Meta:
         verbose_name = _("background export")

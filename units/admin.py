@@ -33,12 +33,12 @@ class ScopedChoices:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs and (choices := choices_for(db_field.remote_field.model, request.user)) is not None:
             kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs and (choices := choices_for(db_field.remote_field.model, request.user)) is not None:
             kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ScopedChoicesAdmin(ScopedChoices, admin.ModelAdmin):

@@ -1,7 +1,8 @@
 """Scoping: every query of a unit's rows sees only the units a request may see, or fails.
 
-A model that owns unit data declares `objects = scoped_manager(ItsQuerySet)` (and,
-when its unit is reached through a relation, `scoped_by = "patrol__unit"`). Every
+A model that owns unit data declares `objects = UnitScopedManager.from_queryset(ItsQuerySet)()`
+(spelled out in the class body, where django-stubs reads it) and, when its unit is
+reached through a relation, `scoped_by = "patrol__unit"`. Every
 query of it then carries `InScope`, a condition that is turned into SQL when the
 query runs, not when it is built, from the scope active at that moment:
 
@@ -45,7 +46,6 @@ __all__ = [
     "UnitScopedManager",
     "deployment_wide",
     "in_scope",
-    "scoped_manager",
     "unit_scope",
     "user_scope",
     "visible_unit_ids",
@@ -147,20 +147,20 @@ class InScope(Expression):
     def get_source_expressions(self) -> list:
         return [self.unit]
 
-    def set_source_expressions(self, exprs: list) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         (self.unit,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         current = get_scope()
         if not current.get("_enabled", True):
-            return "1 = 1", []
+            return "1 = 1", ()
         if DIMENSION not in current:
             raise ScopeError(f"A unit scope must be active to query {compiler.query.model._meta.label}.")
         path = current[DIMENSION].value
         if path is None:
-            return "1 = 1", []
+            return "1 = 1", ()
         if not path:
-            return "1 = 0", []
+            return "1 = 0", ()
         unit_sql, unit_params = compiler.compile(self.unit)
         qn = connection.ops.quote_name
         meta = Unit._meta
@@ -170,7 +170,7 @@ class InScope(Expression):
             f"{unit_sql} IN (SELECT {qn(meta.pk.column)} FROM {qn(meta.db_table)}"  # noqa: S608
             f" WHERE {qn(meta.get_field('path').column)} {like})"
         )
-        return sql, [*unit_params, f"{connection.ops.prep_for_like_query(path)}%"]
+        return sql, (*unit_params, f"{connection.ops.prep_for_like_query(path)}%")
 
 
 def in_scope(unit_field: str = "unit") -> InScope:
@@ -187,11 +187,6 @@ class UnitScopedManager(models.Manager):
 
     def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().filter(InScope(getattr(self.model, "scoped_by", "unit")))
-
-
-def scoped_manager(queryset_class: type[models.QuerySet] = models.QuerySet) -> Any:
-    """The default manager of a unit-scoped model, with `queryset_class`'s methods."""
-    return UnitScopedManager.from_queryset(queryset_class)()
 
 
 class ScopedValidation:

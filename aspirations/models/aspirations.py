@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import latitude_field, longitude_field, phone_validator
 from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .. import public_ids
 from .categories import Category
@@ -289,7 +289,7 @@ class Aspiration(ScopedValidation, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Scoped to the unit subtree of the request (units.scoping).
-    objects = scoped_manager(AspirationQuerySet)
+    objects = UnitScopedManager.from_queryset(AspirationQuerySet)()
 
     class Meta:
         verbose_name = _("aspiration")

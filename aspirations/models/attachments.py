@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import StoredPhoto
-from units.scoping import scoped_manager
+from units.scoping import UnitScopedManager
 
 from .aspirations import Aspiration
 
@@ -23,7 +23,7 @@ class Attachment(StoredPhoto):
     content_type = models.CharField(_("content type"), max_length=40, default="image/jpeg")
 
     scoped_by = "aspiration__unit"
-    objects = scoped_manager()
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("attachment")

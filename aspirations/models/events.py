@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .choices import EventKind, Status
 
@@ -56,7 +56,7 @@ class AspirationEvent(ScopedValidation, models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     scoped_by = "aspiration__unit"
-    objects = scoped_manager(AspirationEventQuerySet)
+    objects = UnitScopedManager.from_queryset(AspirationEventQuerySet)()
 
     class Meta:
         verbose_name = _("timeline event")

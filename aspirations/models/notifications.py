@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .aspirations import Aspiration
 from .choices import NotifyChannel
@@ -124,7 +124,7 @@ class Notification(ScopedValidation, models.Model):
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
 
     scoped_by = "aspiration__unit"
-    objects = scoped_manager(NotificationQuerySet)
+    objects = UnitScopedManager.from_queryset(NotificationQuerySet)()
 
     class Meta:
         verbose_name = _("notification")

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.fields import latitude_field, longitude_field
 from core.models import StoredPhoto
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .officers import DISPLAY_NAME_FIELDS
 from .villages import Assignment, Village
@@ -201,7 +201,7 @@ class Patrol(ScopedValidation, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Scoped to the unit subtree of the request (units.scoping).
-    objects = scoped_manager(PatrolQuerySet)
+    objects = UnitScopedManager.from_queryset(PatrolQuerySet)()
 
     class Meta:
         verbose_name = _("patrol")
@@ -300,7 +300,7 @@ class PatrolPhoto(StoredPhoto):
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
     scoped_by = "patrol__unit"
-    objects = scoped_manager()
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("patrol photo")

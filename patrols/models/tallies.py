@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .patrols import ImbauanTopic, PatrolType
 from .villages import Village
@@ -37,7 +37,7 @@ class PatrolTally(ScopedValidation, models.Model):
     residents = models.PositiveIntegerField(_("residents met"))
     incidents = models.PositiveIntegerField(_("patrols with an incident"))
 
-    objects = scoped_manager()
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("patrol tally")
@@ -68,7 +68,7 @@ class OfficerPatrolTally(ScopedValidation, models.Model):
     led = models.PositiveIntegerField(_("patrols led"))
     joined = models.PositiveIntegerField(_("patrols joined"))
 
-    objects = scoped_manager()
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("officer patrol tally")
@@ -94,7 +94,7 @@ class TopicPatrolTally(ScopedValidation, models.Model):
     topic = models.ForeignKey(ImbauanTopic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic"))
     patrols = models.PositiveIntegerField(_("patrols"))
 
-    objects = scoped_manager()
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("topic patrol tally")

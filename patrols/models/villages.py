@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import latitude_field, longitude_field
-from units.scoping import ScopedValidation, scoped_manager
+from units.scoping import ScopedValidation, UnitScopedManager
 
 
 class RiskLevel(models.TextChoices):
@@ -78,7 +78,7 @@ class Village(ScopedValidation, models.Model):
     )
 
     # Staff see their subtree's villages; public pages read them deployment-wide (units.scoping).
-    objects = scoped_manager(VillageQuerySet)
+    objects = UnitScopedManager.from_queryset(VillageQuerySet)()
 
     class Meta:
         verbose_name = _("village")
@@ -122,7 +122,7 @@ class Assignment(ScopedValidation, models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
     scoped_by = "village__unit"
-    objects = scoped_manager(AssignmentQuerySet)
+    objects = UnitScopedManager.from_queryset(AssignmentQuerySet)()
 
     class Meta:
         verbose_name = _("assignment")
