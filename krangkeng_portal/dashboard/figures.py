@@ -20,7 +20,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import TruncWeek
 
 from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Category, Status
@@ -335,6 +335,11 @@ def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> l
 
 
 def kapolsek() -> Officer | None:
-    """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name)."""
-    kapolsek = Officer.objects.filter(in_scope(), position=Position.KAPOLSEK, is_active=True)
-    return kapolsek.order_by("-date_joined", "-pk").first()
+    """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name).
+
+    Among the Kapolsek of the request's unit subtree, the one of the unit the recap is
+    headed with (KRK_UNIT_NAME) comes first; the recap per unit will name its unit. One query.
+    """
+    own_unit_first = Case(When(unit__name=settings.KRK_UNIT_NAME, then=Value(0)), default=Value(1))
+    officers = Officer.objects.filter(in_scope(), position=Position.KAPOLSEK, is_active=True)
+    return officers.order_by(own_unit_first, "-date_joined", "-pk").first()
