@@ -42,7 +42,6 @@ def expired_before(now: datetime | None = None) -> datetime:
 
 
 @task(queue_name="exports")
-@deployment_wide()  # the job's own row; its rows are read in the owner's scope (export_job_run)
 def run_export(job_id: str) -> None:
     export_job_run(job_id=job_id)
 
@@ -70,6 +69,7 @@ def _progress(job: ExportJob, rows: Iterable) -> Iterator:
     ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
 
 
+@deployment_wide()  # the job's own row; the export's rows are read in the owner's scope, below
 def export_job_run(*, job_id: str) -> None:
     """Write the job's file as its owner sees the data; at most one worker runs a job at a time."""
     now = timezone.now()
@@ -98,6 +98,7 @@ def export_job_run(*, job_id: str) -> None:
     ExportJob.objects.filter(pk=job.pk).update(state=ExportState.READY, finished_at=timezone.now())
 
 
+@deployment_wide()
 @transaction.atomic
 def exports_recover(*, now: datetime | None = None) -> dict[str, int]:
     """Queue again the exports whose worker died; delete expired jobs with their files."""
