@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from units.admin import ScopedChoices, ScopedChoicesAdmin
+
 from .delivery import notification_retry
 from .models import Aspiration, AspirationEvent, Category, Notification
 
@@ -14,7 +16,7 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AspirationEventInline(admin.TabularInline):
+class AspirationEventInline(ScopedChoices, admin.TabularInline):
     model = AspirationEvent
     extra = 0
     can_delete = False
@@ -34,7 +36,7 @@ class AspirationEventInline(admin.TabularInline):
 
 
 @admin.register(Aspiration)
-class AspirationAdmin(admin.ModelAdmin):
+class AspirationAdmin(ScopedChoicesAdmin):
     """Read-only oversight for admins. Workflow changes go through the staff pages.
 
     The reporter's identity and address hash are left out on purpose: revealing

@@ -29,6 +29,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from units.scoping import deployment_wide
+
 from .models import Notification, NotificationState, WebhookReceipt
 from .models.notifications import STATE_ORDER
 from .providers import DeliveryError, Outgoing, PermanentError, provider_for
@@ -42,6 +44,7 @@ RECEIPT_MAX_AGE = timedelta(days=7)
 
 
 @task()
+@deployment_wide()  # a job of the deployment: the notification names its own aspiration
 def send_notification(notification_id: int) -> None:
     """The job: send one notification, unless another job already did or is doing it."""
     notification_deliver(notification_id=notification_id)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patrols.models import Assignment, Officer
 from patrols.selectors import granted
+from units.scoping import in_scope
 
 from . import choices
 from .models import DEADLINE, OPEN_STATUSES, Aspiration, AspirationEvent, EventKind, Status
@@ -116,8 +117,9 @@ DUPLICATE_LIMIT = 10
 
 
 def handling_officers(*, include_inactive: bool = False) -> QuerySet[Officer]:
-    """Officers an aspiration can be assigned to: holders of `handle_aspiration` (by role or directly)."""
-    officers = Officer.objects.filter(granted("aspirations", "handle_aspiration"))
+    """Officers of the scope's units an aspiration can be assigned to: holders of `handle_aspiration`
+    (by role or directly). Assigning outside the subtree is a form error: the choice is not offered."""
+    officers = Officer.objects.filter(granted("aspirations", "handle_aspiration"), in_scope())
     if not include_inactive:
         officers = officers.filter(is_active=True)
     return officers.order_by("first_name", "last_name", "username")

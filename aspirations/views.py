@@ -17,6 +17,7 @@ from core.idempotency import key_from
 from core.images import MAX_UPLOAD_BYTES
 from core.security import PageCookie, client_ip_hash, referrer_policy
 from core.uploads import pending_uploads_used, upload_owner
+from units.scoping import deployment_wide
 
 from . import notifications, ratelimit, selectors, services, status_links
 from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
@@ -57,6 +58,7 @@ def _show_ticket(request: HttpRequest, aspiration: Aspiration) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@deployment_wide()
 def submit(request: HttpRequest) -> HttpResponse:
     """Sampaikan Aspirasi: the public form (2 queries to show, rate-limited to send).
 
@@ -85,6 +87,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 @never_cache
 @referrer_policy(TICKET_PAGE_REFERRER)
 @require_safe
+@deployment_wide()
 def submitted(request: HttpRequest) -> HttpResponse:
     """The ticket code just created in this browser, large and printable (no query)."""
     ticket = TICKET_COOKIE.get(request)
@@ -116,6 +119,7 @@ def _look_up(typed: str) -> HttpResponse:
 @never_cache
 @referrer_policy(TICKET_PAGE_REFERRER)
 @require_http_methods(["GET", "HEAD", "POST"])
+@deployment_wide()
 def status(request: HttpRequest) -> HttpResponse:
     """Cek Status: a look-up by ticket code, the same page shape and cost for any code.
 
@@ -145,6 +149,7 @@ def status(request: HttpRequest) -> HttpResponse:
 @never_cache
 @referrer_policy(TICKET_PAGE_REFERRER)
 @require_http_methods(["GET", "HEAD", "POST"])
+@deployment_wide()
 def status_link(request: HttpRequest, token: str) -> HttpResponse:
     """A status link from a message: a one-time token, not the code (see `status_links`).
 

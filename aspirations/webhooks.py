@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from units.scoping import deployment_wide
+
 from .delivery import Receipt, receipts_record
 from .models import NotificationState
 from .providers import sms, whatsapp
@@ -51,6 +53,7 @@ def _json(body: bytes) -> dict:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@deployment_wide()
 def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         return _whatsapp_verify(request)
@@ -100,6 +103,7 @@ def _whatsapp_receipt(status: dict) -> Receipt | None:
 
 @csrf_exempt
 @require_POST
+@deployment_wide()
 def sms_webhook(request: HttpRequest) -> HttpResponse:
     if not sms.credentials_valid(request.headers.get("Authorization", "")):
         return HttpResponse(status=401, headers={"WWW-Authenticate": 'Basic realm="receipts"'})

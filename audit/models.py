@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.scoping import ScopedValidation, UnitScopedManager
+
 
 class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
@@ -30,7 +32,7 @@ class AuditEntryQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ScopedValidation, models.Model):
     """One accountable act. Written by `audit.services.audit_record`, never edited."""
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -70,7 +72,8 @@ class AuditEntry(models.Model):
         help_text=_("A keyed hash of the client's IP address; the address itself is never stored."),
     )
 
-    objects = AuditEntryQuerySet.as_manager()
+    # Entries without a unit (account changes by a superuser) only show deployment-wide.
+    objects = UnitScopedManager.from_queryset(AuditEntryQuerySet)()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -113,6 +113,9 @@ def main() -> None:
 
         django.setup()
         from aspirations.models import Notification
+        from units.scoping import deployment_wide
+
+        deployment_wide().__enter__()  # the harness queues every unit's messages (units.scoping)
 
         queue_messages(backlog)
         worker_command = [*manage, "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload", "-v", "0"]

@@ -412,6 +412,10 @@ def run(args: argparse.Namespace, stages: list[Stage], quiet: dict, workdir: Pat
 
     django.setup()
     from bench import data
+    from units.scoping import deployment_wide
+
+    # The harness loads and checks every unit's rows: no request, so no unit scope (units.scoping).
+    deployment_wide().__enter__()
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

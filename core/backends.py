@@ -13,12 +13,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Model, Q
 
 
 class OneQueryPermissionsBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user with their unit (`select_related`: still one query).
+
+        Every request's unit scope (units.scoping) reads the unit's path.
+        """
+        UserModel = get_user_model()
+        try:
+            user = UserModel._default_manager.select_related("unit").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj: Any, obj: Model | None = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from units.scoping import ScopedValidation, UnitScopedManager
+
 
 class ExportState(models.TextChoices):
     QUEUED = "queued", _("Waiting")
@@ -28,7 +30,7 @@ class ExportJobQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
 
-class ExportJob(models.Model):
+class ExportJob(ScopedValidation, models.Model):
     """One background export. The id is random: it names the job in URLs and its file on disk.
 
     `source` names what is exported (exports.sources.SOURCES) and `query` the list's
@@ -56,7 +58,7 @@ class ExportJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = ExportJobQuerySet.as_manager()
+    objects = UnitScopedManager.from_queryset(ExportJobQuerySet)()
 
     class Meta:
         verbose_name = _("background export")

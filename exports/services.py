@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.exports import write_export
+from units.scoping import deployment_wide, user_scope
 
 from .models import ExportJob, ExportState
 from .sources import SOURCES, export_for
@@ -73,6 +74,7 @@ def _progress(job: ExportJob, rows: Iterable) -> Iterator:
     ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
 
 
+@deployment_wide()  # the job's own row; the export's rows are read in the owner's scope, below
 def export_job_run(*, job_id: str) -> None:
     """Write the job's file as its owner sees the data; at most one worker runs a job at a time."""
     now = timezone.now()
@@ -80,13 +82,15 @@ def export_job_run(*, job_id: str) -> None:
         state=ExportState.RUNNING, heartbeat_at=now, rows_done=0
     ):
         return
-    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    job = ExportJob.objects.select_related("owner__unit").get(pk=job_id)
     try:
-        export = export_for(job.source, owner=job.owner, query=job.query)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=export.count, filename=export.filename)
-        with tempfile.TemporaryFile() as scratch:
-            write_export(scratch, job.file_format, replace(export, rows=_progress(job, export.rows)))
-            _store(export_name(job), scratch)
+        # The owner's unit subtree, as on their list page: a job has no request to scope it.
+        with user_scope(job.owner):
+            export = export_for(job.source, owner=job.owner, query=job.query)
+            ExportJob.objects.filter(pk=job.pk).update(rows_total=export.count, filename=export.filename)
+            with tempfile.TemporaryFile() as scratch:
+                write_export(scratch, job.file_format, replace(export, rows=_progress(job, export.rows)))
+                _store(export_name(job), scratch)
     except Exception as error:
         default_storage.delete(export_name(job))  # a failed job leaves no file behind
         ExportJob.objects.filter(pk=job.pk).update(
@@ -107,6 +111,7 @@ def _store(name: str, content: IO[bytes]) -> None:
         raise RuntimeError(f"export file {name} was written by another run")
 
 
+@deployment_wide()
 @transaction.atomic
 def exports_recover(*, now: datetime | None = None) -> dict[str, int]:
     """Queue again the exports whose worker died; delete expired jobs with their files."""

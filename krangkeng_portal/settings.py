@@ -165,6 +165,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every query of a unit's rows sees the user's unit and below, or fails (units.scoping).
+    "units.middleware.UnitScopeMiddleware",
     # Account changes are audited with the signed-in user as the actor (patrols.accounts).
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from aspirations.selectors import officer_workload
 from patrols.access import OfficerRequest
 from patrols.models import Patrol
+from units.scoping import deployment_wide
 
 from . import navigation
 from .dashboard import transparency
@@ -21,12 +22,14 @@ LAST_PATROLS = 5
 
 
 @require_safe
+@deployment_wide()
 def home(request: HttpRequest) -> HttpResponse:
     """Beranda, with the last 30 days' public figures (two aggregate queries, cached for minutes)."""
     return render(request, "home.html", {"transparency": transparency.last_30_days()})
 
 
 @require_safe
+@deployment_wide()
 def directory(request: HttpRequest) -> HttpResponse:
     """Public list of the Bhabinkamtibmas and the villages they serve (2 queries)."""
     officers, unserved = directory_rows()
@@ -62,6 +65,7 @@ def staff_home(request: OfficerRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
+@deployment_wide()
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for the load balancer: the app answers and the database responds."""
     with connection.cursor() as cursor:

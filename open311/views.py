@@ -27,6 +27,7 @@ from aspirations import ratelimit
 # The public form's limit on a request body: the API takes the same photos.
 from aspirations.views import MAX_BODY_BYTES
 from aspirations.views import _content_length as content_length
+from units.scoping import deployment_wide
 
 from . import documents, jurisdictions, selectors, serializers, services
 from .documents import CONTENT_TYPES, XML
@@ -52,7 +53,10 @@ def endpoint(*methods: str) -> Callable:
         methods = (*methods, "HEAD")
 
     def decorator(view: Callable) -> Callable:
+        # An API client reads and writes across the deployment: a jurisdiction is the
+        # deployment today (open311.jurisdictions), not a unit.
         @csrf_exempt
+        @deployment_wide()
         @wraps(view)
         def wrapped(request: HttpRequest, format: str, **kwargs) -> HttpResponse:
             with translation.override(settings.LANGUAGE_CODE):

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from units.admin import ScopedChoices, ScopedChoicesAdmin
 from units.models import Kecamatan
+from units.scoping import in_scope, visible_unit_ids
 
 from .accounts import PRIVILEGE_FIELDS
 from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
@@ -12,7 +14,7 @@ from .services import PATROL_FIELDS, patrol_update
 from .territory import kecamatan_assign
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ScopedChoices, admin.TabularInline):
     model = Assignment
     extra = 0
     autocomplete_fields = ["officer"]
@@ -20,7 +22,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Officer)
-class OfficerAdmin(UserAdmin):
+class OfficerAdmin(ScopedChoices, UserAdmin):
     """Accounts. Only a superuser changes privileges (staff and superuser status, roles,
     permissions) or touches a superuser's account; `patrols.accounts` enforces the
     first on every path and records every change in the audit trail."""
@@ -36,7 +38,7 @@ class OfficerAdmin(UserAdmin):
         "phone_public",
         "is_active",
     ]
-    list_filter = ["unit", "position", "rank", "is_active", "is_staff", "groups"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter), "position", "rank", "is_active", "is_staff", "groups"]
     list_select_related = ["unit"]
     search_fields = ["username", "first_name", "last_name", "nrp", "phone", "email"]
     ordering = ["first_name", "last_name"]
@@ -53,6 +55,10 @@ class OfficerAdmin(UserAdmin):
     @admin.display(description=_("name"), ordering="first_name")
     def display_name(self, obj: Officer) -> str:
         return obj.display_name
+
+    def get_queryset(self, request):
+        """A unit's admin sees the accounts of their unit and the units below it (superuser: all)."""
+        return super().get_queryset(request).filter(in_scope())
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -81,9 +87,13 @@ class OfficerAdmin(UserAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(ScopedChoicesAdmin):
     list_display = ["name", "code", "kecamatan", "unit", "risk_level", "visit_target_days", "postcode"]
-    list_filter = ["risk_level", "unit", "kecamatan"]
+    list_filter = [
+        "risk_level",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("kecamatan", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["kecamatan", "unit"]
     readonly_fields = ["unit"]
     list_editable = ["risk_level", "visit_target_days"]
@@ -98,17 +108,24 @@ class VillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
+class KecamatanAdmin(ScopedChoicesAdmin):
     """Here rather than in `units`: choosing a kecamatan's Polsek moves its villages too
     (`patrols.territory`), and `units` knows no villages. Codes and names come from
     `manage.py load_region`; only the Polsek is chosen here."""
 
     list_display = ["code", "name", "regency_name", "unit"]
-    list_filter = ["regency_name", "unit"]
+    list_filter = ["regency_name", ("unit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["unit"]
     search_fields = ["code", "name"]
     readonly_fields = ["code", "name", "regency_code", "regency_name"]
     fields = ["code", "name", "regency_code", "regency_name", "unit"]
+
+    def get_queryset(self, request):
+        """A unit's admin sees the kecamatan their subtree covers (superuser: all, unassigned too)."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(unit__in=visible_unit_ids(request.user))
 
     def has_add_permission(self, request) -> bool:
         return False  # from the Kemendagri data: manage.py load_region
@@ -121,7 +138,7 @@ class KecamatanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ScopedChoicesAdmin):
     list_display = ["village", "officer", "start_date", "end_date"]
     list_filter = ["village", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["village__name", "officer__first_name", "officer__last_name", "officer__nrp"]
@@ -170,7 +187,7 @@ class PatrolEditInline(admin.TabularInline):
 
 
 @admin.register(Patrol)
-class PatrolAdmin(admin.ModelAdmin):
+class PatrolAdmin(ScopedChoicesAdmin):
     """Oversight and corrections. A change goes through `patrol_update`, as in the portal:
     the same edit rules and validation, the edit history and the audit trail. Patrols
     are logged only through *Catat Patroli* (members, topics, re-encoded photos)."""

@@ -7,6 +7,8 @@ import uuid
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet, Subquery
 
+from units.scoping import in_scope
+
 from .models import Assignment, ImbauanTopic, Officer, Patrol, Village
 
 
@@ -27,8 +29,9 @@ def granted(app_label: str, codename: str) -> Q:
 
 
 def patrol_officers(*, include_inactive: bool = False) -> QuerySet[Officer]:
-    """The unit's field officers: everyone who may log patrols (by role, directly, or as superuser)."""
-    officers = Officer.objects.filter(granted("patrols", "log_patrol") | Q(is_superuser=True))
+    """The field officers of the scope's units: everyone there who may log patrols (by role,
+    directly, or as superuser). The officers' unit is one more condition of the same query."""
+    officers = Officer.objects.filter(granted("patrols", "log_patrol") | Q(is_superuser=True), in_scope())
     if not include_inactive:
         officers = officers.filter(is_active=True)
     return officers.order_by("first_name", "last_name", "username")

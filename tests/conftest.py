@@ -18,6 +18,7 @@ from patrols.models import Position
 from patrols.services import assignment_start
 from tests.factories import OfficerFactory, village
 from tests.s3 import Bucket, MotoServer
+from units.scoping import deployment_wide
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -53,6 +54,18 @@ def stored_cache_keys() -> list[str]:
     if isinstance(backend, RedisCache):
         return [key.decode() for key in backend._cache.get_client().keys("*")]
     return list(backend._cache.keys())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _deployment_wide_by_default():
+    """Tests set up rows of every unit and read them back: outside a request, scopes are off.
+
+    A request through the test client enters the user's scope (units.middleware) as
+    in production, so the views are tested scoped; tests/units/test_scoping.py
+    checks that a query outside any scope fails.
+    """
+    with deployment_wide():
+        yield
 
 
 @pytest.fixture(scope="session")

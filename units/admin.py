@@ -1,13 +1,52 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit
+from .models import Kecamatan, Unit
+from .scoping import in_scope, user_path, visible_unit_ids, visible_units
 
 STRUCTURE = ("kind", "code", "parent")
 
 
+def choices_for(model: type[models.Model], user: Any) -> models.QuerySet | None:
+    """What an admin form may offer of `model` to `user`: units, kecamatan and officers of their
+    subtree. None for a model the unit scope narrows itself (villages, patrols) or that no unit owns."""
+    if model is Unit:
+        return visible_units(user)
+    if model is Kecamatan:
+        everything = user_path(user) is None
+        return Kecamatan.objects.all() if everything else Kecamatan.objects.filter(unit__in=visible_unit_ids(user))
+    if model is get_user_model():
+        return model._default_manager.filter(in_scope())
+    return None
+
+
+class ScopedChoices:
+    """For a ModelAdmin or an inline: foreign-key and many-to-many choices stay within the user's subtree.
+
+    A choice outside it, sent by a crafted POST, is "not one of the available choices".
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and (choices := choices_for(db_field.remote_field.model, request.user)) is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and (choices := choices_for(db_field.remote_field.model, request.user)) is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedChoicesAdmin(ScopedChoices, admin.ModelAdmin):
+    pass
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ScopedChoicesAdmin):
     """Units and their public contact. Which kecamatan a Polsek covers is chosen on the
     kecamatan (admin: Kecamatan), where its villages follow."""
 
@@ -21,6 +60,10 @@ class UnitAdmin(admin.ModelAdmin):
         (_("Public contact"), {"fields": ["address", "phone", "whatsapp"]}),
         (_("Commander (signs the recap)"), {"fields": ["commander_rank", "commander_name"]}),
     ]
+
+    def get_queryset(self, request):
+        """A unit's admin sees their unit and the units below it."""
+        return super().get_queryset(request).filter(pk__in=visible_unit_ids(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

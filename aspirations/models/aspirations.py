@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import latitude_field, longitude_field, phone_validator
 from patrols.models import DISPLAY_NAME_FIELDS, Patrol, Village
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .. import public_ids
 from .categories import Category
@@ -147,7 +148,7 @@ class AspirationQuerySet(models.QuerySet):
         ).order_by()
 
 
-class Aspiration(models.Model):
+class Aspiration(ScopedValidation, models.Model):
     """Something a resident wants the police to know or do.
 
     Identity fields are blank for anonymous reports; when any is given the
@@ -287,7 +288,8 @@ class Aspiration(models.Model):
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = AspirationQuerySet.as_manager()
+    # Scoped to the unit subtree of the request (units.scoping).
+    objects = UnitScopedManager.from_queryset(AspirationQuerySet)()
 
     class Meta:
         verbose_name = _("aspiration")

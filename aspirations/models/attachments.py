@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import StoredPhoto
+from units.scoping import UnitScopedManager
 
 from .aspirations import Aspiration
 
@@ -20,6 +21,9 @@ class Attachment(StoredPhoto):
     )
     # Always JPEG: the pipeline re-encodes every upload.
     content_type = models.CharField(_("content type"), max_length=40, default="image/jpeg")
+
+    scoped_by = "aspiration__unit"
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("attachment")

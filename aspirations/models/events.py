@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.scoping import ScopedValidation, UnitScopedManager
+
 from .choices import EventKind, Status
 
 
@@ -16,7 +18,7 @@ class AspirationEventQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
-class AspirationEvent(models.Model):
+class AspirationEvent(ScopedValidation, models.Model):
     """One entry of an aspiration's timeline.
 
     Only events with `is_public` reach the resident's status page, and there
@@ -53,7 +55,8 @@ class AspirationEvent(models.Model):
     is_public = models.BooleanField(_("shown to the resident"), default=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    objects = AspirationEventQuerySet.as_manager()
+    scoped_by = "aspiration__unit"
+    objects = UnitScopedManager.from_queryset(AspirationEventQuerySet)()
 
     class Meta:
         verbose_name = _("timeline event")

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.scoping import ScopedValidation, UnitScopedManager
+
 from .aspirations import Aspiration
 from .choices import NotifyChannel
 from .events import AspirationEvent
@@ -82,7 +84,7 @@ class NotificationQuerySet(models.QuerySet):
         )
 
 
-class Notification(models.Model):
+class Notification(ScopedValidation, models.Model):
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     aspiration = models.ForeignKey(
         Aspiration, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("aspiration")
@@ -121,7 +123,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
 
-    objects = NotificationQuerySet.as_manager()
+    scoped_by = "aspiration__unit"
+    objects = UnitScopedManager.from_queryset(NotificationQuerySet)()
 
     class Meta:
         verbose_name = _("notification")

@@ -36,6 +36,7 @@ from patrols.models import (
     Village,
 )
 from patrols.selectors import patrol_officers
+from units.scoping import in_scope
 
 from .aggregates import Median
 from .periods import Period
@@ -336,9 +337,9 @@ def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> l
 def kapolsek() -> Officer | None:
     """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name).
 
-    With several Polsek in one deployment, the Kapolsek of the unit the recap is headed
-    with (KRK_UNIT_NAME) comes first; the recap per unit will name its unit. One query.
+    Among the Kapolsek of the request's unit subtree, the one of the unit the recap is
+    headed with (KRK_UNIT_NAME) comes first; the recap per unit will name its unit. One query.
     """
     own_unit_first = Case(When(unit__name=settings.KRK_UNIT_NAME, then=Value(0)), default=Value(1))
-    officers = Officer.objects.filter(position=Position.KAPOLSEK, is_active=True)
+    officers = Officer.objects.filter(in_scope(), position=Position.KAPOLSEK, is_active=True)
     return officers.order_by(own_unit_first, "-date_joined", "-pk").first()

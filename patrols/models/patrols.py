@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.fields import latitude_field, longitude_field
 from core.models import StoredPhoto
+from units.scoping import ScopedValidation, UnitScopedManager
 
 from .officers import DISPLAY_NAME_FIELDS
 from .villages import Assignment, Village
@@ -135,7 +136,7 @@ class PatrolQuerySet(models.QuerySet):
         )
 
 
-class Patrol(models.Model):
+class Patrol(ScopedValidation, models.Model):
     """One patrol report: what was done, where, when, by whom, and what was found."""
 
     # Set by patrols.signals while a patrol is saved: the start time the tallies counted.
@@ -199,7 +200,8 @@ class Patrol(models.Model):
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = PatrolQuerySet.as_manager()
+    # Scoped to the unit subtree of the request (units.scoping).
+    objects = UnitScopedManager.from_queryset(PatrolQuerySet)()
 
     class Meta:
         verbose_name = _("patrol")
@@ -296,6 +298,9 @@ class PatrolPhoto(StoredPhoto):
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="photos", verbose_name=_("patrol"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    scoped_by = "patrol__unit"
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("patrol photo")

@@ -17,11 +17,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from units.scoping import ScopedValidation, UnitScopedManager
+
 from .patrols import ImbauanTopic, PatrolType
 from .villages import Village
 
 
-class PatrolTally(models.Model):
+class PatrolTally(ScopedValidation, models.Model):
     """Patrols of one unit on one day in one village of one type: how many, residents met, incidents."""
 
     day = models.DateField(_("day"))
@@ -34,6 +36,8 @@ class PatrolTally(models.Model):
     patrols = models.PositiveIntegerField(_("patrols"))
     residents = models.PositiveIntegerField(_("residents met"))
     incidents = models.PositiveIntegerField(_("patrols with an incident"))
+
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("patrol tally")
@@ -50,7 +54,7 @@ class PatrolTally(models.Model):
         return f"{self.day} {self.village_id} {self.patrol_type}: {self.patrols}"
 
 
-class OfficerPatrolTally(models.Model):
+class OfficerPatrolTally(ScopedValidation, models.Model):
     """Patrols of one unit that one officer led and joined on one day."""
 
     day = models.DateField(_("day"))
@@ -63,6 +67,8 @@ class OfficerPatrolTally(models.Model):
     )
     led = models.PositiveIntegerField(_("patrols led"))
     joined = models.PositiveIntegerField(_("patrols joined"))
+
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("officer patrol tally")
@@ -77,7 +83,7 @@ class OfficerPatrolTally(models.Model):
         return f"{self.day} {self.officer_id}: {self.led} led, {self.joined} joined"
 
 
-class TopicPatrolTally(models.Model):
+class TopicPatrolTally(ScopedValidation, models.Model):
     """Patrols of one unit that delivered one imbauan topic on one day."""
 
     day = models.DateField(_("day"))
@@ -87,6 +93,8 @@ class TopicPatrolTally(models.Model):
     )
     topic = models.ForeignKey(ImbauanTopic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic"))
     patrols = models.PositiveIntegerField(_("patrols"))
+
+    objects = UnitScopedManager()
 
     class Meta:
         verbose_name = _("topic patrol tally")

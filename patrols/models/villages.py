@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import latitude_field, longitude_field
+from units.scoping import ScopedValidation, UnitScopedManager
 
 
 class RiskLevel(models.TextChoices):
@@ -42,7 +43,7 @@ class VillageQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
 
 
-class Village(models.Model):
+class Village(ScopedValidation, models.Model):
     code = models.CharField(
         _("Kemendagri code"),
         max_length=13,
@@ -76,7 +77,8 @@ class Village(models.Model):
         help_text=_("Maximum days between patrols. Leave empty to use the default for the risk level (14 / 7 / 3)."),
     )
 
-    objects = VillageQuerySet.as_manager()
+    # Staff see their subtree's villages; public pages read them deployment-wide (units.scoping).
+    objects = UnitScopedManager.from_queryset(VillageQuerySet)()
 
     class Meta:
         verbose_name = _("village")
@@ -103,7 +105,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-class Assignment(models.Model):
+class Assignment(ScopedValidation, models.Model):
     """An officer's posting as Bhabinkamtibmas of a village, for a span of dates.
 
     An open assignment (no end date) is the village's current Bhabinkamtibmas; there is
@@ -119,7 +121,8 @@ class Assignment(models.Model):
     start_date = models.DateField(_("start date"), default=datetime.date.today)
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    scoped_by = "village__unit"
+    objects = UnitScopedManager.from_queryset(AssignmentQuerySet)()
 
     class Meta:
         verbose_name = _("assignment")

@@ -15,17 +15,39 @@ from django.utils import timezone
 from aspirations.status_links import link_token
 from tests.conftest import client_for
 
-PERSONAS = ("anonymous", "officer", "operator", "command", "admin")
+ROLES = ("officer", "operator", "command", "admin")
+# The same role in another Polsek (Karangampel, under the same Polres): for any record of
+# Polsek Krangkeng, where the insider may look (200) or may look but not act (403), the
+# outsider gets 404: they must not learn it exists. Public pages span every unit alike.
+OUTSIDERS = tuple(f"outsider_{role}" for role in ROLES)
+# Operator and command of Polres Indramayu: they see every record of its Polsek.
+POLRES = ("polres_operator", "polres_command")
+PERSONAS = ("anonymous", *ROLES, *OUTSIDERS, *POLRES)
 SIGNED_IN = PERSONAS[1:]
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
-    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+    """Outsiders and the Polres personas answer as the role they hold, unless `owned` or overridden."""
+    expected = {persona: overrides.get(persona, default) for persona in ("anonymous", *ROLES)}
+    for persona in (*OUTSIDERS, *POLRES):
+        expected[persona] = overrides.get(persona, expected[persona.split("_", 1)[1]])
+    return expected
 
 
 def staff(code: int = 200, **overrides: int) -> dict[str, int]:
     """Any signed-in role gets `code`; anonymous users are sent to sign in."""
     return expect(code, anonymous=302, **overrides)
+
+
+def owned(expected: dict[str, int], **overrides: int) -> dict[str, int]:
+    """A page of one of Krangkeng's records: outsiders who could otherwise open it get 404.
+
+    A role refused the page whatever the record (403 before any lookup) is refused alike.
+    """
+    for role in ROLES:
+        if expected[role] == 200:
+            expected[f"outsider_{role}"] = 404
+    return {**expected, **overrides}
 
 
 @dataclass
@@ -71,12 +93,12 @@ ROUTES: dict[str, Route] = {
     "aspirations:mine": Route(staff(403, officer=200)),
     "aspirations:record": Route(staff(403, officer=200, operator=200)),
     "aspirations:record_on_patrol": Route(
-        staff(403, officer=200, operator=200), lambda world: {"patrol_pk": world["patrol"].pk}
+        owned(staff(403, officer=200, operator=200)), lambda world: {"patrol_pk": world["patrol"].pk}
     ),
-    "aspirations:detail": Route(staff(admin=404), lambda world: {"pk": world["aspiration"].pk}),
-    "aspirations:slip": Route(staff(admin=404), lambda world: {"pk": world["aspiration"].pk}),
-    "aspirations:photo": Route(staff(admin=404), lambda world: {"pk": world["aspiration_photo"].pk}),
-    "aspirations:photo_thumbnail": Route(staff(admin=404), lambda world: {"pk": world["aspiration_photo"].pk}),
+    "aspirations:detail": Route(owned(staff(admin=404)), lambda world: {"pk": world["aspiration"].pk}),
+    "aspirations:slip": Route(owned(staff(admin=404)), lambda world: {"pk": world["aspiration"].pk}),
+    "aspirations:photo": Route(owned(staff(admin=404)), lambda world: {"pk": world["aspiration_photo"].pk}),
+    "aspirations:photo_thumbnail": Route(owned(staff(admin=404)), lambda world: {"pk": world["aspiration_photo"].pk}),
     **{
         f"aspirations:{action}": Route(staff(405), lambda world: {"pk": world["aspiration"].pk})
         for action in ("verify", "reject", "assign", "reply", "note", "resolve", "reopen", "reveal_identity")
@@ -93,14 +115,21 @@ ROUTES: dict[str, Route] = {
     # Everyone signed in sets their own WhatsApp notices.
     "patrols:notification_settings": Route(staff()),
     # A background export (here command's, ready) is its owner's alone.
-    "exports:job": Route(staff(404, command=200), lambda world: {"pk": world["export_job"].pk}),
-    "exports:download": Route(staff(404, command=200), lambda world: {"pk": world["export_job"].pk}),
+    "exports:job": Route(
+        owned(staff(404, command=200), polres_command=404), lambda world: {"pk": world["export_job"].pk}
+    ),
+    "exports:download": Route(
+        owned(staff(404, command=200), polres_command=404), lambda world: {"pk": world["export_job"].pk}
+    ),
     "patrols:patrol_create": Route(staff(403, officer=200)),
     "patrols:outbox": Route(staff(403, officer=200)),
-    "patrols:patrol_detail": Route(staff(), lambda world: {"pk": world["patrol"].pk}),
-    "patrols:patrol_edit": Route(staff(operator=403), lambda world: {"pk": world["patrol"].pk}),
-    "patrols:photo": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),
-    "patrols:photo_thumbnail": Route(staff(), lambda world: {"pk": world["patrol_photo"].pk}),
+    "patrols:patrol_detail": Route(owned(staff()), lambda world: {"pk": world["patrol"].pk}),
+    # The operator reads the patrol but may not edit it (403); another Polsek's does not find it.
+    "patrols:patrol_edit": Route(
+        owned(staff(operator=403), outsider_operator=404), lambda world: {"pk": world["patrol"].pk}
+    ),
+    "patrols:photo": Route(owned(staff()), lambda world: {"pk": world["patrol_photo"].pk}),
+    "patrols:photo_thumbnail": Route(owned(staff()), lambda world: {"pk": world["patrol_photo"].pk}),
     # The admin site is checked through its index; its own views share its guard.
     # Command pages (dashboard, monthly recap): command and operators.
     "dashboard:dashboard": Route(staff(403, operator=200, command=200)),
@@ -199,16 +228,53 @@ def export_world(commander) -> dict:
     from exports.services import export_name
 
     job = ExportJob.objects.create(
-        owner=commander, source="aspirations", file_format="csv", state=ExportState.READY, filename="aspirasi"
+        owner=commander,
+        unit=commander.unit,
+        source="aspirations",
+        file_format="csv",
+        state=ExportState.READY,
+        filename="aspirasi",
     )
     default_storage.save(export_name(job), ContentFile(b"Kode Tiket\n"))
     return {"export_job": job}
+
+
+def outsider_world() -> dict:
+    """The same four roles in Polsek Karangampel, and operator and command at Polres Indramayu."""
+    from core import roles
+    from patrols.models import Position
+    from patrols.services import assignment_start
+    from tests.factories import OfficerFactory, neighbour_village, unit
+
+    village = neighbour_village()
+    polsek, polres = village.unit, unit("indramayu")
+    officer = OfficerFactory(username="bhabin.luar", unit=polsek, position=Position.BHABINKAMTIBMAS, role=roles.OFFICER)
+    assignment_start(officer=officer, village=village, start_date=datetime.date(2024, 1, 1))
+    return {
+        "outsider_officer": officer,
+        "outsider_operator": OfficerFactory(
+            username="operator.luar", unit=polsek, position=Position.OPERATOR, role=roles.OPERATOR
+        ),
+        "outsider_command": OfficerFactory(
+            username="pimpinan.luar", unit=polsek, position=Position.KAPOLSEK, role=roles.COMMAND
+        ),
+        "outsider_admin": OfficerFactory(
+            username="admin.luar", unit=polsek, position=Position.OPERATOR, role=roles.ADMIN, is_staff=True
+        ),
+        "polres_operator": OfficerFactory(
+            username="operator.polres", unit=polres, position=Position.OPERATOR, role=roles.OPERATOR
+        ),
+        "polres_command": OfficerFactory(
+            username="kapolres.test", unit=polres, position=Position.KAPOLSEK, role=roles.COMMAND
+        ),
+    }
 
 
 @pytest.fixture
 def world(bhabin, other_bhabin, operator, commander, site_admin):
     aspirations = aspiration_world(bhabin, operator)
     return {
+        **outsider_world(),
         "officer": bhabin,
         "other_officer": other_bhabin,
         "operator": operator,
@@ -273,15 +339,24 @@ MASTER_DATA = {
 }
 
 
+# Master data of one unit (its villages, kecamatan, postings, patrols); topics, categories
+# and API clients serve the whole deployment.
+UNIT_OWNED = {"patrols.village", "units.kecamatan", "patrols.assignment", "patrols.patrol"}
+
+
 @dataclass
 class AdminRoute:
     record: str  # its key in the world
     admin: int | frozenset[str]
     superuser: int | frozenset[str]
     password_page: bool = False
+    # A record of Polsek Krangkeng: Karangampel's admin does not find it (the admin sends
+    # them back to its index, 302), where Krangkeng's admin may open it.
+    owned: bool = False
 
     def expected(self) -> dict:
-        return {**expect(302), "admin": self.admin, "superuser": self.superuser}
+        outsider = (404 if self.password_page else 302) if self.owned else self.admin
+        return {**expect(302), "admin": self.admin, "outsider_admin": outsider, "superuser": self.superuser}
 
     def url(self, world: dict) -> str:
         record = world[self.record]
@@ -297,23 +372,27 @@ ADMIN_ROUTES: dict[str, AdminRoute] = {
     "axes.accesslog": AdminRoute("access_log", admin=READ_ONLY, superuser=READ_ONLY),
     "axes.accessfailurelog": AdminRoute("access_failure_log", admin=READ_ONLY, superuser=READ_ONLY),
     "audit.auditentry": AdminRoute("audit_entry", admin=403, superuser=READ_ONLY),
-    "aspirations.aspiration": AdminRoute("aspiration", admin=READ_ONLY, superuser=READ_ONLY),
+    "aspirations.aspiration": AdminRoute("aspiration", admin=READ_ONLY, superuser=READ_ONLY, owned=True),
     # Notifications are watched (their retry is an action of the list); jobs are the engine's.
-    "aspirations.notification": AdminRoute("notification", admin=READ_ONLY, superuser=READ_ONLY),
+    "aspirations.notification": AdminRoute("notification", admin=READ_ONLY, superuser=READ_ONLY, owned=True),
     "django_tasks_database.dbtaskresult": AdminRoute("task_result", admin=403, superuser=READ_ONLY),
     **{
-        label: AdminRoute(label, admin=frozenset(fields), superuser=frozenset(fields))
+        label: AdminRoute(label, admin=frozenset(fields), superuser=frozenset(fields), owned=label in UNIT_OWNED)
         for label, fields in MASTER_DATA.items()
     },
     # An admin keeps a unit's contact and commander; only a superuser moves units in the tree.
-    "units.unit": AdminRoute("units.unit", admin=UNIT_CONTACT | {"name"}, superuser=UNIT_CONTACT | UNIT_PLACE),
-    "patrols.officer": AdminRoute("officer", admin=ACCOUNT, superuser=ACCOUNT | PRIVILEGES),
-    "patrols.officer, a superuser": AdminRoute(
-        "superuser", admin=frozenset({"password"}), superuser=ACCOUNT | PRIVILEGES
+    "units.unit": AdminRoute(
+        "units.unit", admin=UNIT_CONTACT | {"name"}, superuser=UNIT_CONTACT | UNIT_PLACE, owned=True
     ),
-    "patrols.officer, password": AdminRoute("officer", admin=NEW_PASSWORD, superuser=NEW_PASSWORD, password_page=True),
+    "patrols.officer": AdminRoute("officer", admin=ACCOUNT, superuser=ACCOUNT | PRIVILEGES, owned=True),
+    "patrols.officer, a superuser": AdminRoute(
+        "superuser", admin=frozenset({"password"}), superuser=ACCOUNT | PRIVILEGES, owned=True
+    ),
+    "patrols.officer, password": AdminRoute(
+        "officer", admin=NEW_PASSWORD, superuser=NEW_PASSWORD, password_page=True, owned=True
+    ),
     "patrols.officer, a superuser's password": AdminRoute(
-        "superuser", admin=403, superuser=NEW_PASSWORD, password_page=True
+        "superuser", admin=403, superuser=NEW_PASSWORD, password_page=True, owned=True
     ),
 }
 
@@ -385,3 +464,74 @@ def test_role_may_change_these_fields_in_the_admin(name, admin_world):
         response = client_for(admin_world.get(persona)).get(url)
         results[persona] = _editable_fields(response) if response.status_code == 200 else response.status_code
     assert results == route.expected()
+
+
+# --- mutations by another Polsek ----------------------------------------------------------------------
+# A POST row for every URL that changes one of Krangkeng's records: the role that does it
+# in its own Polsek, from Karangampel, gets 404 and nothing changes. Every other URL of a
+# record must refuse a POST from every outsider too (test_no_outsider_changes_a_record).
+
+MUTATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
+    "aspirations:verify": ("outsider_operator", lambda world: {"verify-priority": "tinggi"}),
+    "aspirations:reject": ("outsider_operator", lambda world: {"reject-reason": "spam"}),
+    "aspirations:assign": ("outsider_operator", lambda world: {"assign-officer": world["outsider_officer"].pk}),
+    "aspirations:reply": ("outsider_officer", lambda world: {"reply-text": "Sudah kami tangani."}),
+    "aspirations:note": ("outsider_officer", lambda world: {"note-text": "Catatan."}),
+    "aspirations:resolve": ("outsider_officer", lambda world: {"resolve-text": "Selesai."}),
+    "aspirations:reopen": ("outsider_command", lambda world: {"reopen-text": "Dibuka lagi."}),
+    "aspirations:reveal_identity": ("outsider_command", lambda world: {}),
+    "aspirations:record_on_patrol": ("outsider_officer", lambda world: {"title": "Titipan warga"}),
+    "patrols:patrol_edit": ("outsider_command", lambda world: {"place": "Diubah dari luar"}),
+}
+RECORD_KWARGS = ("pk", "patrol_pk")
+
+
+def snapshot(world: dict) -> tuple:
+    """What any of the mutations above would change."""
+    from aspirations.models import Aspiration
+    from audit.models import AuditAction, AuditEntry
+    from patrols.models import Patrol
+
+    aspiration = Aspiration.objects.get(pk=world["aspiration"].pk)
+    patrol = Patrol.objects.get(pk=world["patrol"].pk)
+    return (
+        aspiration.status,
+        aspiration.assigned_to_id,
+        aspiration.events.count(),
+        Aspiration.objects.count(),
+        patrol.place,
+        patrol.updated_at,
+        AuditEntry.objects.exclude(action=AuditAction.SIGN_IN).count(),  # each client signs in
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(MUTATIONS))
+def test_outsider_of_the_acting_role_gets_404_on_post(url_name, world):
+    persona, data = MUTATIONS[url_name]
+    url = reverse(url_name, kwargs=ROUTES[url_name].kwargs(world))
+    before = snapshot(world)
+    response = client_for(world[persona]).post(url, data(world))
+    assert response.status_code == 404
+    assert snapshot(world) == before
+
+
+@pytest.mark.django_db
+def test_no_outsider_changes_a_record_and_every_mutation_has_a_row(world):
+    """POST to every page of a record, as every outsider: refused (403, 404, or 405 where the
+    page takes no POST), nothing changed; a page that takes a POST has a row in MUTATIONS."""
+    taking_post = set()
+    before = snapshot(world)
+    for name, route in ROUTES.items():
+        kwargs = route.kwargs(world)
+        if not set(RECORD_KWARGS) & kwargs.keys():
+            continue
+        data = MUTATIONS[name][1](world) if name in MUTATIONS else {}
+        for persona in OUTSIDERS:
+            status = client_for(world[persona]).post(reverse(name, kwargs=kwargs), data).status_code
+            assert status in (403, 404, 405), (name, persona, status)
+            if status != 405:
+                taking_post.add(name)
+    assert snapshot(world) == before
+    assert taking_post <= MUTATIONS.keys(), f"mutations without a POST row: {sorted(taking_post - MUTATIONS.keys())}"
+    assert taking_post == MUTATIONS.keys()

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
+from core import roles
 from patrols.models import Village
 from tests.admin_forms import change_form_data
 from tests.conftest import client_for
@@ -12,6 +13,12 @@ from tests.factories import OfficerFactory, neighbour_village, unit
 from units.models import Kecamatan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def polres_admin(db):
+    """The admin role at Polres Indramayu: master data of every Polsek below it."""
+    return OfficerFactory(username="admin.polres", unit=unit("indramayu"), role=roles.ADMIN, is_staff=True)
 
 
 def unit_url(code: str) -> str:
@@ -47,14 +54,23 @@ class TestUnitAdmin:
 
 
 class TestKecamatanAdmin:
-    def test_choosing_the_polsek_moves_the_villages_with_it(self, site_admin):
+    def test_choosing_the_polsek_moves_the_villages_with_it(self, polres_admin):
         other = neighbour_village().unit
-        client = client_for(site_admin)
+        client = client_for(polres_admin)
         data = change_form_data(client.get(kecamatan_url("32.12.09")), unit=str(other.pk), name="Diubah")
         assert client.post(kecamatan_url("32.12.09"), data).status_code == 302
         kecamatan = Kecamatan.objects.get(code="32.12.09")
         assert (kecamatan.unit, kecamatan.name) == (other, "Krangkeng"), "the name comes from the Kemendagri data"
         assert set(Village.objects.filter(kecamatan=kecamatan).values_list("unit", flat=True)) == {other.pk}
+
+    def test_a_polseks_admin_cannot_give_its_kecamatan_to_another_polsek(self, site_admin):
+        """Krangkeng's admin keeps Krangkeng's master data: another Polsek is not a choice."""
+        other = neighbour_village().unit
+        client = client_for(site_admin)
+        data = change_form_data(client.get(kecamatan_url("32.12.09")), unit=str(other.pk))
+        response = client.post(kecamatan_url("32.12.09"), data)
+        assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+        assert Kecamatan.objects.get(code="32.12.09").unit == unit("krangkeng")
 
     def test_only_a_polsek_can_be_chosen(self, site_admin):
         client = client_for(site_admin)
@@ -70,9 +86,16 @@ class TestKecamatanAdmin:
 
 
 class TestAnOfficersUnit:
-    def test_a_change_of_unit_is_in_the_audit_trail(self, site_admin):
+    def test_a_polseks_admin_cannot_move_an_officer_out_of_its_subtree(self, site_admin):
         officer = OfficerFactory(username="pindah")
         client = client_for(site_admin)
+        url = reverse("admin:patrols_officer_change", args=[officer.pk])
+        response = client.post(url, change_form_data(client.get(url), unit=str(unit("indramayu").pk)))
+        assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+
+    def test_a_change_of_unit_is_in_the_audit_trail(self, polres_admin):
+        officer = OfficerFactory(username="pindah")
+        client = client_for(polres_admin)
         url = reverse("admin:patrols_officer_change", args=[officer.pk])
         data = change_form_data(client.get(url), unit=str(unit("indramayu").pk))
         assert client.post(url, data).status_code == 302

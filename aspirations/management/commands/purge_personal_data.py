@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from aspirations.retention import retention_run
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be done; change nothing.")
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, dry_run: bool, **options):
         for line in retention_run(dry_run=dry_run).lines():
             self.stdout.write(line)

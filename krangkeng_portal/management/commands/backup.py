@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from krangkeng_portal.backup import BackupError, backup_create
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             help="Folder to create (default: KRK_BACKUP_DIR/krangkeng-<date>-<time>).",
         )
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, output: Path | None, **options):
         if output is None:
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

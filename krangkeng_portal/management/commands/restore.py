@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from krangkeng_portal.backup import BackupError, backup_restore
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             help="Replace a database that has rows and overwrite files in the media storage.",
         )
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, source: Path, force: bool, **options):
         connections.close_all()
         try:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from aspirations.demo import seed_aspirations
 from open311.demo import seed_api_client
 from patrols.demo import seed_accounts, seed_patrols
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="Password for every demo account (default: generated and printed).")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never on a real server).")
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, password: str | None, force: bool, **options):
         if not settings.DEBUG and not force:
             raise CommandError(

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from patrols.territory import polsek_create_for_regency
 from units.models import Unit
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--polres", required=True, help="The Polres, by name or code.")
         parser.add_argument("--regency", help="The regency's Kemendagri code (default: found from the Polres).")
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, polres: str, regency: str | None, **options):
         unit = (
             Unit.objects.polres().filter(name__iexact=polres).first()

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from patrols.territory import CREATED, UNCHANGED, UPDATED, region_load
+from units.scoping import deployment_wide
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             help="Only these kecamatan of the regency, e.g. --kecamatan 32.12.09 32.12.10.",
         )
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, regency_code: str, kecamatan: list[str], **options):
         try:
             counts = region_load(regency_code=regency_code, kecamatan_codes=kecamatan)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from patrols import tallies
+from units.scoping import deployment_wide
 
 
 class _Rollback(Exception):
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             "--check", action="store_true", help="Only compare; exit with an error if any tally is out of date."
         )
 
+    # A command works for the whole deployment (units.scoping).
+    @deployment_wide()
     def handle(self, *args, check: bool, **options):
         before = tallies.snapshot()
         try:
