@@ -32,7 +32,7 @@ def polsek(request: HttpRequest, code: str) -> HttpResponse:
     """A Polsek's public page: where it serves, its Bhabinkamtibmas, its last 30 days, how to reach it.
 
     Only a Polsek has one (a Polres's Polsek are on the home page): any other code is
-    a 404. Five queries (the unit, its kecamatan, the directory's two, and the figures'
+    a 404. Six queries (the unit, its kecamatan, the directory's two, and the figures'
     two while they are not kept), whatever the number of its villages.
     """
     unit = get_object_or_404(Unit.objects.polsek(), code=code)
