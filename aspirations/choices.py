@@ -56,6 +56,7 @@ class KecamatanChoice:
     pk: int
     code: str  # Kemendagri code, e.g. "32.12.09": what the form and the village list's URL carry
     name: str
+    regency_code: str  # "32.12": a deployment of several regencies asks for the regency first
     regency_name: str
 
 
@@ -71,6 +72,10 @@ class FormChoices:
 
     def offered_categories(self) -> list[tuple[int, str, str]]:
         return [(pk, name, name_en) for pk, name, name_en, is_active in self.categories if is_active]
+
+    def regencies(self) -> list[tuple[str, str]]:
+        """(code, name) of the regencies (kabupaten/kota) of the kecamatan, by name."""
+        return sorted({(row.regency_code, row.regency_name) for row in self.kecamatan}, key=lambda row: row[1])
 
     def kecamatan_by_code(self, code: str) -> KecamatanChoice | None:
         return next((row for row in self.kecamatan if row.code == code), None)
@@ -91,7 +96,7 @@ def _read() -> FormChoices:
         Kecamatan.objects.filter(unit__isnull=False, villages__isnull=False)
         .distinct()
         .order_by("regency_name", "name", "code")
-        .values_list("pk", "code", "name", "regency_name")
+        .values_list("pk", "code", "name", "regency_code", "regency_name")
     )
     return FormChoices(
         kecamatan=tuple(KecamatanChoice(*row) for row in kecamatan),

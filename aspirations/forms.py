@@ -186,6 +186,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What, who, how often. Do not write other people's phone numbers or ID numbers."),
     )
+    # Only where the deployment covers several regencies (a Polda, the country).
+    kabupaten = forms.ChoiceField(label=_("Regency or city (kabupaten/kota)"), required=False)
     kecamatan = forms.ChoiceField(
         label=_("Kecamatan"),
         required=False,
@@ -228,7 +230,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, kecamatan_code: str = "", **kwargs) -> None:
+    def __init__(self, *args, kecamatan_code: str = "", kabupaten_code: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The lists from the cache: no query to show the form or to check an answer.
         self.listed = choices.form_choices()
@@ -236,7 +238,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             ("", _("— choose a category —")),
             *((str(pk), Category.label_for(name, name_en)) for pk, name, name_en in self.listed.offered_categories()),
         ]
-        self._offer_villages(kecamatan_code)
+        self._offer_villages(kecamatan_code, kabupaten_code)
         # The resident gives their own details: the browser may offer them.
         self.fields["reporter_phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
@@ -250,14 +252,25 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         self.spam_signals: list[str] = []
         self.photos_lost = False
 
-    def _offer_villages(self, kecamatan_code: str) -> None:
-        """The kecamatan list, and the desa list of the chosen one (or of the only one)."""
+    def _offer_villages(self, kecamatan_code: str, kabupaten_code: str) -> None:
+        """The kecamatan list (of the chosen regency, if there are several), and the desa list of the chosen one."""
         offered = self.listed.kecamatan
         self.single_kecamatan = offered[0] if len(offered) == 1 else None
         code = (self.data.get("kecamatan") if self.is_bound else None) or kecamatan_code
         chosen = self.listed.kecamatan_by_code(code) if code else self.single_kecamatan
         if chosen is None and self.is_bound:
             chosen = self._kecamatan_of_posted_village()
+        regencies = self.listed.regencies()
+        self.several_regencies = len(regencies) > 1
+        if self.several_regencies:
+            regency = (self.data.get("kabupaten") if self.is_bound else None) or kabupaten_code
+            regency = regency or (chosen.regency_code if chosen else "")
+            if chosen is not None and chosen.regency_code != regency:
+                chosen = None  # another regency was chosen since: its kecamatan anew
+            offered = tuple(row for row in offered if row.regency_code == regency)
+            regency_field = cast(forms.ChoiceField, self.fields["kabupaten"])
+            regency_field.choices = [("", _("— choose a regency or city —")), *regencies]
+            self.initial["kabupaten"] = regency
         self.chosen_kecamatan = chosen
         self.villages = choices.villages_of(self.listed, chosen.pk) if chosen else ()
         kecamatan = cast(forms.ChoiceField, self.fields["kecamatan"])

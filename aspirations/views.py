@@ -63,7 +63,8 @@ def _show_ticket(request: HttpRequest, aspiration: Aspiration) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     """Sampaikan Aspirasi: the public form (no query to show once its lists are kept; rate-limited to send).
 
-    `?kecamatan=32.12.09` (a Polsek's page links so) lists that kecamatan's villages.
+    `?kecamatan=32.12.09` (a Polsek's page links so) lists that kecamatan's villages;
+    `?kabupaten=32.12` a regency's kecamatan, where the deployment has several.
     A POST whose idempotency key already stored an aspiration (a retry after a lost
     answer, a second tap) is answered with that aspiration's ticket before the form
     is read: nothing stored twice, no photo re-encoded, no "shown at" token used.
@@ -84,7 +85,9 @@ def submit(request: HttpRequest) -> HttpResponse:
             pending_uploads_used(form.pending_uploads)
             return _show_ticket(request, aspiration)
     else:
-        form = AspirationForm(kecamatan_code=request.GET.get("kecamatan", ""))
+        form = AspirationForm(
+            kecamatan_code=request.GET.get("kecamatan", ""), kabupaten_code=request.GET.get("kabupaten", "")
+        )
     return render(request, "aspirations/aspiration_form.html", {"form": form})
 
 
@@ -94,7 +97,11 @@ def _village_step(request: HttpRequest) -> HttpResponse:
     Nothing is checked or stored, so it is neither rate-limited nor an error; only
     chosen files are lost (browsers never refill a file input), and the page says so.
     """
-    form = AspirationForm(initial=request.POST.dict(), kecamatan_code=request.POST.get("kecamatan", ""))
+    form = AspirationForm(
+        initial=request.POST.dict(),
+        kecamatan_code=request.POST.get("kecamatan", ""),
+        kabupaten_code=request.POST.get("kabupaten", ""),
+    )
     form.photos_lost = any(request.FILES.getlist("photos"))
     return render(request, "aspirations/aspiration_form.html", {"form": form, "village_step": True})
 

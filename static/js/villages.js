@@ -6,6 +6,19 @@
 (function () {
   "use strict";
 
+  // A deployment of several regencies: choosing one sends the form back (as its button
+  // would without JavaScript) for that regency's kecamatan, keeping what was typed.
+  document.querySelectorAll("select[data-krk-regency]").forEach(function (regency) {
+    var step = regency.form && regency.form.querySelector("[data-krk-regency-step]");
+    if (!step || !regency.form.requestSubmit) {
+      return;
+    }
+    step.hidden = true;
+    regency.addEventListener("change", function () {
+      regency.form.requestSubmit(step);
+    });
+  });
+
   document.querySelectorAll("select[data-krk-villages-url]").forEach(function (kecamatan) {
     var village = document.getElementById(kecamatan.dataset.krkVillagesFor);
     var step = kecamatan.form && kecamatan.form.querySelector("[data-krk-village-step]");

@@ -119,6 +119,47 @@ class TestSeveralKecamatan:
         assert Aspiration.objects.get().village is None
 
 
+class TestSeveralRegencies:
+    """A Polda or the country: regency (kabupaten/kota), then kecamatan, then desa."""
+
+    @pytest.fixture(autouse=True)
+    def _cirebon(self):
+        neighbour_village()
+        polres = Unit.objects.create(kind=UnitKind.POLRES, name="Polres Cirebon", code="cirebon", parent=unit("jabar"))
+        polsek = Unit.objects.create(kind=UnitKind.POLSEK, name="Polsek Losari", code="losari", parent=polres)
+        losari = Kecamatan.objects.create(
+            code="32.09.01", name="Losari", regency_code="32.09", regency_name="Cirebon", unit=polsek
+        )
+        Village.objects.create(code="32.09.01.2001", name="Ambulu", kecamatan=losari, unit=polsek, visit_target_days=14)
+
+    def test_the_form_asks_for_the_regency_first(self, client):
+        html = client.get(URL).content.decode()
+        assert '<select name="kabupaten"' in html and ">Cirebon</option>" in html and ">Indramayu</option>" in html
+        kecamatan = re.search(r'<select name="kecamatan".*?</select>', html, re.S).group(0)
+        assert kecamatan.count("<option") == 1  # none until a regency is chosen
+        assert "data-krk-regency-step" in html
+
+    def test_a_regency_lists_its_kecamatan_only(self, client):
+        html = client.get(URL, {"kabupaten": "32.12"}).content.decode()
+        assert ">Krangkeng</option>" in html and ">Karangampel</option>" in html and ">Losari</option>" not in html
+
+    def test_a_kecamatan_brings_its_regency(self, client):
+        html = client.get(URL, {"kecamatan": "32.09.01"}).content.decode()
+        assert re.search(r'value="32.09" selected', html)
+        assert village_options(html)[1:-1] == ["Ambulu"]
+
+    def test_the_step_lists_the_chosen_regency_s_kecamatan(self, client):
+        data = form_data(kabupaten="32.09", kecamatan="", village="", **{STEP_FIELD: STEP_KECAMATAN})
+        html = client.post(URL, data).content.decode()
+        assert ">Losari</option>" in html and ">Krangkeng</option>" not in html
+        assert data["title"] in html
+
+    def test_sent_to_the_village_s_polsek(self, client):
+        ambulu = village_id("Ambulu")
+        assert client.post(URL, form_data(kabupaten="32.09", kecamatan="32.09.01", village=ambulu)).status_code == 302
+        assert Aspiration.objects.get().unit.code == "losari"
+
+
 def village_id(name: str) -> str:
     return str(Village.objects.get(name=name).pk)
 
