@@ -131,21 +131,25 @@ class AspirationQuerySet(models.QuerySet):
         village's name (`village_name`): a deployment may hold 83,762 villages, too
         many to keep as one cached list as the categories are.
         """
-        return self.annotate(village_name=F("village__name")).only(
-            "code",
-            "type",
-            "title",  # the resident's own words, shown to whoever holds the code
-            "status",
-            "submitted_at",
-            "verification_due",
-            "followup_due",
-            "first_response_at",
-            "resolved_at",
-            "rejection_reason",
-            "rejection_note",
-            "category",
-            "village",
-        ).order_by()
+        return (
+            self.annotate(village_name=F("village__name"))
+            .only(
+                "code",
+                "type",
+                "title",  # the resident's own words, shown to whoever holds the code
+                "status",
+                "submitted_at",
+                "verification_due",
+                "followup_due",
+                "first_response_at",
+                "resolved_at",
+                "rejection_reason",
+                "rejection_note",
+                "category",
+                "village",
+            )
+            .order_by()
+        )
 
 
 class Aspiration(models.Model):

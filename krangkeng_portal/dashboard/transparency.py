@@ -16,13 +16,12 @@ country 83,762).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-
-from dataclasses import dataclass
 
 from aspirations.models import Aspiration, Status
 from patrols.models import PatrolTally, Village
@@ -64,20 +63,20 @@ def compute(period: Period, unit: Unit | None = None, *, per_village: bool = Tru
         .annotate(n=Sum("patrols"))
         .values("n")
     )
-    villages = Village.objects.all() if unit is None else Village.objects.filter(unit=unit)
-    villages = (
+    of_unit = Village.objects.all() if unit is None else Village.objects.filter(unit=unit)
+    villages: list[tuple[str, int]] = (
         list(
-            villages.annotate(patrol_count=Coalesce(Subquery(patrols), 0))
+            of_unit.annotate(patrol_count=Coalesce(Subquery(patrols), 0))
             .order_by("name")
             .values_list("name", "patrol_count")
         )
         if per_village
         else []
     )
-    aspirations = Aspiration.objects.filter(in_period(period, "submitted_at"))
+    received = Aspiration.objects.filter(in_period(period, "submitted_at"))
     if unit is not None:
-        aspirations = aspirations.filter(unit=unit)
-    aspirations = aspirations.order_by().aggregate(
+        received = received.filter(unit=unit)
+    aspirations = received.order_by().aggregate(
         received=Count("pk"), resolved=Count("pk", filter=Q(status=Status.SELESAI))
     )
     return {

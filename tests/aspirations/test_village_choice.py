@@ -31,14 +31,19 @@ def many_kecamatan(count: int, villages_each: int) -> None:
     """`count` kecamatan of a new Polres, each with its Polsek and `villages_each` villages."""
     polres = Unit.objects.create(kind=UnitKind.POLRES, name="Polres Uji", code="uji", parent=unit("jabar"))
     for number in range(count):
-        polsek = Unit.objects.create(kind=UnitKind.POLSEK, name=f"Polsek Uji {number}", code=f"uji-{number}", parent=polres)
+        polsek = Unit.objects.create(
+            kind=UnitKind.POLSEK, name=f"Polsek Uji {number}", code=f"uji-{number}", parent=polres
+        )
         code = f"32.99.{number:02d}"
         kecamatan = Kecamatan.objects.create(
             code=code, name=f"Uji {number:02d}", regency_code="32.99", regency_name="Uji", unit=polsek
         )
         Village.objects.bulk_create(
             Village(
-                code=f"{code}.{2001 + n}", name=f"Desa Uji {number}-{n}", kecamatan=kecamatan, unit=polsek,
+                code=f"{code}.{2001 + n}",
+                name=f"Desa Uji {number}-{n}",
+                kecamatan=kecamatan,
+                unit=polsek,
                 visit_target_days=14,
             )
             for n in range(villages_each)

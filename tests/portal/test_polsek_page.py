@@ -77,7 +77,13 @@ class TestPolsekPage:
             client.get(url())
         kecamatan = Kecamatan.objects.get(code="32.12.09")
         Village.objects.bulk_create(
-            Village(code=f"32.12.09.{3000 + n}", name=f"Desa Baru {n}", kecamatan=kecamatan, unit=unit(), visit_target_days=14)
+            Village(
+                code=f"32.12.09.{3000 + n}",
+                name=f"Desa Baru {n}",
+                kecamatan=kecamatan,
+                unit=unit(),
+                visit_target_days=14,
+            )
             for n in range(30)
         )
         cache.clear()  # the figures kept by the first visit
