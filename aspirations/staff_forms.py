@@ -19,6 +19,7 @@ from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
 from patrols.forms import OfficerChoiceField
 from patrols.models import Village
+from units.models import Unit
 
 from . import tickets
 from .forms import FUTURE_TOLERANCE, MAX_PHOTOS, OUTSIDE_KRANGKENG, CategoryChoiceField, ReporterFields
@@ -202,10 +203,14 @@ class StaffAspirationForm(ReporterFields):
     }
     idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, patrol=None, **kwargs) -> None:
+    def __init__(self, *args, patrol=None, unit: Unit | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.patrol = patrol
-        self.villages = {str(v.pk): v for v in Village.objects.only("pk", "name", "unit_id").order_by("name")}
+        # The villages of the staff member's unit and the units below it (a Polres: all its Polsek's).
+        villages = Village.objects.only("pk", "name", "unit_id").order_by("name")
+        if unit is not None:
+            villages = villages.filter(unit__in=Unit.objects.subtree(unit))
+        self.villages = {str(v.pk): v for v in villages}
         cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", _("— choose a village —")),
             *((pk, village.name) for pk, village in self.villages.items()),

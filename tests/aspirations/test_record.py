@@ -12,7 +12,7 @@ from aspirations.models import Aspiration, Channel, Status
 from audit.models import AuditAction, AuditEntry
 from core import roles
 from tests.conftest import client_for
-from tests.factories import OfficerFactory, PatrolFactory, category, village
+from tests.factories import OfficerFactory, PatrolFactory, category, neighbour_village, unit, village
 from tests.photos import photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,16 @@ class TestRecordForAResident:
     def test_with_a_photo(self, operator):
         client_for(operator).post(RECORD, {**data(), "photos": photo_upload()})
         assert Aspiration.objects.get().attachments.count() == 1
+
+    def test_only_the_villages_of_the_staff_s_units_are_offered(self, operator):
+        tanjungpura = neighbour_village()  # Polsek Karangampel's
+        client = client_for(operator)  # of Polsek Krangkeng
+        html = client.get(RECORD).content.decode()
+        assert ">Krangkeng</option>" in html and "Tanjungpura" not in html
+        response = client.post(RECORD, data(village=str(tanjungpura.pk)))
+        assert response.status_code == 200 and not Aspiration.objects.exists()
+        polres = OfficerFactory(role=roles.OPERATOR, unit=unit("indramayu"))
+        assert "Tanjungpura" in client_for(polres).get(RECORD).content.decode()
 
     def test_command_does_not_do_intake(self, commander):
         assert client_for(commander).get(RECORD).status_code == 403
