@@ -124,7 +124,9 @@ def villages_with_last_patrol(
         .order_by("-started_at")
         .values("started_at")[:1]
     )
-    villages = Village.objects.filter(unit_id__in=units).annotate(last_patrol=Subquery(latest)).with_current_officers(on_day)
+    villages = (
+        Village.objects.filter(unit_id__in=units).annotate(last_patrol=Subquery(latest)).with_current_officers(on_day)
+    )
     return list(villages.order_by("name"))
 
 
@@ -297,9 +299,7 @@ def officer_activity(period: Period, units: list[int], now: datetime.datetime) -
     involved = set(patrols) | set(handled) | set(overdue)
     officers = Officer.objects.filter(
         Q(pk__in=patrol_officers().filter(unit_id__in=units).values("pk")) | Q(pk__in=involved)
-    ).order_by(
-        "first_name", "last_name", "username"
-    )
+    ).order_by("first_name", "last_name", "username")
     return [
         {
             "officer": officer,
@@ -340,4 +340,8 @@ def overdue_aspirations(period: Period, units: list[int], now: datetime.datetime
 def kapolsek(unit_id: int) -> Officer | None:
     """Who signs a Polsek's recap when its unit names no commander: its active officer whose
     position is Kapolsek (never a hard-coded name)."""
-    return Officer.objects.filter(unit_id=unit_id, position=Position.KAPOLSEK, is_active=True).order_by("-date_joined", "-pk").first()
+    return (
+        Officer.objects.filter(unit_id=unit_id, position=Position.KAPOLSEK, is_active=True)
+        .order_by("-date_joined", "-pk")
+        .first()
+    )

@@ -62,7 +62,12 @@ def headline(
     overdue = sum(1 for row in villages if row.overdue)
     patrols = [
         Figure("patrols", _("Patrols"), sum(row["n"] for row in weekly_patrols), links.patrols(period, unit=sel.code)),
-        Figure("residents", _("Residents met"), sum(row["residents"] for row in weekly_patrols), links.patrols(period, unit=sel.code)),
+        Figure(
+            "residents",
+            _("Residents met"),
+            sum(row["residents"] for row in weekly_patrols),
+            links.patrols(period, unit=sel.code),
+        ),
         Figure(
             "visited",
             _("Villages visited"),
@@ -80,7 +85,12 @@ def headline(
     aspirations = [
         Figure("received", _("Aspirations received"), summary["received"], links.aspirations(period, unit=sel.code)),
         Figure("open", _("Still open"), summary["open"], links.aspirations(period, unit=sel.code)),
-        Figure("resolved", _("Resolved"), summary["resolved"], links.aspirations(period, unit=sel.code, status=Status.SELESAI)),
+        Figure(
+            "resolved",
+            _("Resolved"),
+            summary["resolved"],
+            links.aspirations(period, unit=sel.code, status=Status.SELESAI),
+        ),
         Figure(
             "overdue",
             _("Overdue now"),
@@ -232,7 +242,12 @@ def aspirations(
     One query of its own (the top topics); the rest comes from what `dashboard` read.
     """
     status_bars = charts.bars(
-        charts.Bar(str(label), summary["by_status"][value], links.aspirations(period, unit=sel.code, status=value), css=f"krk-{value}")
+        charts.Bar(
+            str(label),
+            summary["by_status"][value],
+            links.aspirations(period, unit=sel.code, status=value),
+            css=f"krk-{value}",
+        )
         for value, label in Status.choices
     )
     by_category: dict[int, list] = {}
@@ -250,7 +265,9 @@ def aspirations(
     outside = outside_district.get("n", 0)
     if outside:
         village_items.append(
-            charts.Bar(str(_("Outside the district")), outside, links.aspirations(period, unit=sel.code, village=links.OUTSIDE))
+            charts.Bar(
+                str(_("Outside the district")), outside, links.aspirations(period, unit=sel.code, village=links.OUTSIDE)
+            )
         )
     topic_bars = charts.bars(
         charts.Bar(topic["name"], topic["n"], links.patrols(period, unit=sel.code, topic=topic["id"]))

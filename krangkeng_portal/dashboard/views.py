@@ -56,7 +56,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sort_headers": _sort_headers(period_query, data.coverage.sort),
             "default_sort_url": f"?{urlencode(period_query)}#cakupan",
             "presets": [
-                {"label": label, "url": f"?{urlencode({'period': key, 'unit': sel.code})}", "active": period.preset == key}
+                {
+                    "label": label,
+                    "url": f"?{urlencode({'period': key, 'unit': sel.code})}",
+                    "active": period.preset == key,
+                }
                 for key, label in PRESETS
                 if key != CUSTOM
             ],

@@ -109,7 +109,7 @@ class TestWithoutAUnit:
         assert '<span id="unit-label">Polda Jawa Barat</span>' in html
         table = units_table(html)
         assert ">Polres Indramayu</a>" in table
-        assert "<td class=\"text-end\">3</td>" in table  # three patrols, one per Polsek, summed per Polres
+        assert '<td class="text-end">3</td>' in table  # three patrols, one per Polsek, summed per Polres
 
 
 class TestQueries:
