@@ -16,8 +16,8 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.dates import FromDayFilter, UntilDayFilter
 from core.lists import ListFilterSet
-from units.filters import UnitFilter
 from patrols.models import DISPLAY_NAME_FIELDS, Village
+from units.filters import UnitFilter
 
 from . import tickets
 from .forms import CategoryChoiceField

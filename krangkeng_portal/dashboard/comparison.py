@@ -110,7 +110,7 @@ def aspirations_per_child(period: Period, selection: Selection, now: datetime.da
             average_to_response=Avg(to_response),
         )
     )
-    return {row.pop("child"): row for row in rows}
+    return {row["child"]: dict(row) for row in rows}
 
 
 def unit_url(page: str, unit: Unit, query: dict[str, str]) -> str:
@@ -133,7 +133,7 @@ def unit_rows(
     for unit_id, n in patrols_per_unit(period, list(selection.child_of)).items():
         rows[selection.child_of[unit_id]].patrols += n
     for village in villages:
-        row = rows.get(selection.child_of.get(village.village.unit_id, 0))
+        row = rows.get(selection.child_of.get(village.village.unit_id or 0, 0))
         if row is not None:
             row.villages += 1
             row.on_target += not village.overdue

@@ -20,8 +20,8 @@ from patrols.models import Officer, PatrolType, Situation
 from units.models import Unit
 
 from . import charts, comparison, coverage, figures, links
-from .periods import Period
 from .comparison import duration_words as _duration
+from .periods import Period
 from .selection import Selection
 
 

@@ -34,7 +34,7 @@ def headline(html: str, label: str) -> str:
 
 class TestPolresCommand:
     def test_sees_its_polsek_side_by_side_each_linking_to_its_dashboard(self):
-        krangkeng, first, second = polres_world.polres(3)
+        _, first, _ = polres_world.polres(3)
         polres_world.fill(first, patrols=2, aspirations=2)
         html = client_for(polres_world.kapolres()).get(URL).content.decode()
         table = units_table(html)
