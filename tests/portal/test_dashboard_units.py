@@ -138,3 +138,35 @@ class TestQueries:
             data = pages.dashboard(period, polres)
         assert [row.patrols for row in data.units] == [1, 1, 1, 1]
         assert unit("indramayu") == data.unit
+
+
+class TestExports:
+    """The dashboard's export links carry its unit; the files name each row's Polsek."""
+
+    def _csv(self, client, name: str, **params) -> list[list[str]]:
+        import csv
+        import io
+
+        response = client.get(reverse(name), {"format": "csv", **params})
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+        return list(csv.reader(io.StringIO(text)))
+
+    def test_the_dashboard_of_a_polsek_exports_that_polsek(self):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        html = client.get(URL, {"unit": "sektor1"}).content.decode()
+        assert f'href="{reverse("patrols:patrol_export")}?date_from=' in html
+        assert "unit=sektor1&amp;format=xlsx" in html
+        header, *rows = self._csv(client, "patrols:patrol_export", unit="sektor1")
+        assert header[6] == "Satuan"
+        assert [row[6] for row in rows] == ["Polsek Sektor 1"]
+        header, *rows = self._csv(client, "aspirations:inbox_export", unit="sektor1")
+        assert header[7] == "Satuan"
+        assert [row[7] for row in rows] == ["Polsek Sektor 1"]
+
+    def test_the_polres_exports_every_polsek_by_name(self):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        _, *rows = self._csv(client, "patrols:patrol_export", unit="indramayu")
+        assert sorted(row[6] for row in rows) == ["Polsek Krangkeng", "Polsek Sektor 1", "Polsek Sektor 2"]
