@@ -338,10 +338,10 @@ def overdue_aspirations(period: Period, units: list[int], now: datetime.datetime
 
 
 def kapolsek(unit_id: int) -> Officer | None:
-    """Who signs a Polsek's recap when its unit names no commander: its active officer whose
-    position is Kapolsek (never a hard-coded name)."""
+    """Who signs a unit's recap when the unit names no commander: its active officer whose
+    position is Kapolsek (or Kapolres, at a Polres); never a hard-coded name. One query."""
     return (
-        Officer.objects.filter(unit_id=unit_id, position=Position.KAPOLSEK, is_active=True)
+        Officer.objects.filter(unit_id=unit_id, position__in=[Position.KAPOLSEK, Position.KAPOLRES], is_active=True)
         .order_by("-date_joined", "-pk")
         .first()
     )
