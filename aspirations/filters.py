@@ -17,6 +17,7 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 from core.dates import FromDayFilter, UntilDayFilter
 from core.lists import ListFilterSet
 from patrols.models import DISPLAY_NAME_FIELDS, Village
+from units.filters import UnitFilter
 
 from . import tickets
 from .forms import CategoryChoiceField
@@ -71,13 +72,16 @@ class AspirationFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         width = {"q": "col-12", "date_from": "col-6 col-lg-3", "date_to": "col-6 col-lg-3"}
+        shown = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden]
         self.helper.layout = Layout(
-            Row(*[Column(name, css_class=width.get(name, "col-6 col-lg-3")) for name in self.fields])
+            Row(*[Column(name, css_class=width.get(name, "col-6 col-lg-3")) for name in shown]), *hidden
         )
 
 
 class AspirationFilter(ListFilterSet):
-    outside_card = ("status", "sort")  # the status tabs, the order links
+    outside_card = ("status", "sort", "unit")  # the status tabs, the order links, the dashboard's unit
+    unit = UnitFilter()
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.exports import Column, ExportFile, labels, stamped
+from units.models import Unit
 
 from .filters import PatrolFilter
 from .models import ImbauanTopic, Officer, Patrol, PatrolMode, PatrolType, Situation, Village
@@ -51,6 +52,7 @@ PATROL_COLUMNS = [
     Column(_("Type"), 22),
     Column(_("Mode"), 14),
     Column(_("Village"), 14),
+    Column(_("Unit"), 20),
     Column(pgettext_lazy("patrol", "Place"), 28),
     Column(_("Team leader"), 26),
     Column(_("Team leader's NRP"), 12),
@@ -70,9 +72,9 @@ PATROL_COLUMNS = [
 
 
 def patrol_rows(queryset) -> Iterator[list]:
-    """The rows of a patrol export, in the list's order: four queries in all, whatever the size.
+    """The rows of a patrol export, in the list's order: five queries in all, whatever the size.
 
-    Officers, villages and topics are read once into dictionaries (a unit has hundreds
+    Officers, villages, units and topics are read once into dictionaries (a unit has hundreds
     of officers, not millions); members and topics come with each patrol as id lists
     computed by the database; the patrols stream through `.iterator()`. Labels and
     names are looked up once too: get_FOO_display() and display_name per row would
@@ -84,6 +86,7 @@ def patrol_rows(queryset) -> Iterator[list]:
     }
     names_of_officers = {pk: name for pk, (name, _) in officers.items()}
     villages = dict(Village.objects.values_list("pk", "name"))
+    units = dict(Unit.objects.values_list("pk", "name"))
     topics = dict(ImbauanTopic.objects.values_list("pk", "name"))
     types, modes, situations = (labels(choices) for choices in (PatrolType, PatrolMode, Situation))
     patrols = (
@@ -110,6 +113,7 @@ def patrol_rows(queryset) -> Iterator[list]:
             types.get(patrol.patrol_type, patrol.patrol_type),
             modes.get(patrol.mode, patrol.mode),
             villages.get(patrol.village_id, ""),
+            units.get(patrol.unit_id, ""),
             patrol.place,
             leader_name,
             leader_nrp,

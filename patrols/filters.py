@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import FromDayFilter, UntilDayFilter
 from core.lists import ListFilterSet
+from units.filters import UnitFilter
 
 from .forms import OfficerChoiceField
 from .models import DISPLAY_NAME_FIELDS, ImbauanTopic, Patrol, PatrolType, Situation, Village
@@ -44,12 +45,16 @@ class PatrolFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         width = {"date_from": "col-6 col-lg-3", "date_to": "col-6 col-lg-3", "q": "col-12 col-lg-6"}
+        shown = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden]
         self.helper.layout = Layout(
-            Row(*[Column(name, css_class=width.get(name, "col-12 col-sm-6 col-lg-3")) for name in self.fields])
+            Row(*[Column(name, css_class=width.get(name, "col-12 col-sm-6 col-lg-3")) for name in shown]), *hidden
         )
 
 
 class PatrolFilter(ListFilterSet):
+    outside_card = ("unit",)  # the dashboard's links keep the unit; it does not open the card
+    unit = UnitFilter()
     date_from = FromDayFilter(label=_("From"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = UntilDayFilter(label=_("Until"), field_name="started_at", widget=forms.DateInput(attrs={"type": "date"}))
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=VILLAGES, empty_label=_("All villages"))

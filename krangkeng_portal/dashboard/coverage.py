@@ -19,6 +19,7 @@ from patrols.models import Officer, RiskLevel, Situation, Village
 
 from . import figures, links
 from .periods import Period
+from .selection import Selection
 
 RISK_ORDER = {RiskLevel.AMAN: 0, RiskLevel.RAWAN: 1, RiskLevel.SANGAT_RAWAN: 2}
 STATE_LABELS = {
@@ -100,16 +101,17 @@ def sort_villages(rows: list[VillageRow], sort: str) -> tuple[list[VillageRow], 
     return ordered, DEFAULT_SORT
 
 
-def village_rows(period: Period, now: datetime.datetime) -> tuple[list[VillageRow], dict]:
-    """Every village's coverage in the period, and the aspirations from outside the district.
+def village_rows(period: Period, sel: Selection, now: datetime.datetime) -> tuple[list[VillageRow], dict]:
+    """Every village of the chosen unit's subtree, its coverage in the period, and the unit's
+    aspirations from outside its villages.
 
     Four queries: villages, their officers, patrols per village, aspirations per village.
     """
     as_of = period.as_of(now)
     as_of_day = min(timezone.localdate(now), period.last_day)
-    villages = figures.villages_with_last_patrol(as_of, as_of_day)
-    patrols = figures.patrols_by_village(period)
-    aspirations = figures.aspirations_by_village(period)
+    villages = figures.villages_with_last_patrol(as_of, as_of_day, sel.ids)
+    patrols = figures.patrols_by_village(period, sel.ids)
+    aspirations = figures.aspirations_by_village(period, sel.ids)
     rows = []
     for village in villages:
         last = village.last_patrol
@@ -129,10 +131,10 @@ def village_rows(period: Period, now: datetime.datetime) -> tuple[list[VillageRo
                 received=aspiration.get("n", 0),
                 open=aspiration.get("open", 0),
                 resolved=aspiration.get("resolved", 0),
-                patrols_url=links.patrols(period, village=village.pk),
-                incidents_url=links.patrols(period, village=village.pk, situation=Situation.INCIDENT),
-                received_url=links.aspirations(period, village=village.pk),
-                open_url=links.aspirations(period, village=village.pk),
+                patrols_url=links.patrols(period, unit=sel.code, village=village.pk),
+                incidents_url=links.patrols(period, unit=sel.code, village=village.pk, situation=Situation.INCIDENT),
+                received_url=links.aspirations(period, unit=sel.code, village=village.pk),
+                open_url=links.aspirations(period, unit=sel.code, village=village.pk),
             )
         )
     return rows, aspirations.get(None, {})

@@ -20,7 +20,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 
 from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Category, Status
@@ -36,7 +36,6 @@ from patrols.models import (
     Village,
 )
 from patrols.selectors import patrol_officers
-from units.scoping import in_scope
 
 from .aggregates import Median
 from .periods import Period
@@ -75,14 +74,15 @@ def in_period(period: Period, field_name: str) -> Q:
 # ---------------------------------------------------------------------------- patrols
 
 
-def _tallies(model, period: Period):
-    return model.objects.filter(day__gte=period.first_day, day__lte=period.last_day).order_by()
+def _tallies(model, period: Period, units: list[int]):
+    """The tally rows of `units` in the period: one range of the (unit, day) index per unit."""
+    return model.objects.filter(unit_id__in=units, day__gte=period.first_day, day__lte=period.last_day).order_by()
 
 
-def patrols_by_week_and_type(period: Period) -> list[dict]:
+def patrols_by_week_and_type(period: Period, units: list[int]) -> list[dict]:
     """Rows of (week Monday, patrol type, patrols, residents met, incidents): one grouped query."""
     rows = (
-        _tallies(PatrolTally, period)
+        _tallies(PatrolTally, period, units)
         .annotate(week=TruncWeek("day"))
         .values("week", "patrol_type")
         .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
@@ -95,10 +95,10 @@ def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def patrols_by_village(period: Period) -> dict[int, dict]:
+def patrols_by_village(period: Period, units: list[int]) -> dict[int, dict]:
     """Per village id: patrols, residents met, incidents in the period (one grouped query)."""
     rows = (
-        _tallies(PatrolTally, period)
+        _tallies(PatrolTally, period, units)
         .values("village_id")
         .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
     )
@@ -111,7 +111,7 @@ class LastPatrol(TypedDict):
 
 
 def villages_with_last_patrol(
-    as_of: datetime.datetime, on_day: datetime.date
+    as_of: datetime.datetime, on_day: datetime.date, units: list[int]
 ) -> list[WithAnnotations[Village, LastPatrol]]:
     """Every village with `last_patrol` (the latest start before `as_of`) and its officers on `on_day`.
 
@@ -124,14 +124,16 @@ def villages_with_last_patrol(
         .order_by("-started_at")
         .values("started_at")[:1]
     )
-    villages = Village.objects.annotate(last_patrol=Subquery(latest)).with_current_officers(on_day)
+    villages = (
+        Village.objects.filter(unit_id__in=units).annotate(last_patrol=Subquery(latest)).with_current_officers(on_day)
+    )
     return list(villages.order_by("name"))
 
 
-def top_topics(period: Period, limit: int = 10) -> list[dict]:
+def top_topics(period: Period, units: list[int], limit: int = 10) -> list[dict]:
     """The imbauan topics delivered most often in the period: (id, name, n), one query."""
     rows = (
-        _tallies(TopicPatrolTally, period)
+        _tallies(TopicPatrolTally, period, units)
         .values("topic_id", "topic__name")
         .annotate(n=Sum("patrols"))
         .order_by("-n", "topic__name")[:limit]
@@ -142,11 +144,12 @@ def top_topics(period: Period, limit: int = 10) -> list[dict]:
 # ------------------------------------------------------------------------ aspirations
 
 
-def _cohort(period: Period):
-    return Aspiration.objects.filter(in_period(period, "submitted_at"))
+def _cohort(period: Period, units: list[int]):
+    """The aspirations `units` received in the period: a range of the (unit, submitted_at) index per unit."""
+    return Aspiration.objects.filter(in_period(period, "submitted_at"), unit_id__in=units)
 
 
-def aspiration_summary(period: Period, now: datetime.datetime) -> dict:
+def aspiration_summary(period: Period, units: list[int], now: datetime.datetime) -> dict:
     """The period's aspirations in one aggregate query.
 
     Counts per status, open, overdue now, outside the district; the deadline shares
@@ -162,7 +165,7 @@ def aspiration_summary(period: Period, now: datetime.datetime) -> dict:
         & (Q(followup_due__isnull=True) | Q(first_response_at__lte=F("followup_due")))
     )
     totals = (
-        _cohort(period)
+        _cohort(period, units)
         .alias(deadline=DEADLINE)
         .order_by()
         .aggregate(
@@ -185,7 +188,7 @@ def aspiration_summary(period: Period, now: datetime.datetime) -> dict:
     return totals
 
 
-def aspirations_by_week_and_category(period: Period) -> list[dict]:
+def aspirations_by_week_and_category(period: Period, units: list[int]) -> list[dict]:
     """Rows of (week Monday, category id, label, n): one query grouped by category, a count per week.
 
     Each week is a range on `submitted_at` (a FILTER per week), not a week computed
@@ -198,7 +201,7 @@ def aspirations_by_week_and_category(period: Period) -> list[dict]:
         for index, (_monday, first, last) in enumerate(weeks)
     }
     rows = (
-        _cohort(period)
+        _cohort(period, units)
         .order_by()
         .values("category_id", "category__name", "category__name_en", "category__sort_order")
         .annotate(**per_week)
@@ -217,10 +220,10 @@ def aspirations_by_week_and_category(period: Period) -> list[dict]:
     ]
 
 
-def aspirations_by_category(period: Period) -> list[dict]:
+def aspirations_by_category(period: Period, units: list[int]) -> list[dict]:
     """Per category: received, open, resolved, rejected (one grouped query), most received first."""
     rows = (
-        _cohort(period)
+        _cohort(period, units)
         .order_by()
         .values("category_id", "category__name", "category__name_en")
         .annotate(
@@ -241,10 +244,10 @@ def aspirations_by_category(period: Period) -> list[dict]:
     return sorted(result, key=lambda row: (-row["n"], row["label"]))
 
 
-def aspirations_by_village(period: Period) -> dict[int | None, dict]:
+def aspirations_by_village(period: Period, units: list[int]) -> dict[int | None, dict]:
     """Per village id (None: outside the district): received, open, resolved (one grouped query)."""
     rows = (
-        _cohort(period)
+        _cohort(period, units)
         .order_by()
         .values("village_id")
         .annotate(
@@ -259,7 +262,7 @@ def aspirations_by_village(period: Period) -> dict[int | None, dict]:
 # --------------------------------------------------------------------------- officers
 
 
-def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
+def officer_activity(period: Period, units: list[int], now: datetime.datetime) -> list[dict]:
     """Per officer: patrols led and joined in the period, aspirations assigned, resolved, overdue.
 
     `assigned` and `resolved` count the period's aspirations assigned to the officer
@@ -271,14 +274,14 @@ def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
     """
     patrols = {
         officer_id: {"led": led, "joined": joined}
-        for officer_id, led, joined in _tallies(OfficerPatrolTally, period)
+        for officer_id, led, joined in _tallies(OfficerPatrolTally, period, units)
         .values("officer_id")
         .annotate(led=Sum("led"), joined=Sum("joined"))
         .values_list("officer_id", "led", "joined")
     }
     handled = {
         row.pop("assigned_to_id"): row
-        for row in _cohort(period)
+        for row in _cohort(period, units)
         .filter(assigned_to__isnull=False)
         .order_by()
         .values("assigned_to_id")
@@ -286,7 +289,7 @@ def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
     }
     # Overdue whatever the period: a range of the deadline index (only open ones have a deadline).
     overdue = dict(
-        Aspiration.objects.filter(assigned_to__isnull=False)
+        Aspiration.objects.filter(unit_id__in=units, assigned_to__isnull=False)
         .overdue(now)
         .order_by()
         .values("assigned_to_id")
@@ -294,9 +297,9 @@ def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
         .values_list("assigned_to_id", "n")
     )
     involved = set(patrols) | set(handled) | set(overdue)
-    officers = Officer.objects.filter(Q(pk__in=patrol_officers().values("pk")) | Q(pk__in=involved)).order_by(
-        "first_name", "last_name", "username"
-    )
+    officers = Officer.objects.filter(
+        Q(pk__in=patrol_officers().filter(unit_id__in=units).values("pk")) | Q(pk__in=involved)
+    ).order_by("first_name", "last_name", "username")
     return [
         {
             "officer": officer,
@@ -311,21 +314,21 @@ def officer_activity(period: Period, now: datetime.datetime) -> list[dict]:
 # ----------------------------------------------------------------------- for the recap
 
 
-def notable_findings(period: Period, limit: int) -> list[Patrol]:
+def notable_findings(period: Period, units: list[int], limit: int) -> list[Patrol]:
     """Patrols in the period where something happened (situation: incident), oldest first."""
     patrols = (
-        Patrol.objects.filter(in_period(period, "started_at"), situation=Situation.INCIDENT)
+        Patrol.objects.filter(in_period(period, "started_at"), unit_id__in=units, situation=Situation.INCIDENT)
         .select_related("village", "leader")
         .order_by("started_at", "pk")
     )
     return list(patrols[:limit])
 
 
-def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> list[Aspiration]:
+def overdue_aspirations(period: Period, units: list[int], now: datetime.datetime, limit: int) -> list[Aspiration]:
     """Open aspirations received up to the period's end whose deadline had passed by then (or now)."""
     as_of = period.as_of(now)
     rows = (
-        Aspiration.objects.filter(submitted_at__lt=period.end)
+        Aspiration.objects.filter(unit_id__in=units, submitted_at__lt=period.end)
         .with_deadline()
         .filter(deadline__lt=as_of)
         .select_related("category", "village", "assigned_to")
@@ -334,12 +337,11 @@ def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> l
     return list(rows[:limit])
 
 
-def kapolsek() -> Officer | None:
-    """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name).
-
-    Among the Kapolsek of the request's unit subtree, the one of the unit the recap is
-    headed with (KRK_UNIT_NAME) comes first; the recap per unit will name its unit. One query.
-    """
-    own_unit_first = Case(When(unit__name=settings.KRK_UNIT_NAME, then=Value(0)), default=Value(1))
-    officers = Officer.objects.filter(in_scope(), position=Position.KAPOLSEK, is_active=True)
-    return officers.order_by(own_unit_first, "-date_joined", "-pk").first()
+def kapolsek(unit_id: int) -> Officer | None:
+    """Who signs a unit's recap when the unit names no commander: its active officer whose
+    position is Kapolsek (or Kapolres, at a Polres); never a hard-coded name. One query."""
+    return (
+        Officer.objects.filter(unit_id=unit_id, position__in=[Position.KAPOLSEK, Position.KAPOLRES], is_active=True)
+        .order_by("-date_joined", "-pk")
+        .first()
+    )

@@ -17,9 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Status
 from patrols.models import Officer, PatrolType, Situation
+from units.models import Unit
 
-from . import charts, coverage, figures, links
+from . import charts, comparison, coverage, figures, links
+from .comparison import duration_words as _duration
 from .periods import Period
+from .selection import Selection
 
 
 @dataclass
@@ -38,20 +41,6 @@ def _share(part: int, whole: int) -> str:
     return "–" if not whole else f"{round(100 * part / whole)}%"
 
 
-def _duration(value: datetime.timedelta | None) -> str:
-    """A median duration in words a commander reads at a glance: "2 days 4 hours", "5 hours", "40 minutes"."""
-    if value is None:
-        return "–"
-    minutes = int(value.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return str(_("%(days)s d %(hours)s h") % {"days": days, "hours": hours})
-    if hours:
-        return str(_("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes})
-    return str(_("%(minutes)s min") % {"minutes": minutes})
-
-
 # ------------------------------------------------------------------------------ headline
 
 
@@ -62,7 +51,7 @@ class Headline:
 
 
 def headline(
-    period: Period, weekly_patrols: list[dict], villages: list[coverage.VillageRow], summary: dict
+    period: Period, sel: Selection, weekly_patrols: list[dict], villages: list[coverage.VillageRow], summary: dict
 ) -> Headline:
     """The two rows of headline numbers, each linking to the list behind it.
 
@@ -72,8 +61,13 @@ def headline(
     visited = sum(1 for row in villages if row.patrols)
     overdue = sum(1 for row in villages if row.overdue)
     patrols = [
-        Figure("patrols", _("Patrols"), sum(row["n"] for row in weekly_patrols), links.patrols(period)),
-        Figure("residents", _("Residents met"), sum(row["residents"] for row in weekly_patrols), links.patrols(period)),
+        Figure("patrols", _("Patrols"), sum(row["n"] for row in weekly_patrols), links.patrols(period, unit=sel.code)),
+        Figure(
+            "residents",
+            _("Residents met"),
+            sum(row["residents"] for row in weekly_patrols),
+            links.patrols(period, unit=sel.code),
+        ),
         Figure(
             "visited",
             _("Villages visited"),
@@ -85,25 +79,30 @@ def headline(
             "incidents",
             _("Patrols with an incident"),
             sum(row["incidents"] for row in weekly_patrols),
-            links.patrols(period, situation=Situation.INCIDENT),
+            links.patrols(period, unit=sel.code, situation=Situation.INCIDENT),
         ),
     ]
     aspirations = [
-        Figure("received", _("Aspirations received"), summary["received"], links.aspirations(period)),
-        Figure("open", _("Still open"), summary["open"], links.aspirations(period)),
-        Figure("resolved", _("Resolved"), summary["resolved"], links.aspirations(period, status=Status.SELESAI)),
+        Figure("received", _("Aspirations received"), summary["received"], links.aspirations(period, unit=sel.code)),
+        Figure("open", _("Still open"), summary["open"], links.aspirations(period, unit=sel.code)),
+        Figure(
+            "resolved",
+            _("Resolved"),
+            summary["resolved"],
+            links.aspirations(period, unit=sel.code, status=Status.SELESAI),
+        ),
         Figure(
             "overdue",
             _("Overdue now"),
             summary["overdue"],
-            links.aspirations(period, overdue=links.YES),
+            links.aspirations(period, unit=sel.code, overdue=links.YES),
             css="text-danger" if summary["overdue"] else "",
         ),
         Figure(
             "verified_on_time",
             _("Verified within the deadline"),
             _share(summary["verified_on_time"], summary["verify_counted"]),
-            links.aspirations(period),
+            links.aspirations(period, unit=sel.code),
             _("%(on_time)s of %(due)s due")
             % {"on_time": summary["verified_on_time"], "due": summary["verify_counted"]},
         ),
@@ -111,7 +110,7 @@ def headline(
             "replied_on_time",
             _("First response within the deadline"),
             _share(summary["replied_on_time"], summary["reply_counted"]),
-            links.aspirations(period),
+            links.aspirations(period, unit=sel.code),
             _("%(on_time)s of %(due)s due") % {"on_time": summary["replied_on_time"], "due": summary["reply_counted"]},
         ),
         Figure(
@@ -164,7 +163,7 @@ def _weeks(period: Period) -> tuple[list[tuple[datetime.date, str]], dict[dateti
     return rows, spans
 
 
-def patrol_chart(period: Period, rows: list[dict]) -> charts.StackChart:
+def patrol_chart(period: Period, sel: Selection, rows: list[dict]) -> charts.StackChart:
     weeks, spans = _weeks(period)
     values: dict[tuple, int] = defaultdict(int)
     for row in rows:
@@ -175,13 +174,13 @@ def patrol_chart(period: Period, rows: list[dict]) -> charts.StackChart:
         rows=weeks,
         series=series,
         values=values,
-        row_url=lambda week: links.patrols(spans[week]),
-        cell_url=lambda week, kind: links.patrols(spans[week], patrol_type=kind),
-        series_url=lambda kind: links.patrols(period, patrol_type=kind),
+        row_url=lambda week: links.patrols(spans[week], unit=sel.code),
+        cell_url=lambda week, kind: links.patrols(spans[week], unit=sel.code, patrol_type=kind),
+        series_url=lambda kind: links.patrols(period, unit=sel.code, patrol_type=kind),
     )
 
 
-def category_chart(period: Period, rows: list[dict]) -> charts.StackChart:
+def category_chart(period: Period, sel: Selection, rows: list[dict]) -> charts.StackChart:
     weeks, spans = _weeks(period)
     values: dict[tuple, int] = defaultdict(int)
     labels = {}
@@ -194,9 +193,9 @@ def category_chart(period: Period, rows: list[dict]) -> charts.StackChart:
         rows=weeks,
         series=series,
         values=values,
-        row_url=lambda week: links.aspirations(spans[week]),
-        cell_url=lambda week, category_id: links.aspirations(spans[week], category=category_id),
-        series_url=lambda category_id: links.aspirations(period, category=category_id),
+        row_url=lambda week: links.aspirations(spans[week], unit=sel.code),
+        cell_url=lambda week, category_id: links.aspirations(spans[week], unit=sel.code, category=category_id),
+        series_url=lambda category_id: links.aspirations(period, unit=sel.code, category=category_id),
     )
 
 
@@ -206,15 +205,15 @@ class Trends:
     category_chart: charts.StackChart
 
 
-def trends(period: Period, weekly_patrols: list[dict], weekly_categories: list[dict]) -> Trends:
+def trends(period: Period, sel: Selection, weekly_patrols: list[dict], weekly_categories: list[dict]) -> Trends:
     """Patrols per week by type, aspirations per week by category.
 
     No query of its own: the weekly patrol tallies and the weekly categories are
     read once by `dashboard` (one query each).
     """
     return Trends(
-        patrol_chart=patrol_chart(period, weekly_patrols),
-        category_chart=category_chart(period, weekly_categories),
+        patrol_chart=patrol_chart(period, sel, weekly_patrols),
+        category_chart=category_chart(period, sel, weekly_categories),
     )
 
 
@@ -231,6 +230,7 @@ class Concerns:
 
 def aspirations(
     period: Period,
+    sel: Selection,
     summary: dict,
     weekly_categories: list[dict],
     villages: list[coverage.VillageRow],
@@ -242,7 +242,12 @@ def aspirations(
     One query of its own (the top topics); the rest comes from what `dashboard` read.
     """
     status_bars = charts.bars(
-        charts.Bar(str(label), summary["by_status"][value], links.aspirations(period, status=value), css=f"krk-{value}")
+        charts.Bar(
+            str(label),
+            summary["by_status"][value],
+            links.aspirations(period, unit=sel.code, status=value),
+            css=f"krk-{value}",
+        )
         for value, label in Status.choices
     )
     by_category: dict[int, list] = {}
@@ -250,7 +255,7 @@ def aspirations(
         entry = by_category.setdefault(row["category_id"], [row["label"], 0])
         entry[1] += row["n"]
     category_bars = charts.bars(
-        charts.Bar(label, n, links.aspirations(period, category=category_id))
+        charts.Bar(label, n, links.aspirations(period, unit=sel.code, category=category_id))
         for category_id, (label, n) in sorted(by_category.items(), key=lambda item: (-item[1][1], item[1][0]))
     )
     village_items = [
@@ -260,11 +265,13 @@ def aspirations(
     outside = outside_district.get("n", 0)
     if outside:
         village_items.append(
-            charts.Bar(str(_("Outside the district")), outside, links.aspirations(period, village=links.OUTSIDE))
+            charts.Bar(
+                str(_("Outside the district")), outside, links.aspirations(period, unit=sel.code, village=links.OUTSIDE)
+            )
         )
     topic_bars = charts.bars(
-        charts.Bar(topic["name"], topic["n"], links.patrols(period, topic=topic["id"]))
-        for topic in figures.top_topics(period)
+        charts.Bar(topic["name"], topic["n"], links.patrols(period, unit=sel.code, topic=topic["id"]))
+        for topic in figures.top_topics(period, sel.ids)
     )
     return Concerns(
         status_bars=status_bars,
@@ -277,7 +284,7 @@ def aspirations(
 # ------------------------------------------------------------------------------ officers
 
 
-def officers(period: Period, now: datetime.datetime) -> list[dict]:
+def officers(period: Period, sel: Selection, now: datetime.datetime) -> list[dict]:
     """Each field officer's patrols led and joined, aspirations assigned and resolved in the
     period, and open ones overdue now, each linking to the list behind it.
 
@@ -286,12 +293,12 @@ def officers(period: Period, now: datetime.datetime) -> list[dict]:
     return [
         {
             **row,
-            "led_url": links.patrols(period, officer=row["officer"].pk, role=links.LED),
-            "joined_url": links.patrols(period, officer=row["officer"].pk, role=links.JOINED),
-            "assigned_url": links.aspirations(period, officer=row["officer"].pk),
-            "overdue_url": links.aspirations(None, officer=row["officer"].pk, overdue=links.YES),
+            "led_url": links.patrols(period, unit=sel.code, officer=row["officer"].pk, role=links.LED),
+            "joined_url": links.patrols(period, unit=sel.code, officer=row["officer"].pk, role=links.JOINED),
+            "assigned_url": links.aspirations(period, unit=sel.code, officer=row["officer"].pk),
+            "overdue_url": links.aspirations(None, unit=sel.code, officer=row["officer"].pk, overdue=links.YES),
         }
-        for row in figures.officer_activity(period, now)
+        for row in figures.officer_activity(period, sel.ids, now)
     ]
 
 
@@ -301,6 +308,8 @@ def officers(period: Period, now: datetime.datetime) -> list[dict]:
 @dataclass
 class Dashboard:
     period: Period
+    unit: Unit
+    units: list[comparison.UnitRow]
     headline: Headline
     coverage: Coverage
     map_points: list[dict]
@@ -309,26 +318,30 @@ class Dashboard:
     officers: list[dict]
 
 
-def dashboard(period: Period, *, now: datetime.datetime | None = None, sort: str = "") -> Dashboard:
-    """Everything the dashboard shows: 12 queries, whatever the data size.
+def dashboard(period: Period, sel: Selection, *, now: datetime.datetime | None = None, sort: str = "") -> Dashboard:
+    """Everything the dashboard of `sel`'s unit shows: 12 queries (14 with units below it),
+    whatever the data size and the number of units.
 
     Read once here and shared by the sections: the weekly patrol tallies (1 query),
     the village coverage rows (4), the aspiration summary (1) and the weekly
-    categories (1). The sections add the top topics (1) and the officers (4).
+    categories (1). The sections add the top topics (1) and the officers (4); a unit
+    with units below it, the comparison of those units (2).
     """
     now = now or timezone.now()
-    weekly_patrols = figures.patrols_by_week_and_type(period)
-    villages, outside_district = coverage.village_rows(period, now)
-    summary = figures.aspiration_summary(period, now)
-    weekly_categories = figures.aspirations_by_week_and_category(period)
+    weekly_patrols = figures.patrols_by_week_and_type(period, sel.ids)
+    villages, outside_district = coverage.village_rows(period, sel, now)
+    summary = figures.aspiration_summary(period, sel.ids, now)
+    weekly_categories = figures.aspirations_by_week_and_category(period, sel.ids)
     return Dashboard(
         period=period,
-        headline=headline(period, weekly_patrols, villages, summary),
+        unit=sel.unit,
+        units=comparison.unit_rows(period, sel, villages, now, period.query()),
+        headline=headline(period, sel, weekly_patrols, villages, summary),
         coverage=coverage_table(villages, sort),
         map_points=coverage.map_points(villages),
-        trends=trends(period, weekly_patrols, weekly_categories),
-        aspirations=aspirations(period, summary, weekly_categories, villages, outside_district),
-        officers=officers(period, now),
+        trends=trends(period, sel, weekly_patrols, weekly_categories),
+        aspirations=aspirations(period, sel, summary, weekly_categories, villages, outside_district),
+        officers=officers(period, sel, now),
     )
 
 
@@ -349,18 +362,19 @@ class Recap:
     overdue: list
     more_overdue: bool
     signer: Officer | None
+    units: list[comparison.UnitRow]
     outside: dict = field(default_factory=dict)
 
 
-def recap(period: Period, *, now: datetime.datetime | None = None) -> Recap:
-    """The monthly recap's numbers: 10 queries, whatever the data size."""
+def recap(period: Period, sel: Selection, *, now: datetime.datetime | None = None) -> Recap:
+    """The monthly recap of `sel`'s unit: 10 queries (12 with units below it), whatever the data size."""
     now = now or timezone.now()
-    weekly_patrols = figures.patrols_by_week_and_type(period)
-    rows, outside = coverage.village_rows(period, now)
-    summary = figures.aspiration_summary(period, now)
-    categories = figures.aspirations_by_category(period)
-    findings = figures.notable_findings(period, RECAP_LIST_LIMIT + 1)
-    overdue = figures.overdue_aspirations(period, now, RECAP_LIST_LIMIT + 1)
+    weekly_patrols = figures.patrols_by_week_and_type(period, sel.ids)
+    rows, outside = coverage.village_rows(period, sel, now)
+    summary = figures.aspiration_summary(period, sel.ids, now)
+    categories = figures.aspirations_by_category(period, sel.ids)
+    findings = figures.notable_findings(period, sel.ids, RECAP_LIST_LIMIT + 1)
+    overdue = figures.overdue_aspirations(period, sel.ids, now, RECAP_LIST_LIMIT + 1)
 
     by_type: dict[str, int] = defaultdict(int)
     for row in weekly_patrols:
@@ -388,6 +402,9 @@ def recap(period: Period, *, now: datetime.datetime | None = None) -> Recap:
         more_findings=len(findings) > RECAP_LIST_LIMIT,
         overdue=overdue[:RECAP_LIST_LIMIT],
         more_overdue=len(overdue) > RECAP_LIST_LIMIT,
-        signer=figures.kapolsek(),
+        signer=None if sel.unit.commander_name else figures.kapolsek(sel.unit.pk),
+        units=comparison.unit_rows(
+            period, sel, rows, now, {"bulan": period.first_day.strftime("%Y-%m")}, page="dashboard:recap"
+        ),
         outside=outside,
     )

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import coverage, links, pages
+from . import coverage, links, pages, selection
 from .periods import CUSTOM, PRESETS, MonthForm, PeriodForm, month_period
 
 
@@ -39,31 +39,38 @@ def _sort_headers(period_query: dict, current: str) -> list[dict]:
 @permission_required("krangkeng_portal.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Dasbor: a period's patrols, village coverage, aspirations and officers (constant queries)."""
+    sel, units = selection.choose(request.user, request.GET.get("unit"))
     form = PeriodForm(request.GET or None)
     period = form.chosen_period()
-    data = pages.dashboard(period, sort=request.GET.get("sort", ""))
-    period_query = period.query()
+    data = pages.dashboard(period, sel, sort=request.GET.get("sort", ""))
+    period_query = {**period.query(), "unit": sel.code}
     return render(
         request,
         "dashboard/dashboard.html",
         {
             "form": form,
+            "unit_form": selection.UnitForm(initial={"unit": sel.code}, units=units),
+            "period_query": period.query(),
             "data": data,
             "period": period,
             "sort_headers": _sort_headers(period_query, data.coverage.sort),
             "default_sort_url": f"?{urlencode(period_query)}#cakupan",
             "presets": [
-                {"label": label, "url": f"?{urlencode({'period': key})}", "active": period.preset == key}
+                {
+                    "label": label,
+                    "url": f"?{urlencode({'period': key, 'unit': sel.code})}",
+                    "active": period.preset == key,
+                }
                 for key, label in PRESETS
                 if key != CUSTOM
             ],
             "as_of_day": min(timezone.localdate(), period.last_day),
             "state_legend": list(coverage.STATE_LABELS.items()),
             "map_tile_url": settings.KRK_TILE_URL,
-            "patrol_export_xlsx": links.patrol_export(period, format="xlsx"),
-            "patrol_export_csv": links.patrol_export(period, format="csv"),
-            "aspiration_export_xlsx": links.aspiration_export(period, format="xlsx"),
-            "aspiration_export_csv": links.aspiration_export(period, format="csv"),
+            "patrol_export_xlsx": links.patrol_export(period, unit=sel.code, format="xlsx"),
+            "patrol_export_csv": links.patrol_export(period, unit=sel.code, format="csv"),
+            "aspiration_export_xlsx": links.aspiration_export(period, unit=sel.code, format="xlsx"),
+            "aspiration_export_csv": links.aspiration_export(period, unit=sel.code, format="csv"),
             "can_see_recap": request.user.has_perm("krangkeng_portal.view_recap"),
         },
     )
@@ -75,21 +82,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @permission_required("krangkeng_portal.view_recap", raise_exception=True)
 def recap(request: HttpRequest) -> HttpResponse:
     """Rekap Bulanan: one month on A4 for the Kapolres, printed from the browser (also to PDF)."""
+    sel, units = selection.choose(request.user, request.GET.get("unit"))
     form = MonthForm(request.GET or None)
     period = month_period(form.chosen_month())
-    data = pages.recap(period)
+    data = pages.recap(period, sel)
     return render(
         request,
         "dashboard/recap.html",
         {
             "form": form,
+            "unit_form": selection.UnitForm(initial={"unit": sel.code}, units=units),
+            "unit": sel.unit,
             "data": data,
             "period": period,
             "month_value": period.first_day.strftime("%Y-%m"),
             "max_month": timezone.localdate().strftime("%Y-%m"),
-            "dashboard_url": f"{reverse('dashboard:dashboard')}?{urlencode(period.query())}",
-            "signer_title": signer_title(settings.KRK_UNIT_NAME),
-            "signer_place": place_of(settings.KRK_UNIT_NAME),
+            "dashboard_url": f"{reverse('dashboard:dashboard')}?{urlencode({**period.query(), 'unit': sel.code})}",
+            "signer_title": signer_title(sel.unit.name),
+            "signer_place": place_of(sel.unit.name),
             "signed_on": timezone.localdate(),
             "generated_at": timezone.now(),
             "list_limit": pages.RECAP_LIST_LIMIT,
@@ -97,12 +107,19 @@ def recap(request: HttpRequest) -> HttpResponse:
     )
 
 
+KINDS = ("polsek", "polres", "polresta", "polda")
+
+
 def place_of(unit_name: str) -> str:
-    """ "Polsek Krangkeng" -> "Krangkeng": where the recap is signed."""
+    """ "Polsek Krangkeng" -> "Krangkeng", "Polres Indramayu" -> "Indramayu": where the recap is signed."""
     words = unit_name.split(maxsplit=1)
-    return words[1] if len(words) == 2 and words[0].lower() == "polsek" else unit_name
+    return words[1] if len(words) == 2 and words[0].lower() in KINDS else unit_name
 
 
 def signer_title(unit_name: str) -> str:
-    """ "Polsek Krangkeng" -> "Kapolsek Krangkeng": the head of the unit named in the settings."""
-    return f"Kapolsek {place_of(unit_name)}"
+    """ "Polsek Krangkeng" -> "Kapolsek Krangkeng", "Polres Indramayu" -> "Kapolres Indramayu":
+    the head of the unit (a name without its kind: "Kapolsek <name>", as before units)."""
+    words = unit_name.split(maxsplit=1)
+    if len(words) == 2 and words[0].lower() in KINDS:
+        return f"Ka{words[0].lower()} {words[1]}"
+    return f"Kapolsek {unit_name}"

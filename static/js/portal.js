@@ -138,3 +138,12 @@ document.querySelectorAll("[data-krk-shown-by]").forEach(function (block) {
   });
   update();
 });
+
+// A GET form marked data-krk-autosubmit (the Dasbor's unit selector) shows the chosen
+// unit as soon as it is picked; without JavaScript its button does the same.
+document.addEventListener("change", function (event) {
+  var form = event.target.form;
+  if (form && form.hasAttribute("data-krk-autosubmit") && event.target.tagName === "SELECT") {
+    form.submit();
+  }
+});

@@ -31,6 +31,7 @@ HEADERS = [
     "Judul",
     "Uraian",
     "Desa",
+    "Satuan",
     "Lokasi Kejadian",
     "Waktu kejadian (WIB)",
     "Saluran",
@@ -86,11 +87,12 @@ class TestWithoutIdentity:
         assert row[3] == "Keamanan lingkungan dan pencurian"
         assert row[4] == '\'=HYPERLINK("http://evil.example")'  # neutralised
         assert row[6] == "Krangkeng"
-        assert row[11] == "Selesai"
-        assert row[12] == bhabin.display_name
-        assert row[14] == "2024-05-04 09:00"
-        assert row[16] == "2024-05-05 09:00"
-        assert row[19] == "Tidak"
+        assert row[7] == "Polsek Krangkeng"
+        assert row[12] == "Selesai"
+        assert row[13] == bhabin.display_name
+        assert row[15] == "2024-05-04 09:00"
+        assert row[17] == "2024-05-05 09:00"
+        assert row[20] == "Tidak"
 
     def test_no_identity_even_for_those_who_may_see_it_and_no_audit_entry(self, commander, identified):
         client = client_for(commander)

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import open_menu, sign_in
+from tests.e2e.conftest import PHONE, open_menu, sign_in
 from tests.factories import PatrolFactory, village
+from tests.portal import polres_world
 from tests.portal.dashboard_world import aspiration
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -67,7 +68,8 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, live_server,
         sheet = load_workbook(io.BytesIO(handle.read()))["Patroli"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("No. patroli", "Mulai (WIB)", "Selesai (WIB)")
-    assert [row[6] for row in rows[1:]] == ["Pos Kamling Blok Pahing"]  # only the last 7 days
+    assert [row[7] for row in rows[1:]] == ["Pos Kamling Blok Pahing"]  # only the last 7 days
+    assert [row[6] for row in rows[1:]] == ["Polsek Krangkeng"]  # the unit, after the village
 
 
 def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
@@ -81,3 +83,37 @@ def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
     page.get_by_role("button", name="Tampilkan").click()
     assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in page.locator(".krk-letterhead").inner_text()
     expect(page.locator("table").nth(1).get_by_role("rowheader", name="Krangkeng")).to_be_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_kapolres_compares_the_polsek_and_opens_one(browser, live_server, javascript):
+    polres_world.polres(3)
+    kapolres = polres_world.kapolres()
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="id-ID", java_script_enabled=javascript
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, kapolres.username, PASSWORD)
+        page.goto("/dasbor/")
+        expect(page.locator("#unit-label")).to_have_text("Polres Indramayu")
+        units = page.locator("#satuan table")
+        expect(units.get_by_role("rowheader")).to_have_count(3)
+        assert fits_the_phone(page)
+        # The selector: JavaScript shows the unit as soon as it is picked, its button does without.
+        page.get_by_label("Satuan", exact=True).select_option("sektor2")
+        if not javascript:
+            page.get_by_role("button", name="Tampilkan satuan").click()
+        expect(page.locator("#unit-label")).to_have_text("Polsek Sektor 2")
+        assert "unit=sektor2" in page.url
+        assert page.locator("#satuan").count() == 0
+        # Back at the Polres, a Polsek's name in the table opens its own dashboard.
+        page.get_by_label("Satuan", exact=True).select_option("indramayu")
+        if not javascript:
+            page.get_by_role("button", name="Tampilkan satuan").click()
+        expect(page.locator("#unit-label")).to_have_text("Polres Indramayu")
+        page.locator("#satuan").get_by_role("link", name="Polsek Sektor 1").click()
+        expect(page.locator("#unit-label")).to_have_text("Polsek Sektor 1")
+    finally:
+        context.close()

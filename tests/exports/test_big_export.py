@@ -76,9 +76,10 @@ def test_fifty_thousand_patrols_to_excel(commander, bhabin, settings):
     with default_storage.open(export_name(job), "rb") as stored:
         header = next(load_workbook(stored, read_only=True).active.iter_rows(max_row=1, values_only=True))
     assert header[:2] == ("No. patroli", "Mulai (WIB)")
+    assert header[5:8] == ("Desa", "Satuan", "Tempat")
     # Every data row, in the list's order (newest first), read straight from the sheet's XML:
     # openpyxl would take longer to read the file than the worker took to write it.
     with default_storage.open(export_name(job), "rb") as stored, zipfile.ZipFile(stored) as workbook:
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
-    places = re.findall(r'<c r="G\d+" t="inlineStr"><is><t>([^<]*)</t>', sheet)
+    places = re.findall(r'<c r="H\d+" t="inlineStr"><is><t>([^<]*)</t>', sheet)
     assert places == [f"Pos {n}" for n in reversed(range(ROWS))]

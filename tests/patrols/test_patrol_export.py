@@ -26,6 +26,7 @@ HEADERS = [
     "Jenis",
     "Moda",
     "Desa",
+    "Satuan",
     "Tempat",
     "Ketua Tim",
     "NRP Ketua Tim",
@@ -99,6 +100,7 @@ class TestCsv:
             "KRYD (Kegiatan Rutin Yang Ditingkatkan)",
             "Mobil (R4)",
             "Krangkeng",
+            "Polsek Krangkeng",
             "Jalan Raya Pantura",
             bhabin.display_name,
             "78050110",
@@ -135,7 +137,7 @@ class TestXlsx:
         assert rows[1][0] == night_patrol.pk
         assert rows[1][1] == datetime.datetime(2024, 5, 31, 23, 30)  # WIB, as Excel has no time zones
         assert sheet["B2"].number_format == writer.XLSX_DATETIME
-        assert rows[1][11] == 12
+        assert rows[1][12] == 12
         assert len(rows) == 2
 
 
@@ -152,18 +154,18 @@ class TestFormulaNeutralisation:
     def test_csv_cells_start_with_an_apostrophe(self, bhabin):
         PatrolFactory(leader=bhabin, **FORMULAS)
         _, row = read_csv(client_for(bhabin).get(URL, {"format": "csv"}))
-        assert row[6] == "'" + FORMULAS["place"]
-        assert row[10] == "'+6281234567890"
-        assert row[14] == "'-1+1"
-        assert row[15] == "'@SUM(A1:A2)"
-        assert row[16] == "'\tcmd"
+        assert row[7] == "'" + FORMULAS["place"]
+        assert row[11] == "'+6281234567890"
+        assert row[15] == "'-1+1"
+        assert row[16] == "'@SUM(A1:A2)"
+        assert row[17] == "'\tcmd"
 
     def test_xlsx_cells_are_text_never_formulas(self, bhabin):
         PatrolFactory(leader=bhabin, **FORMULAS)
         sheet = read_xlsx(client_for(bhabin).get(URL, {"format": "xlsx"}))
-        assert sheet["G2"].value == "'" + FORMULAS["place"]
-        assert sheet["G2"].data_type == "s"
-        assert sheet["O2"].value == "'-1+1"
+        assert sheet["H2"].value == "'" + FORMULAS["place"]
+        assert sheet["H2"].data_type == "s"
+        assert sheet["P2"].value == "'-1+1"
 
 
 class TestScopeAndFilters:
@@ -229,6 +231,6 @@ class TestQueries:
         for n in range(30):
             PatrolFactory(leader=crew[n % 4], members=crew[:2], topics=topics)
         assert export_queries() == one
-        # The rows: officers, villages, topics, then the patrols with their members and topics.
-        with django_assert_num_queries(4):
+        # The rows: officers, villages, units, topics, then the patrols with their members and topics.
+        with django_assert_num_queries(5):
             list(exports.patrol_rows(Patrol.objects.all()))

@@ -37,8 +37,10 @@ from django.utils import timezone
 from aspirations import deadlines
 from aspirations.models import Aspiration, AspirationEvent, EventKind, RejectionReason, Status
 from krangkeng_portal.dashboard.periods import Period
+from krangkeng_portal.dashboard.selection import Selection
 from patrols.models import DEFAULT_VISIT_TARGET_DAYS, ImbauanTopic, RiskLevel, Situation, Village
 from tests.factories import AspirationFactory, PatrolFactory, category, village
+from units.models import Unit
 
 MAY = Period(datetime.date(2024, 5, 1), datetime.date(2024, 5, 31))
 NOW = timezone.make_aware(datetime.datetime(2024, 6, 10, 12, 0))
@@ -168,3 +170,13 @@ def more_rows(bhabin, other_bhabin, count: int = 40) -> None:
     # Timeline rows never count: add some to show they cost nothing.
     for aspiration_row in Aspiration.objects.all()[:5]:
         AspirationEvent.objects.create(aspiration=aspiration_row, kind=EventKind.INTERNAL_NOTE, body="catatan")
+
+
+def krangkeng() -> Selection:
+    """Polsek Krangkeng as the dashboard's chosen unit (where every row above belongs)."""
+    return unit_selection("krangkeng")
+
+
+def unit_selection(code: str) -> Selection:
+    unit = Unit.objects.get(code=code)
+    return Selection.of(unit, list(Unit.objects.subtree(unit)))

@@ -35,8 +35,8 @@ def may(bhabin, other_bhabin):
     return dashboard_world.build(bhabin, other_bhabin)
 
 
-def may_dashboard(**kwargs) -> pages.Dashboard:
-    return pages.dashboard(MAY, now=NOW, **kwargs)
+def may_dashboard(sel=None, **kwargs) -> pages.Dashboard:
+    return pages.dashboard(MAY, sel or dashboard_world.krangkeng(), now=NOW, **kwargs)
 
 
 def figure(figures_list, key: str):
@@ -81,7 +81,7 @@ class TestPatrolFigures:
 
     def test_a_patrol_at_0010_wib_on_the_first_belongs_to_the_next_month(self, may):
         june = Period(datetime.date(2024, 6, 1), datetime.date(2024, 6, 30))
-        rows = by_name(pages.dashboard(june, now=NOW))
+        rows = by_name(pages.dashboard(june, dashboard_world.krangkeng(), now=NOW))
         assert rows["Krangkeng"].patrols == 1
         assert rows["Krangkeng"].residents == 99
 
@@ -115,7 +115,7 @@ class TestPatrolFigures:
 
     def test_a_period_without_data_shows_zeros(self, may):
         empty = Period(datetime.date(2023, 1, 1), datetime.date(2023, 1, 31))
-        data = pages.dashboard(empty, now=NOW)
+        data = pages.dashboard(empty, dashboard_world.krangkeng(), now=NOW)
         assert figure(data.headline.patrols, "patrols").value == 0
         assert figure(data.headline.aspirations, "received").value == 0
         assert figure(data.headline.aspirations, "verified_on_time").value == "–"
@@ -128,7 +128,7 @@ class TestPatrolFigures:
 
 class TestAspirationFigures:
     def test_summary_matches_the_hand_count(self, may):
-        summary = figures.aspiration_summary(MAY, NOW)
+        summary = figures.aspiration_summary(MAY, dashboard_world.krangkeng().ids, NOW)
         assert summary["received"] == 4  # A1-A4: A4 at 23:30 on 31 May counts, A5 (1 June) and A6 (April) do not
         assert summary["open"] == 2
         assert summary["resolved"] == 1
@@ -153,7 +153,7 @@ class TestAspirationFigures:
         assert str(replied.note) == "1 dari 2 yang jatuh tempo"
 
     def test_medians_are_computed_by_the_database(self, may):
-        summary = figures.aspiration_summary(MAY, NOW)
+        summary = figures.aspiration_summary(MAY, dashboard_world.krangkeng().ids, NOW)
         assert summary["median_to_verification"] == datetime.timedelta(hours=132)
         assert summary["median_to_response"] == datetime.timedelta(hours=48)
         data = may_dashboard()
@@ -259,7 +259,7 @@ class TestOverduePerRiskLevel:
             ),
         )
         period = Period(today - datetime.timedelta(days=29), today)
-        row = by_name(pages.dashboard(period))["Krangkeng"]
+        row = by_name(pages.dashboard(period, dashboard_world.krangkeng()))["Krangkeng"]
         assert (row.days_since, row.state, row.overdue) == (late, figures.OVERDUE, True)
         PatrolFactory(
             leader=bhabin,
@@ -268,7 +268,7 @@ class TestOverduePerRiskLevel:
                 datetime.datetime.combine(today - datetime.timedelta(days=due), datetime.time(9))
             ),
         )
-        row = by_name(pages.dashboard(period))["Krangkeng"]
+        row = by_name(pages.dashboard(period, dashboard_world.krangkeng()))["Krangkeng"]
         assert (row.days_since, row.state, row.overdue) == (due, figures.DUE, False)
 
 
@@ -276,16 +276,16 @@ class TestLinks:
     def test_every_figure_links_to_its_list(self, may):
         data = may_dashboard()
         patrols = figure(data.headline.patrols, "patrols").url
-        assert patrols == f"{reverse('patrols:patrol_list')}?date_from=2024-05-01&date_to=2024-05-31"
+        assert patrols == f"{reverse('patrols:patrol_list')}?date_from=2024-05-01&date_to=2024-05-31&unit=krangkeng"
         incidents = figure(data.headline.patrols, "incidents").url
-        assert incidents.endswith("date_from=2024-05-01&date_to=2024-05-31&situation=kejadian")
+        assert incidents.endswith("date_from=2024-05-01&date_to=2024-05-31&unit=krangkeng&situation=kejadian")
         rows = by_name(data)
         assert rows["Krangkeng"].patrols_url.endswith(f"&village={village('Krangkeng').pk}")
         t1, _ = dashboard_world.topics()
         assert data.aspirations.topic_bars[0].url.endswith(f"&topic={t1.pk}")
         week = data.trends.patrol_chart.rows[-1]
-        assert week.url.endswith("date_from=2024-05-27&date_to=2024-05-31")
-        assert week.cells[0][1].endswith("date_from=2024-05-27&date_to=2024-05-31&patrol_type=sambang")
+        assert week.url.endswith("date_from=2024-05-27&date_to=2024-05-31&unit=krangkeng")
+        assert week.cells[0][1].endswith("date_from=2024-05-27&date_to=2024-05-31&unit=krangkeng&patrol_type=sambang")
 
     def test_the_patrol_list_link_shows_the_same_number(self, may, commander):
         data = may_dashboard()
@@ -318,7 +318,7 @@ class TestLinks:
         inbox = reverse("aspirations:inbox")
         data = may_dashboard()
         assert figure(data.headline.aspirations, "resolved").url == (
-            f"{inbox}?date_from=2024-05-01&date_to=2024-05-31&status=selesai"
+            f"{inbox}?date_from=2024-05-01&date_to=2024-05-31&unit=krangkeng&status=selesai"
         )
         assert figure(data.headline.aspirations, "overdue").url.endswith("&overdue=ya")
         assert data.aspirations.village_bars[-1].url.endswith("&village=luar") or any(
@@ -358,12 +358,12 @@ class TestPage:
 
     def test_sort_links_keep_the_period(self, may, commander):
         html = client_for(commander).get(URL, {"period": "last_month"}).content.decode()
-        assert 'href="?period=last_month&amp;sort=village#cakupan"' in html
+        assert 'href="?period=last_month&amp;unit=krangkeng&amp;sort=village#cakupan"' in html
 
     def test_export_links_carry_the_period(self, may, commander):
         html = client_for(commander).get(URL, {"date_from": "2024-05-01", "date_to": "2024-05-31"}).content.decode()
         export = reverse("patrols:patrol_export")
-        assert f'href="{export}?date_from=2024-05-01&amp;date_to=2024-05-31&amp;format=xlsx"' in html
+        assert f'href="{export}?date_from=2024-05-01&amp;date_to=2024-05-31&amp;unit=krangkeng&amp;format=xlsx"' in html
 
     def test_bars_are_svg_widths_not_styles(self, may, commander):
         html = client_for(commander).get(URL, {"date_from": "2024-05-01", "date_to": "2024-05-31"}).content.decode()
@@ -441,15 +441,17 @@ class TestPeriodForm:
 class TestQueryCount:
     def test_the_figures_cost_a_fixed_number_of_queries(self, bhabin, other_bhabin, django_assert_num_queries):
         dashboard_world.build(bhabin, other_bhabin)
+        sel = dashboard_world.krangkeng()
         with django_assert_num_queries(DASHBOARD_QUERIES):
-            may_dashboard()
+            may_dashboard(sel)
         dashboard_world.more_rows(bhabin, other_bhabin, count=60)
         with django_assert_num_queries(DASHBOARD_QUERIES):
-            may_dashboard()
+            may_dashboard(sel)
 
     def test_an_empty_database_costs_the_same(self, django_assert_num_queries):
+        sel = dashboard_world.krangkeng()
         with django_assert_num_queries(DASHBOARD_QUERIES):
-            may_dashboard()
+            may_dashboard(sel)
 
     def test_the_page_costs_the_same_with_one_row_and_with_many(self, commander, bhabin, other_bhabin):
         client = client_for(commander)

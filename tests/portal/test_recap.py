@@ -18,6 +18,7 @@ from tests.conftest import client_for
 from tests.factories import OfficerFactory, neighbour_village
 from tests.portal import dashboard_world
 from tests.portal.dashboard_world import MAY, NOW
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def page(user, month: str = "2024-05") -> str:
 
 class TestFigures:
     def test_totals_match_the_hand_count(self, may):
-        totals = pages.recap(MAY, now=NOW).totals
+        totals = pages.recap(MAY, dashboard_world.krangkeng(), now=NOW).totals
         assert {key: totals[key] for key in ("patrols", "residents", "incidents", "visited", "villages")} == {
             "patrols": 5,
             "residents": 20,
@@ -53,7 +54,7 @@ class TestFigures:
         assert (totals["verified_on_time"], totals["replied_on_time"]) == ("33%", "50%")
 
     def test_per_village(self, may):
-        rows = {row.village.name: row for row in pages.recap(MAY, now=NOW).villages}
+        rows = {row.village.name: row for row in pages.recap(MAY, dashboard_world.krangkeng(), now=NOW).villages}
         krangkeng = rows["Krangkeng"]
         assert (krangkeng.patrols, krangkeng.residents, krangkeng.received, krangkeng.resolved, krangkeng.open) == (
             1,
@@ -65,7 +66,7 @@ class TestFigures:
         assert (rows["Tanjakan"].incidents, rows["Tanjakan"].received, rows["Tanjakan"].open) == (1, 1, 1)
 
     def test_per_category_and_type(self, may):
-        data = pages.recap(MAY, now=NOW)
+        data = pages.recap(MAY, dashboard_world.krangkeng(), now=NOW)
         categories = {
             row["label"]: (row["n"], row["open"], row["resolved"], row["rejected"]) for row in data.categories
         }
@@ -77,42 +78,48 @@ class TestFigures:
         }
 
     def test_notable_findings_are_the_patrols_with_an_incident(self, may):
-        data = pages.recap(MAY, now=NOW)
+        data = pages.recap(MAY, dashboard_world.krangkeng(), now=NOW)
         assert data.findings == [may["P3"]]
         assert not data.more_findings
 
     def test_overdue_aspirations_as_of_the_end_of_the_month(self, may):
-        data = pages.recap(MAY, now=NOW)
+        data = pages.recap(MAY, dashboard_world.krangkeng(), now=NOW)
         # A1 (verification due 7 May) and A3 (follow-up due 28 May, no response); A6 (April,
         # due in May) too: it was received before the month ended. A5 came in June.
         assert [a.pk for a in data.overdue] == [may["A6"].pk, may["A1"].pk, may["A3"].pk]
 
     def test_an_empty_month(self, may):
         april_2023 = month_period(datetime.date(2023, 4, 1))
-        data = pages.recap(april_2023, now=NOW)
+        data = pages.recap(april_2023, dashboard_world.krangkeng(), now=NOW)
         assert data.totals["patrols"] == 0
         assert data.totals["received"] == 0
         assert data.findings == []
         assert data.totals["median_to_verification"] == "–"
 
     def test_constant_queries(self, bhabin, other_bhabin, django_assert_num_queries):
+        sel = dashboard_world.krangkeng()
         with django_assert_num_queries(RECAP_QUERIES):
-            pages.recap(MAY, now=NOW)
+            pages.recap(MAY, sel, now=NOW)
         dashboard_world.build(bhabin, other_bhabin)
         dashboard_world.more_rows(bhabin, other_bhabin, count=60)
         with django_assert_num_queries(RECAP_QUERIES):
-            pages.recap(MAY, now=NOW)
+            pages.recap(MAY, sel, now=NOW)
 
 
 class TestPage:
-    def test_letterhead_comes_from_the_settings(self, may, commander, settings):
-        settings.KRK_UNIT_NAME = "Polsek Lohbener"
-        settings.KRK_PARENT_UNIT_NAME = "Polres Indramayu Kota"
+    def test_letterhead_is_the_units(self, may, commander):
+        polres = Unit.objects.get(code="indramayu")
+        polres.name = "Polres Indramayu Kota"
+        polres.save()
+        polsek = commander.unit
+        polsek.name, polsek.address = "Polsek Lohbener", "Jl. Raya Lohbener No. 1"
+        polsek.save()
         html = page(commander)
         letterhead = html.split('<header class="krk-letterhead">', 1)[1].split("</header>", 1)[0]
         assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in letterhead
         assert "Polres Indramayu Kota" in letterhead
         assert "Polsek Lohbener" in letterhead
+        assert "Jl. Raya Lohbener No. 1" in letterhead
         assert "Kapolsek Lohbener" in html
         assert "Lohbener, " in html
 
@@ -153,7 +160,7 @@ class TestPage:
 
     def test_without_a_kapolsek_the_name_is_left_blank_with_a_hint(self, may, operator):
         html = page(operator)
-        assert "Belum ada personel aktif berjabatan Kapolsek" in html
+        assert "Satuan ini belum mencantumkan komandannya" in html
 
     def test_printable_on_a4(self, commander):
         html = page(commander)

@@ -1,0 +1,172 @@
+"""Dasbor per unit: the selector limited to the user's subtree, the Polres's table comparing its
+Polsek (each linking to its own dashboard), the figures of the chosen unit only, and a query
+count that does not grow with the number of Polsek."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from krangkeng_portal.dashboard import pages
+from krangkeng_portal.dashboard.periods import preset_period
+from tests.conftest import client_for
+from tests.factories import unit
+from tests.portal import polres_world
+from tests.portal.dashboard_world import unit_selection
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dashboard:dashboard")
+
+
+def units_table(html: str) -> str:
+    return html.split('id="h-units"', 1)[1].split("</table>", 1)[0]
+
+
+def headline(html: str, label: str) -> str:
+    """The value of the headline figure `label` (e.g. "Patroli")."""
+    match = re.search(rf'<span class="krk-value[^"]*">([^<]+)</span>\s*<span class="krk-label">{label}</span>', html)
+    assert match, label
+    return match[1].strip()
+
+
+class TestPolresCommand:
+    def test_sees_its_polsek_side_by_side_each_linking_to_its_dashboard(self):
+        _, first, _ = polres_world.polres(3)
+        polres_world.fill(first, patrols=2, aspirations=2)
+        html = client_for(polres_world.kapolres()).get(URL).content.decode()
+        table = units_table(html)
+        rows = re.findall(r'<tr>\s*<th scope="row"><a href="([^"]+)">([^<]+)</a></th>(.*?)</tr>', table, re.S)
+        assert [name for _, name, _ in rows] == ["Polsek Krangkeng", "Polsek Sektor 1", "Polsek Sektor 2"]
+        links = {name: url for url, name, _ in rows}
+        assert links["Polsek Sektor 1"] == f"{URL}?period=30d&amp;unit=sektor1"
+        cells = {name: re.findall(r"<td[^>]*>([^<]*)</td>", rest) for _, name, rest in rows}
+        # patrols, villages on target, received, open, overdue, median, average
+        assert cells["Polsek Sektor 1"][:5] == ["3", "1 dari 2", "3", "3", "0"]
+        assert cells["Polsek Sektor 2"][:5] == ["1", "1 dari 2", "1", "1", "0"]
+        assert cells["Polsek Sektor 2"][5:] == ["2 jam 0 menit", "2 jam 0 menit"]
+        assert cells["Polsek Krangkeng"][1] == "1 dari 11"
+        assert headline(html, "Patroli") == "5"  # the whole Polres
+
+    def test_opens_each_polsek_dashboard(self):
+        _, first, _ = polres_world.polres(3)
+        polres_world.fill(first, patrols=2, aspirations=0)
+        client = client_for(polres_world.kapolres())
+        html = client.get(URL, {"unit": "sektor1"}).content.decode()
+        assert '<span id="unit-label">Polsek Sektor 1</span>' in html
+        assert headline(html, "Patroli") == "3"
+        assert 'id="h-units"' not in html  # a Polsek has no units below it
+        assert "Desa 1-1" in html and "Krangkeng</th>" not in html  # only its own villages
+        # The figures link to lists of that Polsek only.
+        assert f"{reverse('patrols:patrol_list')}?date_from=" in html and "unit=sektor1" in html
+
+    def test_the_selector_offers_the_polres_and_its_polsek_and_works_without_javascript(self):
+        polres_world.polres(3)
+        html = client_for(polres_world.kapolres()).get(URL).content.decode()
+        selector = html.split('class="d-flex flex-wrap align-items-end gap-2 mb-3 no-print krk-unit-selector"', 1)[1]
+        selector = selector.split("</form>", 1)[0]
+        assert re.findall(r'<option value="([^"]+)"', selector) == ["indramayu", "krangkeng", "sektor1", "sektor2"]
+        assert '<option value="indramayu" selected>' in selector
+        assert '<button type="submit"' in selector  # a plain GET form; JavaScript only submits it sooner
+        assert '<input type="hidden" name="period" value="30d">' in selector
+
+    def test_the_recap_link_and_the_period_form_keep_the_unit(self):
+        polres_world.polres(2)
+        html = client_for(polres_world.kapolres()).get(URL, {"unit": "sektor1", "period": "7d"}).content.decode()
+        assert '<input type="hidden" name="unit" value="sektor1">' in html
+        assert 'href="?period=month&amp;unit=sektor1"' in html
+
+
+class TestPolsekCommand:
+    def test_sees_only_its_own_unit_without_a_selector(self, commander):
+        polres_world.polres(2)
+        html = client_for(commander).get(URL).content.decode()
+        assert '<span id="unit-label">Polsek Krangkeng</span>' in html
+        assert "krk-unit-selector" not in html
+        assert 'id="h-units"' not in html
+        assert headline(html, "Patroli") == "1"
+
+    @pytest.mark.parametrize("code", ["sektor1", "indramayu", "jabar", "tidak-ada"])
+    def test_cannot_choose_a_neighbour_or_a_unit_above(self, commander, code):
+        polres_world.polres(2)
+        response = client_for(commander).get(URL, {"unit": code})
+        assert response.status_code == 404
+        assert b"Sektor" not in response.content
+
+    def test_the_recap_refuses_them_too(self, commander):
+        polres_world.polres(2)
+        assert client_for(commander).get(reverse("dashboard:recap"), {"unit": "sektor1"}).status_code == 404
+
+
+class TestWithoutAUnit:
+    def test_a_superuser_starts_at_the_top_and_sees_the_polres_roll_up(self, superuser):
+        superuser.unit = None
+        superuser.save()
+        polres_world.polres(3)
+        html = client_for(superuser).get(URL).content.decode()
+        assert '<span id="unit-label">Polda Jawa Barat</span>' in html
+        table = units_table(html)
+        assert ">Polres Indramayu</a>" in table
+        assert '<td class="text-end">3</td>' in table  # three patrols, one per Polsek, summed per Polres
+
+
+class TestQueries:
+    def _page_queries(self, client) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    def test_a_polres_costs_the_same_with_3_and_with_8_polsek(self):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        client.get(reverse("home"))  # the session's first write
+        three = self._page_queries(client)
+        for number in range(3, 8):
+            polres_world.fill(polres_world.polsek(number), patrols=2, aspirations=2)
+        assert self._page_queries(client) == three
+
+    def test_the_figures_of_a_polres_cost_two_queries_more_than_a_polsek(self, django_assert_num_queries):
+        polres_world.polres(4)
+        period = preset_period("30d")
+        polres, krangkeng = unit_selection("indramayu"), unit_selection("krangkeng")
+        assert len(polres.children) == 4 and not krangkeng.children
+        with django_assert_num_queries(12):
+            pages.dashboard(period, krangkeng)
+        with django_assert_num_queries(14):
+            data = pages.dashboard(period, polres)
+        assert [row.patrols for row in data.units] == [1, 1, 1, 1]
+        assert unit("indramayu") == data.unit
+
+
+class TestExports:
+    """The dashboard's export links carry its unit; the files name each row's Polsek."""
+
+    def _csv(self, client, name: str, **params) -> list[list[str]]:
+        import csv
+        import io
+
+        response = client.get(reverse(name), {"format": "csv", **params})
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+        return list(csv.reader(io.StringIO(text)))
+
+    def test_the_dashboard_of_a_polsek_exports_that_polsek(self):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        html = client.get(URL, {"unit": "sektor1"}).content.decode()
+        assert f'href="{reverse("patrols:patrol_export")}?date_from=' in html
+        assert "unit=sektor1&amp;format=xlsx" in html
+        header, *rows = self._csv(client, "patrols:patrol_export", unit="sektor1")
+        assert header[6] == "Satuan"
+        assert [row[6] for row in rows] == ["Polsek Sektor 1"]
+        header, *rows = self._csv(client, "aspirations:inbox_export", unit="sektor1")
+        assert header[7] == "Satuan"
+        assert [row[7] for row in rows] == ["Polsek Sektor 1"]
+
+    def test_the_polres_exports_every_polsek_by_name(self):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        _, *rows = self._csv(client, "patrols:patrol_export", unit="indramayu")
+        assert sorted(row[6] for row in rows) == ["Polsek Krangkeng", "Polsek Sektor 1", "Polsek Sektor 2"]

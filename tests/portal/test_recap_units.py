@@ -1,0 +1,64 @@
+"""Rekap Bulanan per unit: the letterhead of the chosen unit (its parent, its name, its address),
+the signature of its commander, and for a Polres a table of its Polsek, each linking to its recap."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import client_for
+from tests.factories import unit
+from tests.portal import polres_world
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dashboard:recap")
+
+
+def part(html: str, start: str, end: str) -> str:
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def this_month() -> str:
+    return timezone.localdate().strftime("%Y-%m")
+
+
+class TestLetterheadAndSignature:
+    def test_a_polsek(self):
+        polres_world.polres(2)
+        sektor = unit("sektor1")
+        sektor.commander_name, sektor.commander_rank = "Budi Santoso", "AKP"
+        sektor.save()
+        html = client_for(polres_world.kapolres()).get(URL, {"unit": "sektor1"}).content.decode()
+        letterhead = part(html, '<header class="krk-letterhead">', "</header>")
+        assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in letterhead
+        assert "Polres Indramayu" in letterhead and "Polsek Sektor 1" in letterhead
+        assert "Jl. Raya Sektor 1 No. 1" in letterhead
+        signature = part(html, '<div class="krk-signature">', "Dicetak dari portal")
+        assert "Sektor 1, " in signature
+        assert "Kapolsek Sektor 1" in signature
+        assert "Budi Santoso" in signature and "AKP" in signature
+        assert 'id="recap-units"' not in html
+
+    def test_the_polres(self):
+        polres_world.polres(3)
+        polres = unit("indramayu")
+        polres.commander_name, polres.commander_rank, polres.address = "Dr. Fahri Siregar", "AKBP", "Jl. Gatot Subroto"
+        polres.save()
+        html = client_for(polres_world.kapolres()).get(URL, {"bulan": this_month()}).content.decode()
+        letterhead = part(html, '<header class="krk-letterhead">', "</header>")
+        assert "Polda Jawa Barat" in letterhead and "Polres Indramayu" in letterhead
+        assert "Jl. Gatot Subroto" in letterhead
+        signature = part(html, '<div class="krk-signature">', "Dicetak dari portal")
+        assert "Indramayu, " in signature and "Kapolres Indramayu" in signature
+        assert "Dr. Fahri Siregar" in signature and "AKBP" in signature
+        table = part(html, 'id="recap-units"', "</table>")
+        assert f'href="{URL}?bulan={this_month()}&amp;unit=sektor2">Polsek Sektor 2</a>' in table
+        summary = part(html, "I. Ringkasan", "</table>")
+        assert '<td class="text-end">3</td>' in summary  # one patrol in each of the three Polsek
+
+    def test_a_polsek_commander_prints_only_their_own(self, commander):
+        polres_world.polres(2)
+        html = client_for(commander).get(URL).content.decode()
+        assert "Polsek Krangkeng" in part(html, '<header class="krk-letterhead">', "</header>")
+        assert 'name="unit" value="krangkeng"' in html  # no selector: the month form keeps the unit
+        assert client_for(commander).get(URL, {"unit": "indramayu"}).status_code == 404
