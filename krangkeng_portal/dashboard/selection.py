@@ -7,9 +7,9 @@ range per unit in the tallies), its direct children (the comparison table's rows
 and, for each unit below, the child it rolls up to. A code outside the user's
 subtree is a 404, as any object of another unit is: never its data.
 
-Until the `scope` work provides the project-wide helper for "the units this user
-may see", `visible_units` is that helper here: the user's unit and everything below
-it; a user without a unit (a superuser) sees every unit from the top.
+The units a user may choose are `units.scoping.visible_units`: their unit and
+everything below it; a superuser sees every unit from the top, a staff account
+without a unit none (then the page is a 404).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from units.models import KIND_LEVEL, Unit, UnitKind
+from units.scoping import visible_units
 
 
-def visible_units(user) -> list[Unit]:
+def choosable_units(user) -> list[Unit]:
     """The units `user` may choose, top first (ordered by path)."""
-    units = Unit.objects.all() if user.unit_id is None else Unit.objects.subtree(user.unit)
-    return list(units.select_related("parent").order_by("path"))
+    return list(visible_units(user).select_related("parent").order_by("path"))
 
 
 @dataclass
@@ -68,7 +68,7 @@ def _default(user, units: list[Unit]) -> Unit:
 
 def choose(user, code: str | None) -> tuple[Selection, list[Unit]]:
     """The unit `code` names (the user's own by default) and the units to offer; 404 outside the subtree."""
-    units = visible_units(user)
+    units = choosable_units(user)
     if not units:
         raise Http404
     if not code:
