@@ -109,6 +109,7 @@ def _village_step(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@deployment_wide()
 def villages(request: HttpRequest, code: str) -> JsonResponse:
     """The villages of one kecamatan, for the form's desa list with JavaScript (no query once kept).
 

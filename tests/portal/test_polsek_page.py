@@ -23,7 +23,11 @@ def url(code: str = "krangkeng") -> str:
 
 @pytest.fixture
 def two_polsek():
-    """Polsek Krangkeng (with its contact and a Bhabinkamtibmas) and Polsek Karangampel (with one of its own)."""
+    """Polsek Krangkeng (with its contact and a Bhabinkamtibmas) and Polsek Karangampel (with one of its own).
+
+    The public figures are kept for minutes, by day: none another test of the day kept.
+    """
+    cache.clear()
     krangkeng = unit("krangkeng")
     krangkeng.address = "Jl. Raya Krangkeng No. 1"
     krangkeng.phone = "0234-111222"

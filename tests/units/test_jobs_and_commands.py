@@ -6,13 +6,14 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from aspirations.delivery import send_notification
 from aspirations.models import Notification
 from core import roles
 from exports.models import ExportJob, ExportState
-from exports.services import export_job_run, export_path
+from exports.services import export_job_run, export_name
 from patrols.models import Position
 from tests.aspirations.builders import in_status
 from tests.factories import OfficerFactory, PatrolFactory, neighbour_village
@@ -36,7 +37,7 @@ def test_a_background_export_reads_its_owners_subtree(bhabin):
         export_job_run(job_id=str(job.pk))
     job.refresh_from_db()
     assert job.state == ExportState.READY
-    text = export_path(job).read_text(encoding="utf-8-sig")
+    text = default_storage.open(export_name(job)).read().decode("utf-8-sig")
     assert "Pos Karangampel" in text and "Pos Krangkeng" not in text
 
 
