@@ -36,7 +36,9 @@ from bench.server import Browser, Gunicorn, load_average  # noqa: E402
 # Pages of one Polsek, measured in process on every data set (scenario 1 of issue 14).
 POLSEK_PAGES = ["patrol_list", "inbox", "dashboard", "form_get", "home"]
 # Measured through gunicorn at one connection (p50 = the time of one request).
-SERVED_PAGES = ["form_get", "dashboard", "patrol_list", "inbox"]
+# The template floor (base.html for a visitor) is the public pages' yardstick: issue 11 asks
+# them for at least 1/3 of its throughput, so at one connection a p50 within 3x the floor's.
+SERVED_PAGES = ["floor_template", "form_get", "dashboard", "patrol_list", "inbox"]
 ASPIRATIONS_PER_PATROL = {"polsek": 0.2, "polres": 0.2, "national": 0.1}
 DEFAULT_PATROLS = {"polsek": "2k", "polres": "1M", "national": "1M,3M,10M"}
 # Days the patrols spread over. National: 10M patrols are about a third of a year of one
@@ -205,6 +207,7 @@ def serve(args: argparse.Namespace, env: dict[str, str]) -> dict:
     from bench.scenarios import COMMAND_USER, reverse_first
 
     paths = {
+        "floor_template": "/__floor/template",
         "form_get": reverse("aspirations:submit"),
         "dashboard": reverse_first("dashboard:dashboard"),
         "patrol_list": reverse("patrols:patrol_list"),
@@ -219,7 +222,7 @@ def serve(args: argparse.Namespace, env: dict[str, str]) -> dict:
         )
         cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
         for key in SERVED_PAGES:
-            requests = [(paths[key], "" if key == "form_get" else cookie)]
+            requests = [(paths[key], "" if key in ("form_get", "floor_template") else cookie)]
             load.run_get(server.base_url, requests, seconds=2, connections=1)
             load_before = load_average()
             result = load.run_get(server.base_url, requests, seconds=args.duration, connections=1)
