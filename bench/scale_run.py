@@ -170,32 +170,57 @@ def measure_pages(args: argparse.Namespace) -> dict:
     return {key: {**value, "load_before": round(load_before, 2)} for key, value in measured.items()}
 
 
+# The alternative the national case would want (bench/FINDINGS.md): one row per unit and
+# day, whatever the villages and types, so a month of the whole country is 7,285 x 30 rows.
+UNIT_DAY_SQL = """
+    CREATE TEMP TABLE bench_unit_day AS
+    SELECT day, unit_id, sum(patrols)::int AS patrols, sum(incidents)::int AS incidents
+    FROM patrols_patroltally GROUP BY 1, 2;
+    CREATE INDEX ON bench_unit_day (day, unit_id);
+    ANALYZE bench_unit_day"""
+UNIT_DAY_ROLLUP = """
+    SELECT split_part(u.path, '/', 1) AS polda, sum(t.patrols), sum(t.incidents)
+    FROM bench_unit_day t JOIN units_unit u ON u.id = t.unit_id
+    WHERE t.day >= %(since)s GROUP BY 1 ORDER BY 1"""
+
+
+def _time_sql(cursor, key: str, sql: str, params: dict, repeat: int) -> dict:
+    """Median of `repeat` runs after a first one (reported apart), with the plan of one more."""
+    timings = []
+    load_before = load_average()
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        timings.append((time.perf_counter() - start) * 1000)
+    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+    result = {
+        "p50_ms": round(statistics.median(timings[1:]), 2),
+        "first_ms": round(timings[0], 2),
+        "rows": len(rows),
+        "load_before": round(load_before, 2),
+        "plan": "\n".join(line for (line,) in cursor.fetchall()),
+    }
+    log(f"  roll-up {key:36} p50 {result['p50_ms']:9.2f} ms  rows {len(rows)}  load {load_before:.2f}")
+    return result
+
+
 def measure_rollups(args: argparse.Namespace) -> dict:
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
-    since = timezone.localdate() - datetime.timedelta(days=30)
-    results = {}
+    params = {"since": timezone.localdate() - datetime.timedelta(days=30)}
     with connection.cursor() as cursor:
-        for key, sql in ROLLUPS.items():
-            params = {"since": since}
-            timings = []
-            load_before = load_average()
-            for _ in range(args.repeat + 1):
-                start = time.perf_counter()
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-                timings.append((time.perf_counter() - start) * 1000)
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-            plan = "\n".join(line for (line,) in cursor.fetchall())
-            results[key] = {
-                "p50_ms": round(statistics.median(timings[1:]), 2),
-                "first_ms": round(timings[0], 2),
-                "rows": len(rows),
-                "load_before": round(load_before, 2),
-                "plan": plan,
-            }
-            log(f"  roll-up {key:36} p50 {results[key]['p50_ms']:9.2f} ms  rows {len(rows)}  load {load_before:.2f}")
+        results = {key: _time_sql(cursor, key, sql, params, args.repeat) for key, sql in ROLLUPS.items()}
+        with transaction.atomic():
+            start = time.perf_counter()
+            cursor.execute(UNIT_DAY_SQL)
+            built_ms = round((time.perf_counter() - start) * 1000, 1)
+            key = "national_by_polda_30d_unit_day"
+            results[key] = {**_time_sql(cursor, key, UNIT_DAY_ROLLUP, params, args.repeat), "built_ms": built_ms}
+            cursor.execute("SELECT count(*), pg_total_relation_size('bench_unit_day') FROM bench_unit_day")
+            results[key]["table_rows"], results[key]["table_bytes"] = cursor.fetchone()
+            transaction.set_rollback(True)
     return results
 
 
