@@ -104,6 +104,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=7, help="renders per page in process, and runs per roll-up")
     parser.add_argument("--reuse-db", action="store_true", help="keep the database and grow it")
     parser.add_argument("--no-serve", action="store_true", help="skip the gunicorn measurements")
+    parser.add_argument("--no-pages", action="store_true", help="skip the pages in process (roll-ups and sizes only)")
     parser.add_argument("--measure-only", action="store_true", help="with --reuse-db: measure, load nothing")
     parser.add_argument("--days", type=int, help="days the patrols spread over (default: 120 national, else 365)")
     parser.add_argument("--drop-after", action="store_true", help="drop the database at the end (it is big)")
@@ -359,7 +360,7 @@ def run_stage(args, env, patrols: int, aspirations: int) -> dict:
         "loads": [asdict(step) for step in steps],
         "vacuum_s": vacuum,
         "units": scale.polsek_counts(),
-        "pages": measure_pages(args),
+        "pages": {} if args.no_pages else measure_pages(args),
         "rollups": measure_rollups(args),
         "sizes": scale.table_sizes(all_tables()),
     }
