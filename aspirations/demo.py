@@ -1,6 +1,8 @@
 """Demo aspirations for `manage.py seed_demo` (idempotent, deterministic).
 
-About 90 days of residents' aspirations across categories, villages and statuses.
+Weeks of residents' aspirations across categories, villages and statuses, in each demo
+Polsek (patrols.demo_territory: Krangkeng 90 days, its neighbours 28) and from outside
+them (handled by the Polres operator).
 Each one is sent and then handled through the real services, at the moments its
 story says (their `at` argument): submitted on the web form or recorded by the
 operator, verified (a few late), assigned to the village's Bhabinkamtibmas,
@@ -25,12 +27,20 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from patrols.demo_territory import DEMO_DAYS, demo_villages
 from patrols.models import Assignment, Officer, RiskLevel, Village
+from units.models import Unit
 
 from . import services
 from .models import Aspiration, AspirationType, Category, Channel, Priority, Referral, RejectionReason, Status
 
-DEMO_DAYS = 90
+# Who records and handles each unit's aspirations (patrols.demo_territory.STAFF).
+OPERATORS = {
+    "krangkeng": "operator",
+    "karangampel": "operator.karangampel",
+    "kedokan-bunder": "operator.kedokan-bunder",
+    "indramayu": "operator.polres",
+}
 PER_DAY = {RiskLevel.AMAN: 0.08, RiskLevel.RAWAN: 0.16, RiskLevel.SANGAT_RAWAN: 0.22}
 OUTSIDE_CHANCE = 0.04
 
@@ -182,7 +192,7 @@ REJECTIONS = [
     (RejectionReason.SPAM, "", "Isi laporan tidak berkaitan dengan keamanan dan ketertiban masyarakat."),
     (RejectionReason.DUPLICATE, "", ""),
 ]
-OUTSIDE_NOTE = "Lokasi kejadian di luar wilayah Polsek Krangkeng; laporan kami teruskan ke Polsek setempat."
+OUTSIDE_NOTE = "Lokasi kejadian di luar wilayah Polsek kami; laporan kami teruskan ke Polsek setempat."
 # A share of aspirations in follow-up have had no reply yet (some of them overdue).
 UNANSWERED_CHANCE = 0.35
 
@@ -212,13 +222,18 @@ class Seeding:
     """What every demo aspiration of one run shares."""
 
     now: datetime.datetime
-    operator: Officer
+    # by the village's unit id; None (outside every Polsek's villages): the Polres operator
+    operators: dict[int | None, Officer]
     bhabins: dict[int | None, Officer]  # by village id; none outside the district
     categories: dict[str, Category]
     # (village id, day, title) -> the aspiration already in the database
     existing: dict[tuple, Aspiration]
     # (village id, category slug) -> the earlier aspirations about it, for duplicates
     earlier: dict[tuple, list[Aspiration]] = field(default_factory=dict)
+
+    def operator_for(self, village: Village | None) -> Officer:
+        """The operator of the village's Polsek, who records and handles what its residents send."""
+        return self.operators[village.unit_id if village is not None else None]
 
 
 @dataclass
@@ -272,7 +287,7 @@ def _submit(story: Story, seeding: Seeding, *, spam: bool) -> Aspiration:
     fields = {**story.fields, "spam_signals": ("too_fast",) if spam else ()}
     if fields["channel"] == Channel.WEB:
         return services.aspiration_submit(**fields)
-    return services.aspiration_record(actor=seeding.operator, **fields)
+    return services.aspiration_record(actor=seeding.operator_for(fields["village"]), **fields)
 
 
 def _reject(rng: random.Random, story: Story, seeding: Seeding, same_matter: list[Aspiration]) -> None:
@@ -285,7 +300,7 @@ def _reject(rng: random.Random, story: Story, seeding: Seeding, same_matter: lis
     aspiration = _submit(story, seeding, spam=reason == RejectionReason.SPAM and story.fields["channel"] == Channel.WEB)
     services.aspiration_reject(
         aspiration=aspiration,
-        actor=seeding.operator,
+        actor=seeding.operator_for(story.fields["village"]),
         reason=reason,
         referred_to=referral,
         note=note,
@@ -297,7 +312,7 @@ def _reject(rng: random.Random, story: Story, seeding: Seeding, same_matter: lis
 def _handle(rng: random.Random, story: Story, aspiration: Aspiration, seeding: Seeding) -> None:
     """Verify it, hand it to the village's Bhabinkamtibmas, who replies and resolves it,
     as far as the story goes."""
-    now, operator = seeding.now, seeding.operator
+    now, operator = seeding.now, seeding.operator_for(aspiration.village)
     # Mostly verified within the deadline; one in eight up to two days late.
     if rng.random() < 0.125:
         verified_at = _after(rng, aspiration.verification_due, low_hours=1, high_hours=48, now=now)
@@ -355,14 +370,19 @@ def _seed_one(rng: random.Random, *, day: datetime.date, village: Village | None
 
 @transaction.atomic
 def seed_aspirations(*, today: datetime.date | None = None) -> int:
-    """Add the demo aspirations of the last 90 days that are missing; returns how many were added."""
+    """Add the demo aspirations that are missing (Krangkeng: the last 90 days, its neighbours:
+    28, outside every Polsek: 90, handled at the Polres); returns how many were added."""
     now = timezone.now()
     today = today or timezone.localdate(now)
-    first_day = today - datetime.timedelta(days=DEMO_DAYS)
-    since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))
+    longest = max(DEMO_DAYS.values())
+    since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=longest), datetime.time()))
+    units: dict[int | None, str] = dict(Unit.objects.filter(code__in=DEMO_DAYS).values_list("pk", "code"))
     seeding = Seeding(
         now=now,
-        operator=Officer.objects.get(username="operator"),
+        operators={
+            **{pk: Officer.objects.get(username=OPERATORS[code]) for pk, code in units.items()},
+            None: Officer.objects.get(username=OPERATORS["indramayu"]),
+        },
         bhabins={
             assignment.village_id: assignment.officer
             for assignment in Assignment.objects.in_force().select_related("officer")
@@ -373,11 +393,13 @@ def seed_aspirations(*, today: datetime.date | None = None) -> int:
             for aspiration in Aspiration.objects.filter(submitted_at__gte=since)
         },
     )
-    villages = [*Village.objects.order_by("code"), None]
+    villages = [*demo_villages(), None]
     added = 0
-    for days_ago in range(DEMO_DAYS, -1, -1):
+    for days_ago in range(longest, -1, -1):
         day = today - datetime.timedelta(days=days_ago)
         for village in villages:
+            if village is not None and days_ago > DEMO_DAYS[units[village.unit_id]]:
+                continue
             # One generator per day and village: what one draws never shifts another.
             rng = random.Random(f"krk-demo-aspiration:{day.isoformat()}:{village.code if village else 'luar'}")
             chance = OUTSIDE_CHANCE if village is None else PER_DAY[RiskLevel(village.risk_level)]

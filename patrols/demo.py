@@ -7,6 +7,7 @@ import io
 import random
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db.models import F
@@ -19,6 +20,7 @@ from core.services import store_photos
 from units.models import Unit
 
 from . import tallies
+from .demo_territory import DEMO_DAYS, STAFF, bhabin_names, demo_villages, seed_territory, username_for
 from .models import (
     DEFAULT_VISIT_TARGET_DAYS,
     Assignment,
@@ -36,7 +38,9 @@ from .models import (
 )
 from .services import assignment_start
 
-# (village, first name, last name, rank, phone) of each demo Bhabinkamtibmas.
+__all__ = ["seed_accounts", "seed_patrols", "username_for"]
+
+# (village, first name, last name, rank, phone) of Krangkeng's demo Bhabinkamtibmas (README).
 BHABINS = [
     ("Purwajaya", "Agus", "Setiawan", Rank.AIPTU, "081224500101"),
     ("Kapringan", "Dedi", "Kurniawan", Rank.AIPDA, "081224500102"),
@@ -50,64 +54,77 @@ BHABINS = [
     ("Krangkeng", "Ahmad", "Fauzi", Rank.AIPDA, "081224500110"),
     ("Tanjakan", "Sutrisno", "", Rank.AIPTU, "081224500111"),
 ]
+# By village code (32.12.09.2001, ... in that order), with the NRP each had from the start.
+KRANGKENG_BHABINS = {
+    f"32.12.09.{2001 + index}": (first, last, rank, phone, f"{78050100 + index}")
+    for index, (_village, first, last, rank, phone) in enumerate(BHABINS)
+}
 
 # Demo risk ratings, so the dashboard has something to say; real ones are set in the admin.
-DEMO_RISK = {"Krangkeng": RiskLevel.RAWAN, "Kalianyar": RiskLevel.RAWAN, "Luwunggesik": RiskLevel.SANGAT_RAWAN}
-
-STAFF = [
-    # username, first, last, rank, position, role, is_staff
-    ("pimpinan", "Hendra", "Gunawan", Rank.AKP, Position.KAPOLSEK, roles.COMMAND, False),
-    ("operator", "Siti", "Nurhaliza", Rank.BRIPTU, Position.OPERATOR, roles.OPERATOR, False),
-    ("admin", "Admin", "Portal", Rank.PNS, Position.OPERATOR, roles.ADMIN, True),
-]
-
-
-def username_for(village: Village) -> str:
-    return f"bhabin.{village.name.lower()}"
+DEMO_RISK = {
+    "32.12.09.2010": RiskLevel.RAWAN,  # Krangkeng
+    "32.12.09.2009": RiskLevel.RAWAN,  # Kalianyar
+    "32.12.09.2008": RiskLevel.SANGAT_RAWAN,  # Luwunggesik
+    "32.12.10.2014": RiskLevel.RAWAN,  # Karangampel
+    "32.12.10.2017": RiskLevel.SANGAT_RAWAN,  # Mundu
+    "32.12.28.2004": RiskLevel.RAWAN,  # Kedokanbunder
+}
 
 
-def _officer(*, username: str, password: str, role: str, is_staff: bool = False, **fields) -> Officer:
-    fields.setdefault("unit", Unit.objects.get(code="krangkeng"))
-    officer, _ = Officer.objects.update_or_create(username=username, defaults={"is_staff": is_staff, **fields})
-    officer.set_password(password)
+def _officer(*, username: str, encoded: str, role: str, unit: Unit, is_staff: bool = False, **fields) -> Officer:
+    officer, _ = Officer.objects.update_or_create(
+        username=username, defaults={"is_staff": is_staff, "unit": unit, **fields}
+    )
+    officer.password = encoded
     officer.save(update_fields=["password"])
     officer.groups.set([Group.objects.get(name=role)])
     return officer
 
 
 def seed_accounts(*, password: str) -> list[tuple[str, str]]:
-    """Create the demo accounts; returns (username, description) for the sign-in list."""
+    """The demo territory, its staff accounts and one Bhabinkamtibmas per village, posted
+    there; returns (username, description) for the sign-in list."""
+    units = seed_territory()
+    # One hash for every account: hashing is slow on purpose, and there are 44 of them.
+    encoded = make_password(password)
     accounts: list[tuple[str, str]] = []
-    for username, first, last, rank, position, role, is_staff in STAFF:
+    for username, first, last, rank, position, role, is_staff, unit_code in STAFF:
+        unit = units[unit_code]
         officer = _officer(
             username=username,
-            password=password,
+            encoded=encoded,
             role=role,
+            unit=unit,
             is_staff=is_staff,
             first_name=first,
             last_name=last,
             rank=rank,
             position=position,
         )
-        accounts.append((username, f"{officer.display_name} ({position.label})"))
+        accounts.append((username, f"{officer.display_name} ({position.label}, {unit.name})"))
 
-    villages = {v.name: v for v in Village.objects.all()}
-    for name, risk in DEMO_RISK.items():
-        Village.objects.filter(name=name).update(risk_level=risk, visit_target_days=DEFAULT_VISIT_TARGET_DAYS[risk])
+    for code, risk in DEMO_RISK.items():
+        Village.objects.filter(code=code).update(risk_level=risk, visit_target_days=DEFAULT_VISIT_TARGET_DAYS[risk])
     start = timezone.localdate() - datetime.timedelta(days=365)
-    for index, (village_name, first, last, rank, phone) in enumerate(BHABINS):
-        village = villages[village_name]
+    units_by_id: dict[int | None, Unit] = {unit.pk: unit for unit in units.values()}
+    for index, village in enumerate(demo_villages()):
+        if village.code in KRANGKENG_BHABINS:
+            first, last, rank, phone, nrp = KRANGKENG_BHABINS[village.code]
+        else:
+            first, last, rank = bhabin_names(index)
+            phone, nrp = f"0812245{index:05d}", f"{78050200 + index}"
         officer = _officer(
             username=username_for(village),
-            password=password,
+            encoded=encoded,
             role=roles.OFFICER,
+            unit=units_by_id[village.unit_id],
             first_name=first,
             last_name=last,
             rank=rank,
             position=Position.BHABINKAMTIBMAS,
             phone=phone,
             phone_public=index % 3 != 1,
-            nrp=f"{78050100 + index}",
+            nrp=nrp,
         )
         if not Assignment.objects.filter(village=village, officer=officer).exists():
             assignment_start(officer=officer, village=village, start_date=start)
@@ -116,9 +133,8 @@ def seed_accounts(*, password: str) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------------------
-# Patrols: about 90 days of reports, more often where the village is rated riskier.
+# Patrols: weeks of reports (DEMO_DAYS per Polsek), more often where the village is rated riskier.
 
-DEMO_PATROL_DAYS = 90
 # Chance that a village gets a patrol on a given day, by its risk level.
 DAILY_CHANCE = {RiskLevel.AMAN: 0.17, RiskLevel.RAWAN: 0.4, RiskLevel.SANGAT_RAWAN: 0.65}
 DEMO_PHOTO_CHANCE = 0.04
@@ -244,36 +260,41 @@ def _plan_patrol(rng: random.Random, *, day: datetime.date, village: Village, le
 
 
 def seed_patrols(*, today: datetime.date | None = None) -> int:
-    """About 90 days of patrols by the demo Bhabinkamtibmas; returns how many were added.
+    """Patrols by the demo Bhabinkamtibmas (Krangkeng: 90 days, its neighbours: 28); returns how
+    many were added.
 
     Every calendar day and village draws from its own seeded generator, so a day's
     patrols are the same whenever the command runs: running it twice adds nothing,
-    running it a day later adds only the new day. Needs `seed_accounts` first.
+    running it a day later adds only the new day. A patrol's second officer is the
+    Bhabinkamtibmas of the next village of the same Polsek. Needs `seed_accounts` first.
     """
     today = today or timezone.localdate()
-    villages = list(Village.objects.filter(unit__isnull=False).order_by("code"))
+    villages = demo_villages()
+    days = dict(Unit.objects.filter(code__in=DEMO_DAYS).values_list("pk", "code"))
     leaders = {o.username: o for o in Officer.objects.filter(username__startswith="bhabin.")}
     topics = list(ImbauanTopic.objects.filter(is_active=True))
-    first_day = today - datetime.timedelta(days=DEMO_PATROL_DAYS)
+    first_day = today - datetime.timedelta(days=max(DEMO_DAYS.values()))
     existing = set(
         Patrol.objects.filter(
             started_at__gte=timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))
         ).values_list("village_id", "leader_id", "started_at")
     )
     planned: list[tuple[Patrol, list[int], list[int], bool]] = []
-    for days_ago in range(DEMO_PATROL_DAYS, 0, -1):
-        day = today - datetime.timedelta(days=days_ago)
-        for index, village in enumerate(villages):
-            leader = leaders.get(username_for(village))
-            if leader is None:
-                continue
+    for village in villages:
+        leader = leaders.get(username_for(village))
+        same_unit = [v for v in villages if v.unit_id == village.unit_id]
+        next_village = same_unit[(same_unit.index(village) + 1) % len(same_unit)]
+        neighbour = leaders.get(username_for(next_village))
+        if leader is None or village.unit_id not in days:
+            continue
+        for days_ago in range(DEMO_DAYS[days[village.unit_id]], 0, -1):
+            day = today - datetime.timedelta(days=days_ago)
             rng = random.Random(f"krk-demo-patrol:{day.isoformat()}:{village.code}")
             if rng.random() >= DAILY_CHANCE[RiskLevel(village.risk_level)]:
                 continue
             # A night patrol yesterday might not be over yet when the command runs.
             patrol = _plan_patrol(rng, day=day, village=village, leader=leader, night_ok=days_ago >= 2)
-            neighbour = leaders.get(username_for(villages[(index + 1) % len(villages)]))
-            members = [neighbour.pk] if neighbour and rng.random() < 0.5 else []
+            members = [neighbour.pk] if neighbour and neighbour != leader and rng.random() < 0.5 else []
             chosen_topics = [t.pk for t in rng.sample(topics, k=min(len(topics), rng.randint(1, 3)))]
             with_photo = rng.random() < DEMO_PHOTO_CHANCE
             if (patrol.village_id, patrol.leader_id, patrol.started_at) in existing:

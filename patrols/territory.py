@@ -14,6 +14,7 @@ data"). It has no coordinates: new villages have none until an admin adds them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,7 +80,7 @@ def _regency_name(name: str) -> str:
 
 
 @transaction.atomic
-def region_load(*, regency_code: str) -> LoadCounts:
+def region_load(*, regency_code: str, kecamatan_codes: Collection[str] = ()) -> LoadCounts:
     """Create or update the kecamatan and villages of a kabupaten/kota from the Kemendagri codes.
 
     Idempotent: rows are matched by code, a row that already says what the data says
@@ -87,7 +88,7 @@ def region_load(*, regency_code: str) -> LoadCounts:
     place (same id, same code), never duplicated. Villages are never deleted (their
     patrols and aspirations stay). A new village gets the risk "aman", its visit target,
     its kecamatan's Polsek (if any) and no coordinates; an existing one keeps its risk,
-    target and coordinates.
+    target and coordinates. With `kecamatan_codes`, only those kecamatan of the regency.
 
     Villages are written in bulk (a regency has hundreds): two queries to read what is
     there, one INSERT and one UPDATE per 500 rows; each row is validated without queries.
@@ -104,6 +105,8 @@ def region_load(*, regency_code: str) -> LoadCounts:
     new: list[Village] = []
     changed: list[Village] = []
     for district in wilayah.list_wilayah(regency.code):
+        if kecamatan_codes and district.code not in kecamatan_codes:
+            continue
         kecamatan = _kecamatan_upsert(
             existing.get(district.code),
             code=district.code,

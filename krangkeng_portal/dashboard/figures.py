@@ -20,7 +20,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import TruncWeek
 
 from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration, Category, Status
@@ -334,5 +334,11 @@ def overdue_aspirations(period: Period, now: datetime.datetime, limit: int) -> l
 
 
 def kapolsek() -> Officer | None:
-    """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name)."""
-    return Officer.objects.filter(position=Position.KAPOLSEK, is_active=True).order_by("-date_joined", "-pk").first()
+    """Who signs the recap: the active officer whose position is Kapolsek (never a hard-coded name).
+
+    With several Polsek in one deployment, the Kapolsek of the unit the recap is headed
+    with (KRK_UNIT_NAME) comes first; the recap per unit will name its unit. One query.
+    """
+    own_unit_first = Case(When(unit__name=settings.KRK_UNIT_NAME, then=Value(0)), default=Value(1))
+    officers = Officer.objects.filter(position=Position.KAPOLSEK, is_active=True)
+    return officers.order_by(own_unit_first, "-date_joined", "-pk").first()

@@ -41,6 +41,7 @@ class Rank(models.TextChoices):
 
 
 class Position(models.TextChoices):
+    KAPOLRES = "kapolres", "Kapolres"
     KAPOLSEK = "kapolsek", "Kapolsek"
     WAKAPOLSEK = "wakapolsek", "Wakapolsek"
     KANIT_BINMAS = "kanit_binmas", "Kanit Binmas"

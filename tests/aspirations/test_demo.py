@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aspirations import tickets
-from aspirations.demo import DEMO_DAYS, seed_aspirations
+from aspirations.demo import seed_aspirations
 from aspirations.models import Aspiration, AspirationEvent, EventKind, Status
 from patrols.demo import seed_accounts
+from patrols.demo_territory import DEMO_DAYS
 from tests.aspirations.conftest import look_up_status
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,26 @@ class TestSeedAspirations:
         assert Aspiration.objects.values("category").distinct().count() >= 6
         assert Aspiration.objects.values("village").distinct().count() >= 9
         oldest = Aspiration.objects.earliest("submitted_at").submitted_at
-        assert timezone.now() - oldest >= datetime.timedelta(days=DEMO_DAYS - 10)
+        assert timezone.now() - oldest >= datetime.timedelta(days=DEMO_DAYS["krangkeng"] - 10)
         assert Aspiration.objects.filter(submitted_at__gt=timezone.now()).count() == 0
+
+    def test_each_polsek_has_its_own_handled_by_its_operator(self, seeded):
+        neighbours = Aspiration.objects.filter(unit__code__in=["karangampel", "kedokan-bunder"])
+        assert neighbours.exists()
+        oldest = neighbours.earliest("submitted_at").submitted_at
+        assert timezone.localdate() - timezone.localdate(oldest) <= datetime.timedelta(days=DEMO_DAYS["karangampel"])
+        for aspiration in Aspiration.objects.exclude(village=None).select_related("village", "unit"):
+            assert aspiration.unit_id == aspiration.village.unit_id
+        for aspiration in Aspiration.objects.exclude(created_by=None).select_related("created_by", "unit"):
+            assert aspiration.created_by.unit_id == aspiration.unit_id, "recorded by the unit's own operator"
+
+    def test_from_outside_every_polsek_the_polres_operator_handles_it(self, seeded):
+        outside = Aspiration.objects.filter(village=None)
+        assert outside.exists()
+        assert set(outside.values_list("unit__code", flat=True)) == {"indramayu"}
+        steps = AspirationEvent.objects.filter(aspiration__village=None, kind=EventKind.STATUS_CHANGE)
+        assert steps.exists()
+        assert set(steps.values_list("author__username", flat=True)) == {"operator.polres"}
 
     def test_running_twice_adds_nothing(self, seeded):
         rows = sorted(Aspiration.objects.values_list("code", "status", "submitted_at"))

@@ -5,7 +5,8 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from patrols.demo import DEMO_PATROL_DAYS, seed_accounts, seed_patrols
+from patrols.demo import seed_accounts, seed_patrols
+from patrols.demo_territory import DEMO_DAYS
 from patrols.models import Patrol, PatrolPhoto, RiskLevel, Village
 from tests.patrols.conftest import stored_files
 
@@ -22,15 +23,28 @@ def seeded():
 
 class TestSeedPatrols:
     def test_about_ninety_days_of_patrols_before_today(self, seeded):
-        assert 150 <= seeded == Patrol.objects.count() <= 450
-        first = timezone.localtime(Patrol.objects.order_by("started_at").first().started_at).date()
+        assert seeded == Patrol.objects.count()
+        krangkeng = Patrol.objects.filter(unit__code="krangkeng")
+        assert 150 <= krangkeng.count() <= 450
+        first = timezone.localtime(krangkeng.order_by("started_at").first().started_at).date()
         last = timezone.localtime(Patrol.objects.order_by("-ended_at").first().ended_at)
-        assert first >= TODAY - datetime.timedelta(days=DEMO_PATROL_DAYS)
+        assert first >= TODAY - datetime.timedelta(days=DEMO_DAYS["krangkeng"])
         assert last.date() <= TODAY - datetime.timedelta(days=1) or last.hour < 4
 
+    def test_the_neighbours_have_a_few_weeks_each_by_their_own_officers(self, seeded):
+        for code in ("karangampel", "kedokan-bunder"):
+            patrols = Patrol.objects.filter(unit__code=code)
+            assert patrols.count() >= 20
+            first = timezone.localtime(patrols.order_by("started_at").first().started_at).date()
+            assert first >= TODAY - datetime.timedelta(days=DEMO_DAYS[code])
+        for patrol in Patrol.objects.select_related("village", "leader").prefetch_related("members"):
+            assert patrol.unit_id == patrol.village.unit_id == patrol.leader.unit_id
+            assert all(member.unit_id == patrol.unit_id for member in patrol.members.all())
+
     def test_riskier_villages_are_patrolled_more_often(self, seeded):
-        counts = {v.risk_level: [] for v in Village.objects.all()}
-        for village in Village.objects.annotate(n=Count("patrols")):
+        krangkeng = Village.objects.filter(unit__code="krangkeng")
+        counts = {v.risk_level: [] for v in krangkeng}
+        for village in krangkeng.annotate(n=Count("patrols")):
             counts[village.risk_level].append(village.n)
         assert mean(counts[RiskLevel.SANGAT_RAWAN]) > mean(counts[RiskLevel.RAWAN]) > mean(counts[RiskLevel.AMAN])
         assert min(counts[RiskLevel.AMAN]) > 0

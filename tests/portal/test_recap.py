@@ -15,7 +15,7 @@ from krangkeng_portal.dashboard.periods import MonthForm, month_period
 from krangkeng_portal.dashboard.views import signer_title
 from patrols.models import Position, Rank
 from tests.conftest import client_for
-from tests.factories import OfficerFactory
+from tests.factories import OfficerFactory, neighbour_village
 from tests.portal import dashboard_world
 from tests.portal.dashboard_world import MAY, NOW
 
@@ -143,6 +143,13 @@ class TestPage:
         html = page(operator)
         assert "Dewi Lestari" in html
         assert "Hendra Gunawan" not in html
+
+    def test_with_several_polsek_the_kapolsek_of_the_letterheads_unit_signs(self, may, operator):
+        OfficerFactory(username="kapolsek.krangkeng", first_name="Hendra", position=Position.KAPOLSEK)
+        neighbour = neighbour_village().unit
+        OfficerFactory(username="kapolsek.tetangga", first_name="Yudi", position=Position.KAPOLSEK, unit=neighbour)
+        signature = page(operator).split('<div class="krk-signature">', 1)[1]
+        assert "Hendra" in signature and "Yudi" not in signature
 
     def test_without_a_kapolsek_the_name_is_left_blank_with_a_hint(self, may, operator):
         html = page(operator)

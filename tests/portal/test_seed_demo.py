@@ -2,7 +2,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from patrols.demo_territory import username_for
 from patrols.models import Assignment, Officer, Village
+from units.models import Kecamatan, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +34,54 @@ def test_creates_the_demo_accounts(settings, capsys):
     call_command("seed_demo", password=DEMO_PASSWORD)
     usernames = set(Officer.objects.values_list("username", flat=True))
     assert {"pimpinan", "operator", "admin"} <= usernames
+    assert len(Village.objects.all()) == 11 + 11 + 7  # Krangkeng, Karangampel, Kedokan Bunder
     for village in Village.objects.all():
-        officer = Officer.objects.get(username=f"bhabin.{village.name.lower()}")
+        officer = Officer.objects.get(username=username_for(village))
         assert officer.check_password(DEMO_PASSWORD)
+        assert officer.unit == village.unit
         assert Assignment.objects.in_force().get(village=village).officer == officer
     assert Officer.objects.get(username="pimpinan").groups.get() == Group.objects.get(name="command")
     assert Officer.objects.get(username="admin").is_staff
-    assert "bhabin.krangkeng" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "bhabin.krangkeng" in out and "bhabin.karangampelkidul" in out
+
+
+# username: (role, unit) — role + unit is what an account sees (README, Demo accounts).
+ACCOUNTS = {
+    "pimpinan": ("command", "krangkeng"),
+    "operator": ("operator", "krangkeng"),
+    "admin": ("admin", "krangkeng"),
+    "kapolres": ("command", "indramayu"),
+    "operator.polres": ("operator", "indramayu"),
+    "admin.polres": ("admin", "indramayu"),
+    "pimpinan.krangkeng": ("command", "krangkeng"),
+    "operator.krangkeng": ("operator", "krangkeng"),
+    "admin.krangkeng": ("admin", "krangkeng"),
+    "bhabin.krangkeng": ("officer", "krangkeng"),
+    "pimpinan.karangampel": ("command", "karangampel"),
+    "operator.karangampel": ("operator", "karangampel"),
+    "admin.karangampel": ("admin", "karangampel"),
+    "bhabin.karangampel": ("officer", "karangampel"),
+    "pimpinan.kedokan-bunder": ("command", "kedokan-bunder"),
+    "operator.kedokan-bunder": ("operator", "kedokan-bunder"),
+    "admin.kedokan-bunder": ("admin", "kedokan-bunder"),
+    "bhabin.kedokanbunder": ("officer", "kedokan-bunder"),
+}
+
+
+def test_an_account_for_each_role_at_each_level(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD)
+    officers = Officer.objects.select_related("unit").prefetch_related("groups")
+    found = {o.username: (o.groups.get().name, o.unit.code) for o in officers.filter(username__in=ACCOUNTS)}
+    assert found == ACCOUNTS
+    polsek = Unit.objects.subtree(Unit.objects.get(code="indramayu")).polsek()
+    assert sorted(polsek.values_list("code", flat=True)) == ["karangampel", "kedokan-bunder", "krangkeng"]
+    assert all(unit.commander_name and unit.phone for unit in polsek)
+    karangampel = Kecamatan.objects.get(code="32.12.10")
+    assert (karangampel.name, karangampel.unit.code) == ("Karangampel", "karangampel")
+    # Krangkeng's eleven villages are the ones the data migration made, coordinates and all.
+    assert Village.objects.filter(unit__code="krangkeng", latitude__isnull=False).count() == 11
 
 
 def test_running_twice_gives_the_same_rows(settings):
