@@ -1,15 +1,22 @@
-"""Villages and categories for the public pages, read once and kept in the cache.
+"""Villages, kecamatan and categories for the public pages, read once and kept in the cache.
 
-Every view of the public form and every submission needs both lists: to show
+Every view of the public form and every submission needs the lists: to show
 them, and to check the answer; the status page names an aspiration's category
 and village. They are master data an admin edits a few times a year, yet reading
-them cost two queries on every form request and two joins on every look-up
+them cost queries on every form request and joins on every look-up
 (bench/FINDINGS.md). So they are kept in the configured cache (Redis in
 production, shared by every worker) for CACHE_SECONDS, and dropped whenever a
-village or category is saved or deleted (`forget_on_change`): at once, and again
-when that change commits, so a request that read the old rows in between cannot
-keep them. With a per-process cache (locmem) and several workers, the other
-workers show an edit within CACHE_SECONDS.
+village, kecamatan or category is saved or deleted (`forget_on_change`): at once,
+and again when that change commits, so a request that read the old rows in
+between cannot keep them. With a per-process cache (locmem) and several workers,
+the other workers show an edit within CACHE_SECONDS.
+
+A deployment may hold a Polsek's 11 villages or all 83,762 of the country, so the
+villages are never one list: `FormChoices` holds the categories and the kecamatan
+(a few dozen for a Polres), and the villages are kept per kecamatan
+(`villages_of`) and, for the status page's one name, per village
+(`village_name`). Their keys carry the `stamp` of the `FormChoices` they were read
+under: dropping `FormChoices` orphans them all at once (they expire unread).
 
 A cache that is down is skipped: the lists are read from the database.
 """
@@ -17,7 +24,10 @@ A cache that is down is skipped: the lists are read from the database.
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,35 +36,49 @@ from django.dispatch import receiver
 
 from patrols.models import Village
 from patrols.territory import villages_changed
+from units.models import Kecamatan
 
 from .models import Category
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "krk:aspirations:form-choices:v2"
+CACHE_KEY = "krk:aspirations:form-choices:v3"
+VILLAGES_KEY = "krk:aspirations:villages:v3:{stamp}:{kecamatan}"
+VILLAGE_NAME_KEY = "krk:aspirations:village-name:v3:{stamp}:{village}"
+ALL_VILLAGES_KEY = "krk:aspirations:all-villages:v3:{stamp}"
 CACHE_SECONDS = 300
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KecamatanChoice:
+    pk: int
+    code: str  # Kemendagri code, e.g. "32.12.09": what the form and the village list's URL carry
+    name: str
+    regency_code: str  # "32.12": a deployment of several regencies asks for the regency first
+    regency_name: str
 
 
 @dataclass(frozen=True)
 class FormChoices:
-    # (pk, name), by name.
-    villages: tuple[tuple[int, str], ...]
-    # (pk, unit id): the Polsek an aspiration from the village goes to (None: not covered yet).
-    village_units: tuple[tuple[int, int | None], ...]
+    # The kecamatan a Polsek covers and that have villages, by regency and name.
+    kecamatan: tuple[KecamatanChoice, ...]
     # (pk, name, name_en, is_active) of every category, in their configured order:
     # the form offers the active ones, the status page names retired ones too.
     categories: tuple[tuple[int, str, str, bool], ...]
+    # Names the villages' cache keys (see the module's docstring).
+    stamp: str
 
     def offered_categories(self) -> list[tuple[int, str, str]]:
         return [(pk, name, name_en) for pk, name, name_en, is_active in self.categories if is_active]
 
-    def village_name(self, pk: int) -> str | None:
-        return next((name for key, name in self.villages if key == pk), None)
+    def regencies(self) -> list[tuple[str, str]]:
+        """(code, name) of the regencies (kabupaten/kota) of the kecamatan, by name."""
+        return sorted({(row.regency_code, row.regency_name) for row in self.kecamatan}, key=lambda row: row[1])
 
-    def village(self, pk: int) -> Village:
-        """A listed village as an instance with what storing an aspiration needs (no query)."""
-        unit_id = next((unit_id for key, unit_id in self.village_units if key == pk), None)
-        return Village(pk=pk, name=self.village_name(pk) or "", unit_id=unit_id)
+    def kecamatan_by_code(self, code: str) -> KecamatanChoice | None:
+        return next((row for row in self.kecamatan if row.code == code), None)
 
     def category_label(self, pk: int) -> str | None:
         """The category's name in the interface's language."""
@@ -62,29 +86,76 @@ class FormChoices:
         return None if row is None else Category.label_for(row[1], row[2])
 
 
+def listed_village(pk: int, name: str, unit_id: int | None) -> Village:
+    """A listed village as an instance with what storing an aspiration needs (no query)."""
+    return Village(pk=pk, name=name, unit_id=unit_id)
+
+
 def _read() -> FormChoices:
-    villages = list(Village.objects.order_by("name").values_list("pk", "name", "unit_id"))
+    kecamatan = (
+        Kecamatan.objects.filter(unit__isnull=False, villages__isnull=False)
+        .distinct()
+        .order_by("regency_name", "name", "code")
+        .values_list("pk", "code", "name", "regency_code", "regency_name")
+    )
     return FormChoices(
-        villages=tuple((pk, name) for pk, name, _unit_id in villages),
-        village_units=tuple((pk, unit_id) for pk, _name, unit_id in villages),
+        kecamatan=tuple(KecamatanChoice(*row) for row in kecamatan),
         categories=tuple(Category.objects.values_list("pk", "name", "name_en", "is_active")),
+        stamp=secrets.token_hex(6),
     )
 
 
-def form_choices() -> FormChoices:
-    """The lists, from the cache when it has them (no query), else two queries."""
+def _kept(key: str, read: Callable[[], T]) -> T:
+    """The value under `key`, else `read()` (and kept); a cache that is down is skipped."""
     try:
-        choices = cache.get(CACHE_KEY)
+        value = cache.get(key)
     except Exception:
         logger.warning("cache unavailable; reading the form's choices from the database", exc_info=True)
-        return _read()
-    if choices is None:
-        choices = _read()
+        return read()
+    if value is None:
+        value = read()
         try:
-            cache.set(CACHE_KEY, choices, CACHE_SECONDS)
+            cache.set(key, value, CACHE_SECONDS)
         except Exception:
             logger.warning("cache unavailable; the form's choices are not kept", exc_info=True)
-    return choices
+    return value
+
+
+def form_choices() -> FormChoices:
+    """The kecamatan and categories, from the cache when it has them (no query), else two queries."""
+    return _kept(CACHE_KEY, _read)
+
+
+def villages_of(listed: FormChoices, kecamatan_pk: int) -> tuple[tuple[int, str, int | None], ...]:
+    """(pk, name, unit id) of a kecamatan's villages, by name (kept; else one query).
+
+    The unit is the Polsek an aspiration from the village goes to.
+    """
+    key = VILLAGES_KEY.format(stamp=listed.stamp, kecamatan=kecamatan_pk)
+    return _kept(
+        key,
+        lambda: tuple(
+            Village.objects.filter(kecamatan_id=kecamatan_pk).order_by("name").values_list("pk", "name", "unit_id")
+        ),
+    )
+
+
+def village_name(listed: FormChoices, pk: int) -> str | None:
+    """One village's name (kept; else one query), or None for a village that is gone."""
+    key = VILLAGE_NAME_KEY.format(stamp=listed.stamp, village=pk)
+    # "" stands for "no such village", which the cache can keep where None would be a miss.
+    name = _kept(key, lambda: Village.objects.filter(pk=pk).values_list("name", flat=True).first() or "")
+    return name or None
+
+
+def all_villages(listed: FormChoices) -> tuple[tuple[int, str, int | None], ...]:
+    """(pk, name, unit id) of every village (kept; else one query).
+
+    For finding a village named in free text (open311); the public pages never
+    need every village, which in a national deployment is 83,762 rows.
+    """
+    key = ALL_VILLAGES_KEY.format(stamp=listed.stamp)
+    return _kept(key, lambda: tuple(Village.objects.order_by("name").values_list("pk", "name", "unit_id")))
 
 
 def names(listed: FormChoices, *, category_id: int, village_id: int | None) -> tuple[str, str]:
@@ -98,14 +169,14 @@ def names(listed: FormChoices, *, category_id: int, village_id: int | None) -> t
             forget()
             listed = form_choices()
         category = listed.category_label(category_id)
-        village = "" if village_id is None else listed.village_name(village_id)
+        village = "" if village_id is None else village_name(listed, village_id)
         if category is not None and village is not None:
             break
     return category or "", village or ""
 
 
 def forget() -> None:
-    """Drop the kept lists (the next request reads them again)."""
+    """Drop the kept lists (the next request reads them again, under a new stamp)."""
     try:
         cache.delete(CACHE_KEY)
     except Exception:
@@ -114,9 +185,10 @@ def forget() -> None:
 
 @receiver(villages_changed, dispatch_uid="aspirations.choices.villages_loaded")
 @receiver([post_save, post_delete], sender=Village, dispatch_uid="aspirations.choices.village_changed")
+@receiver([post_save, post_delete], sender=Kecamatan, dispatch_uid="aspirations.choices.kecamatan_changed")
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="aspirations.choices.category_changed")
 def forget_on_change(sender, **kwargs) -> None:
-    """A village or category was saved or deleted: drop the lists now, and again when
+    """A village, kecamatan or category was saved or deleted: drop the lists now, and again when
     the change commits (a request may read the old rows in between)."""
     forget()
     transaction.on_commit(forget, robust=True)

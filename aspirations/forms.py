@@ -9,13 +9,12 @@ from typing import Any, cast
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import phone_validator
@@ -29,7 +28,11 @@ from . import choices, tickets
 from .models import AspirationType, Category, NotifyChannel
 
 MAX_PHOTOS = 3
+# The village choice for "somewhere outside the kecamatan we serve" (the name is historical).
 OUTSIDE_KRANGKENG = "luar"
+# The no-JavaScript step: the button that sends the form back to list the chosen kecamatan's villages.
+STEP_FIELD = "langkah"
+STEP_KECAMATAN = "kecamatan"
 ANONYMOUS = "anonim"
 IDENTIFIED = "kontak"
 STARTED_SALT = "aspirations.form-started"
@@ -146,7 +149,19 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     KRK_MIN_FILL_SECONDS, a missing or reused "form shown at" token) never block a
     submission: they end up in `spam_signals`, and the aspiration is stored flagged
     for the operator.
+
+    The village is chosen in two steps, kecamatan then desa, so that no page lists
+    more than one kecamatan's villages (a deployment may hold 83,762): the desa list
+    is the chosen kecamatan's (`kecamatan_code`, or the posted `kecamatan`). With one
+    kecamatan offered, the kecamatan is a hidden field and the desa list is shown at
+    once. Rendered by aspirations/aspiration_form.html (no per-field templates).
     """
+
+    # On the <form>: static/js/photos.js checks required fields with this message
+    # before sending; portal.js shows `sending` while it is on its way.
+    sending = SENDING
+    required_message = forms.Field.default_error_messages["required"]
+    identified_choice = IDENTIFIED
 
     type = forms.ChoiceField(
         label=_("What do you want to tell us?"),
@@ -170,6 +185,13 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What, who, how often. Do not write other people's phone numbers or ID numbers."),
+    )
+    # Only where the deployment covers several regencies (a Polda, the country).
+    kabupaten = forms.ChoiceField(label=_("Regency or city (kabupaten/kota)"), required=False)
+    kecamatan = forms.ChoiceField(
+        label=_("Kecamatan"),
+        required=False,
+        help_text=_("Choose the kecamatan first: the list of villages then shows its villages."),
     )
     village = forms.ChoiceField(label=_("Village"))
     place = forms.CharField(
@@ -208,19 +230,15 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, kecamatan_code: str = "", kabupaten_code: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Both lists from the cache: no query to show the form or to check an answer.
+        # The lists from the cache: no query to show the form or to check an answer.
         self.listed = choices.form_choices()
         cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("— choose a category —")),
             *((str(pk), Category.label_for(name, name_en)) for pk, name, name_en in self.listed.offered_categories()),
         ]
-        cast(forms.ChoiceField, self.fields["village"]).choices = [
-            ("", _("— choose a village —")),
-            *((str(pk), name) for pk, name in self.listed.villages),
-            (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
-        ]
+        self._offer_villages(kecamatan_code, kabupaten_code)
         # The resident gives their own details: the browser may offer them.
         self.fields["reporter_phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
@@ -229,63 +247,55 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             "I agree that %(unit)s stores my name and phone to contact me about this report."
         ) % {"unit": settings.KRK_UNIT_NAME}
         if not self.is_bound:
-            self.initial["started"] = started_token()
+            # Kept when the form comes back from the kecamatan step (`initial` is what was sent).
+            self.initial.setdefault("started", started_token())
         self.spam_signals: list[str] = []
         self.photos_lost = False
 
-    @cached_property
-    def helper(self) -> FormHelper:
-        # Built only when crispy renders the form, not for a submission that redirects.
-        helper = FormHelper()
-        helper.form_id = "aspiration-form"
-        # novalidate: the server's messages show by their fields; static/js/photos.js
-        # checks required fields before sending, with the form's own message.
-        helper.attrs = {
-            "novalidate": "",
-            "data-krk-sending": SENDING,
-            "data-krk-validate": "",
-            "data-krk-required": forms.Field.default_error_messages["required"],
-            "data-krk-problem-title": _("There is a problem"),
-        }
-        contact_note = format_html(
-            '<p class="fw-semibold mb-2">{}</p>',
-            _("Only if you want to be contacted: fill these in after choosing “I want to be contacted”."),
-        )
-        helper.layout = Layout(
-            Fieldset(
-                _("Your report"),
-                "type",
-                "category",
-                "title",
-                "description",
-            ),
-            Fieldset(_("Where and when"), "village", "place", "occurred_at"),
-            Fieldset(_("Photos"), "photos", HTML('{% include "core/_pending_uploads.html" %}')),
-            Fieldset(
-                _("Your identity"),
-                HTML('{% include "aspirations/_privacy_notice.html" %}'),
-                "identity",
-                # Under "I want to be contacted": portal.js hides (and stops sending) them while
-                # "anonymous" is chosen; without JavaScript the note says they are for contact only.
-                Div(
-                    HTML(contact_note),
-                    "reporter_name",
-                    "reporter_phone",
-                    "reporter_email",
-                    "notify_channel",
-                    "consent",
-                    css_class="krk-contact border-start border-3 ps-3 mb-3",
-                    id="krk-contact",
-                    data_krk_shown_by="identity",
-                    data_krk_shown_for=IDENTIFIED,
-                ),
-            ),
-            Div(Field("website", autocomplete="off", tabindex="-1"), css_class="krk-hp", aria_hidden="true"),
-            "started",
-            "idempotency_key",
-            StrictButton(_("Send aspiration"), type="submit", css_class="btn-primary btn-lg w-100 mt-2"),
-        )
-        return helper
+    def _offer_villages(self, kecamatan_code: str, kabupaten_code: str) -> None:
+        """The kecamatan list (of the chosen regency, if there are several), and the desa list of the chosen one."""
+        offered = self.listed.kecamatan
+        self.single_kecamatan = offered[0] if len(offered) == 1 else None
+        code = (self.data.get("kecamatan") if self.is_bound else None) or kecamatan_code
+        chosen = self.listed.kecamatan_by_code(code) if code else self.single_kecamatan
+        if chosen is None and self.is_bound:
+            chosen = self._kecamatan_of_posted_village()
+        regencies = self.listed.regencies()
+        self.several_regencies = len(regencies) > 1
+        if self.several_regencies:
+            regency = (self.data.get("kabupaten") if self.is_bound else None) or kabupaten_code
+            regency = regency or (chosen.regency_code if chosen else "")
+            if chosen is not None and chosen.regency_code != regency:
+                chosen = None  # another regency was chosen since: its kecamatan anew
+            offered = tuple(row for row in offered if row.regency_code == regency)
+            regency_field = cast(forms.ChoiceField, self.fields["kabupaten"])
+            regency_field.choices = [("", _("— choose a regency or city —")), *regencies]
+            self.initial["kabupaten"] = regency
+        self.chosen_kecamatan = chosen
+        self.villages = choices.villages_of(self.listed, chosen.pk) if chosen else ()
+        kecamatan = cast(forms.ChoiceField, self.fields["kecamatan"])
+        kecamatan.choices = [("", _("— choose a kecamatan —")), *((row.code, row.name) for row in offered)]
+        if chosen is not None:
+            self.initial["kecamatan"] = chosen.code
+        if self.single_kecamatan is not None:
+            outside = _("Outside Kecamatan %(name)s") % {"name": self.single_kecamatan.name}
+        else:
+            outside = _("Outside the area of %(unit)s") % {"unit": settings.KRK_UNIT_NAME}
+        placeholder = _("— choose a village —") if chosen else _("— choose the kecamatan first —")
+        cast(forms.ChoiceField, self.fields["village"]).choices = [
+            ("", placeholder),
+            *((str(pk), name) for pk, name, _unit in self.villages),
+            (OUTSIDE_KRANGKENG, outside),
+        ]
+
+    def _kecamatan_of_posted_village(self) -> choices.KecamatanChoice | None:
+        """A form sent without a kecamatan (a page opened before kecamatan were asked
+        for, or another client): the kecamatan of the village it names (one query)."""
+        value = self.data.get("village") or ""
+        if not value.isdigit():
+            return None
+        pk = Village.objects.filter(pk=int(value)).values_list("kecamatan_id", flat=True).first()
+        return next((row for row in self.listed.kecamatan if row.pk == pk), None)
 
     # ChoiceField has already refused anything not listed; the instances are built from
     # the listed row (no query), which is all storing the aspiration needs.
@@ -299,7 +309,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         if value == OUTSIDE_KRANGKENG:
             return None
         pk = int(value)
-        return self.listed.village(pk)  # a valid choice: listed
+        name, unit_id = next((name, unit_id) for key, name, unit_id in self.villages if key == pk)  # listed
+        return choices.listed_village(pk, name, unit_id)
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]

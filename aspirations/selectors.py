@@ -62,9 +62,9 @@ def public_status(code: str | None) -> PublicStatus:
     Both queries run for every look-up (an invalid code searches for "", which no
     ticket has, then for the events of no aspiration), so a wrong code costs what a
     right one does. Only public events are read, and only the fields the page
-    shows. The category and village names come from the cached lists
-    (`choices.form_choices`), which every look-up reads, found or not (two more
-    queries whenever the cache has dropped them, for any code).
+    shows. The category's name comes from the cached lists (`choices.form_choices`),
+    which every look-up reads, found or not (two more queries whenever the cache
+    has dropped them, for any code); the village's with the aspiration.
     """
     listed = choices.form_choices()
     try:
@@ -79,7 +79,8 @@ def public_status(code: str | None) -> PublicStatus:
     )
     if aspiration is None:
         return PublicStatus()
-    category, village = choices.names(listed, category_id=aspiration.category_id, village_id=aspiration.village_id)
+    category, _none = choices.names(listed, category_id=aspiration.category_id, village_id=None)
+    village = getattr(aspiration, "village_name", None) or ""  # annotated by for_status_page()
     # The staff pages' rule (Aspiration.current_deadline): the follow-up clock stops at the first reply.
     deadline = aspiration.current_deadline
     label = (

@@ -8,6 +8,7 @@ app_name = "aspirations"
 urlpatterns = [
     # Public: residents, no account.
     path("kirim/", views.submit, name="submit"),
+    path("desa/<str:code>/", views.villages, name="villages"),
     path("terkirim/", views.submitted, name="submitted"),
     path("status/", views.status, name="status"),
     path("status/tautan/<str:token>/", views.status_link, name="status_link"),

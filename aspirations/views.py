@@ -6,9 +6,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,13 +19,15 @@ from core.images import MAX_UPLOAD_BYTES
 from core.security import PageCookie, client_ip_hash, referrer_policy
 from core.uploads import pending_uploads_used, upload_owner
 
-from . import notifications, ratelimit, selectors, services, status_links
-from .forms import MAX_PHOTOS, AspirationForm, StatusLookupForm
+from . import choices, notifications, ratelimit, selectors, services, status_links
+from .forms import MAX_PHOTOS, STEP_FIELD, STEP_KECAMATAN, AspirationForm, StatusLookupForm
 from .models import Aspiration
 
 # The ticket just created, for the success page: no code in its URL, and nothing shown
 # to someone who merely guesses the address. It lasts as long as an idle session would.
 TICKET_COOKIE = PageCookie("krk_ticket", salt="aspirations.last-ticket", url_name="aspirations:submitted")
+# How long a browser or proxy may reuse a kecamatan's list of villages (master data).
+VILLAGES_MAX_AGE = 5 * 60
 # Photos plus generous room for the text fields; anything bigger is refused unread.
 MAX_BODY_BYTES = MAX_PHOTOS * MAX_UPLOAD_BYTES + 1024 * 1024
 
@@ -58,8 +61,10 @@ def _show_ticket(request: HttpRequest, aspiration: Aspiration) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """Sampaikan Aspirasi: the public form (2 queries to show, rate-limited to send).
+    """Sampaikan Aspirasi: the public form (no query to show once its lists are kept; rate-limited to send).
 
+    `?kecamatan=32.12.09` (a Polsek's page links so) lists that kecamatan's villages;
+    `?kabupaten=32.12` a regency's kecamatan, where the deployment has several.
     A POST whose idempotency key already stored an aspiration (a retry after a lost
     answer, a second tap) is answered with that aspiration's ticket before the form
     is read: nothing stored twice, no photo re-encoded, no "shown at" token used.
@@ -67,6 +72,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if _content_length(request) > MAX_BODY_BYTES:
             return render(request, "aspirations/413.html", status=413)
+        if request.POST.get(STEP_FIELD) == STEP_KECAMATAN:
+            return _village_step(request)
         if not ratelimit.hit(request, "aspiration_submit"):
             return ratelimit.too_many_requests(request, "aspiration_submit")
         first = selectors.aspiration_sent_with_key(key_from(request.POST))
@@ -78,8 +85,43 @@ def submit(request: HttpRequest) -> HttpResponse:
             pending_uploads_used(form.pending_uploads)
             return _show_ticket(request, aspiration)
     else:
-        form = AspirationForm()
+        form = AspirationForm(
+            kecamatan_code=request.GET.get("kecamatan", ""), kabupaten_code=request.GET.get("kabupaten", "")
+        )
     return render(request, "aspirations/aspiration_form.html", {"form": form})
+
+
+def _village_step(request: HttpRequest) -> HttpResponse:
+    """Without JavaScript: the form again, with everything typed, listing the chosen kecamatan's villages.
+
+    Nothing is checked or stored, so it is neither rate-limited nor an error; only
+    chosen files are lost (browsers never refill a file input), and the page says so.
+    """
+    form = AspirationForm(
+        initial=request.POST.dict(),
+        kecamatan_code=request.POST.get("kecamatan", ""),
+        kabupaten_code=request.POST.get("kabupaten", ""),
+    )
+    form.photos_lost = any(request.FILES.getlist("photos"))
+    return render(request, "aspirations/aspiration_form.html", {"form": form, "village_step": True})
+
+
+@require_safe
+def villages(request: HttpRequest, code: str) -> JsonResponse:
+    """The villages of one kecamatan, for the form's desa list with JavaScript (no query once kept).
+
+    `{"villages": [[id, name], ...]}`, by name: a kecamatan has a few dozen, so the
+    form never carries a whole Polres's or country's villages. Public master data:
+    browsers and proxies may keep it for a few minutes.
+    """
+    listed = choices.form_choices()
+    kecamatan = listed.kecamatan_by_code(code)
+    if kecamatan is None:
+        raise Http404
+    rows = [[pk, name] for pk, name, _unit in choices.villages_of(listed, kecamatan.pk)]
+    response = JsonResponse({"kecamatan": kecamatan.code, "villages": rows})
+    patch_cache_control(response, public=True, max_age=VILLAGES_MAX_AGE)
+    return response
 
 
 @never_cache

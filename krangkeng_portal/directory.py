@@ -8,6 +8,7 @@ from django.conf import settings
 
 from aspirations.selectors import whatsapp_url
 from patrols.models import Assignment, Officer, Village
+from units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,9 @@ def _initials(officer: Officer) -> str:
     return "".join(word[0] for word in words[:2]).upper()
 
 
-def _row(officer: Officer, villages: list[str]) -> DirectoryRow:
+def _row(officer: Officer, villages: list[str], unit_phone: str) -> DirectoryRow:
     own = officer.phone if officer.phone_public else ""
-    phone = own or settings.KRK_UNIT_PHONE
+    phone = own or unit_phone
     return DirectoryRow(
         name=officer.display_name,
         initials=_initials(officer),
@@ -38,17 +39,27 @@ def _row(officer: Officer, villages: list[str]) -> DirectoryRow:
     )
 
 
-def directory() -> tuple[list[DirectoryRow], list[str]]:
-    """The officers serving villages today, by name, and the villages without one (2 queries)."""
+def directory(unit: Unit | None = None) -> tuple[list[DirectoryRow], list[str]]:
+    """The officers serving villages today, by name, and the villages without one (2 queries).
+
+    All of the deployment's, or those of one Polsek's villages (`unit`), whose own
+    number then stands in for an officer without a public one.
+    """
     assignments = (
         Assignment.objects.in_force()
         .filter(officer__is_active=True)
         .select_related("officer", "village")
         .order_by("officer__first_name", "officer__last_name", "officer_id", "village__name")
     )
+    villages = Village.objects.order_by("name")
+    unit_phone = settings.KRK_UNIT_PHONE
+    if unit is not None:
+        assignments = assignments.filter(village__unit=unit)
+        villages = villages.filter(unit=unit)
+        unit_phone = unit.phone or unit_phone
     by_officer: dict[int, tuple[Officer, list[str]]] = {}
     for assignment in assignments:
         by_officer.setdefault(assignment.officer_id, (assignment.officer, []))[1].append(assignment.village.name)
     served = {name for _, names in by_officer.values() for name in names}
-    unserved = [name for name in Village.objects.order_by("name").values_list("name", flat=True) if name not in served]
-    return [_row(officer, villages) for officer, villages in by_officer.values()], unserved
+    unserved = [name for name in villages.values_list("name", flat=True) if name not in served]
+    return [_row(officer, names, unit_phone) for officer, names in by_officer.values()], unserved

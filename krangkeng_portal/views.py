@@ -3,14 +3,15 @@ from django.contrib.auth.views import LoginView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from aspirations.selectors import officer_workload
+from aspirations.selectors import officer_workload, whatsapp_url
 from patrols.access import OfficerRequest
 from patrols.models import Patrol
+from units.models import Unit
 
 from . import navigation
 from .dashboard import transparency
@@ -24,6 +25,30 @@ LAST_PATROLS = 5
 def home(request: HttpRequest) -> HttpResponse:
     """Beranda, with the last 30 days' public figures (two aggregate queries, cached for minutes)."""
     return render(request, "home.html", {"transparency": transparency.last_30_days()})
+
+
+@require_safe
+def polsek(request: HttpRequest, code: str) -> HttpResponse:
+    """A Polsek's public page: where it serves, its Bhabinkamtibmas, its last 30 days, how to reach it.
+
+    Only a Polsek has one (a Polres's Polsek are on the home page): any other code is
+    a 404. Six queries (the unit, its kecamatan, the directory's two, and the figures'
+    two while they are not kept), whatever the number of its villages.
+    """
+    unit = get_object_or_404(Unit.objects.polsek(), code=code)
+    kecamatan = list(unit.kecamatan.order_by("name").values_list("code", "name"))
+    officers, unserved = directory_rows(unit)
+    context = {
+        "unit": unit,
+        "kecamatan": [name for _code, name in kecamatan],
+        # The form lists this kecamatan's villages at once (a Polsek of several: the resident chooses).
+        "submit_kecamatan": kecamatan[0][0] if len(kecamatan) == 1 else "",
+        "officers": officers,
+        "unserved": unserved,
+        "transparency": transparency.last_30_days(unit=unit),
+        "unit_whatsapp_url": whatsapp_url(unit.whatsapp) if unit.whatsapp else "",
+    }
+    return render(request, "polsek.html", context)
 
 
 @require_safe

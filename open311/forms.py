@@ -329,10 +329,9 @@ def _coordinate(value: Decimal | None) -> Decimal | None:
 def _village_named_in(place: str) -> Village | None:
     """A village whose name the address mentions, ignoring case and spaces ("Dukuh Jati")."""
     squashed = "".join(place.split()).lower()
-    listed = choices.form_choices()
-    for pk, name in listed.villages:
+    for pk, name, unit_id in choices.all_villages(choices.form_choices()):
         if "".join(name.split()).lower() in squashed:
-            return listed.village(pk)
+            return choices.listed_village(pk, name, unit_id)
     return None
 
 

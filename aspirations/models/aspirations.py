@@ -126,25 +126,30 @@ class AspirationQuerySet(models.QuerySet):
     def for_status_page(self) -> AspirationQuerySet:
         """Only what the public status page shows: no identity, no text, no officer.
 
-        No joins: the page names the category and village from the cached lists
-        (`choices.form_choices`), and a code matches one row at most, so no order
-        either. Each join cost the look-up more planning than the whole query runs.
+        The page names the category from the cached lists (`choices.form_choices`),
+        and a code matches one row at most, so no order either. One join, for the
+        village's name (`village_name`): a deployment may hold 83,762 villages, too
+        many to keep as one cached list as the categories are.
         """
-        return self.only(
-            "code",
-            "type",
-            "title",  # the resident's own words, shown to whoever holds the code
-            "status",
-            "submitted_at",
-            "verification_due",
-            "followup_due",
-            "first_response_at",
-            "resolved_at",
-            "rejection_reason",
-            "rejection_note",
-            "category",
-            "village",
-        ).order_by()
+        return (
+            self.annotate(village_name=F("village__name"))
+            .only(
+                "code",
+                "type",
+                "title",  # the resident's own words, shown to whoever holds the code
+                "status",
+                "submitted_at",
+                "verification_due",
+                "followup_due",
+                "first_response_at",
+                "resolved_at",
+                "rejection_reason",
+                "rejection_note",
+                "category",
+                "village",
+            )
+            .order_by()
+        )
 
 
 class Aspiration(models.Model):

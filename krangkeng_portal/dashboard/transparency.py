@@ -5,12 +5,18 @@ as failure.
 
 Aggregates only: counts per village and in total, never a name, a place or a text.
 Two queries, kept in the cache for a few minutes (the home page is the busiest
-public page; figures a few minutes old are fine for residents).
+public page; figures a few minutes old are fine for residents). For one Polsek's
+page (`unit`), the same figures of its villages and aspirations: the tallies carry
+the unit. The deployment's home page lists its Polsek by kecamatan with each one's
+patrols (`polsek_rows`, two more queries, kept with the figures), and the table per
+village only where the deployment is one Polsek (a Polres has 317 villages, the
+country 83,762).
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
@@ -19,21 +25,37 @@ from django.utils import timezone
 
 from aspirations.models import Aspiration, Status
 from patrols.models import PatrolTally, Village
+from units.models import Kecamatan, Unit
 
 from .figures import in_period
 from .periods import Period
 
 CACHE_SECONDS = 300
-CACHE_KEY = "krk:transparency:v2:{day}"
+CACHE_KEY = "krk:transparency:v3:{day}"
+UNIT_CACHE_KEY = "krk:transparency:v3:{day}:unit:{unit}"
 DAYS = 30
 
 
-def cache_key(today: datetime.date) -> str:
-    return CACHE_KEY.format(day=today.isoformat())
+@dataclass(frozen=True)
+class PolsekRow:
+    """A Polsek on the home page: where it serves and its patrols of the period."""
+
+    code: str
+    name: str
+    kecamatan: list[str]
+    regency: str
+    patrols: int
 
 
-def compute(period: Period) -> dict:
-    """The period's public figures (two queries)."""
+def cache_key(today: datetime.date, unit: Unit | None = None) -> str:
+    if unit is None:
+        return CACHE_KEY.format(day=today.isoformat())
+    return UNIT_CACHE_KEY.format(day=today.isoformat(), unit=unit.pk)
+
+
+def compute(period: Period, unit: Unit | None = None, *, per_village: bool = True) -> dict:
+    """The period's public figures, of the deployment or of one unit's villages (two queries;
+    one without the patrols per village, whose total the caller then gives)."""
     patrols = (
         PatrolTally.objects.filter(village_id=OuterRef("pk"), day__gte=period.first_day, day__lte=period.last_day)
         .order_by()
@@ -41,15 +63,21 @@ def compute(period: Period) -> dict:
         .annotate(n=Sum("patrols"))
         .values("n")
     )
-    villages = list(
-        Village.objects.annotate(patrol_count=Coalesce(Subquery(patrols), 0))
-        .order_by("name")
-        .values_list("name", "patrol_count")
+    of_unit = Village.objects.all() if unit is None else Village.objects.filter(unit=unit)
+    villages: list[tuple[str, int]] = (
+        list(
+            of_unit.annotate(patrol_count=Coalesce(Subquery(patrols), 0))
+            .order_by("name")
+            .values_list("name", "patrol_count")
+        )
+        if per_village
+        else []
     )
-    aspirations = (
-        Aspiration.objects.filter(in_period(period, "submitted_at"))
-        .order_by()
-        .aggregate(received=Count("pk"), resolved=Count("pk", filter=Q(status=Status.SELESAI)))
+    received = Aspiration.objects.filter(in_period(period, "submitted_at"))
+    if unit is not None:
+        received = received.filter(unit=unit)
+    aspirations = received.order_by().aggregate(
+        received=Count("pk"), resolved=Count("pk", filter=Q(status=Status.SELESAI))
     )
     return {
         "first_day": period.first_day,
@@ -61,12 +89,46 @@ def compute(period: Period) -> dict:
     }
 
 
-def last_30_days(today: datetime.date | None = None) -> dict:
-    """The 30 days up to today (from the cache when it is fresh)."""
+def polsek_rows(period: Period) -> list[PolsekRow]:
+    """Every Polsek with its kecamatan, by regency and kecamatan name, and its patrols (two queries).
+
+    The patrols are one indexed sum per unit over the tallies (unit, day).
+    """
+    patrols = dict(
+        PatrolTally.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Sum("patrols"))
+        .values_list("unit_id", "n")
+    )
+    rows: dict[int, PolsekRow] = {}
+    covered = (
+        Kecamatan.objects.filter(unit__isnull=False)
+        .order_by("regency_name", "name")
+        .values_list("unit_id", "unit__code", "unit__name", "name", "regency_name")
+    )
+    for unit_id, code, name, kecamatan, regency in covered:
+        if unit_id not in rows:
+            rows[unit_id] = PolsekRow(code, name, [], regency, patrols.get(unit_id) or 0)
+        rows[unit_id].kecamatan.append(kecamatan)
+    return list(rows.values())
+
+
+def last_30_days(today: datetime.date | None = None, *, unit: Unit | None = None) -> dict:
+    """The 30 days up to today, of the deployment (with its Polsek) or of one unit (from the cache when fresh)."""
     today = today or timezone.localdate()
-    key = cache_key(today)
+    key = cache_key(today, unit)
     figures = cache.get(key)
     if figures is None:
-        figures = compute(Period(today - datetime.timedelta(days=DAYS - 1), today))
+        period = Period(today - datetime.timedelta(days=DAYS - 1), today)
+        if unit is None:
+            polsek = polsek_rows(period)
+            several = len(polsek) > 1
+            figures = compute(period, per_village=not several)
+            figures["polsek"] = polsek
+            if several:
+                figures["patrols"] = sum(row.patrols for row in polsek)
+        else:
+            figures = compute(period, unit)
         cache.set(key, figures, CACHE_SECONDS)
     return figures

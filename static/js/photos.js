@@ -162,7 +162,8 @@
         });
         return;
       }
-      if (!form.hasAttribute("data-krk-validate")) {
+      // A button marked formnovalidate (the village list's step) sends the form unchecked.
+      if (!form.hasAttribute("data-krk-validate") || (event.submitter && event.submitter.formNoValidate)) {
         return;
       }
       var problems = problemsOf(form);

@@ -21,7 +21,7 @@ class TestFormChoices:
             first = choices.form_choices()
         with django_assert_num_queries(0):
             assert choices.form_choices() == first
-        assert [name for _pk, name in first.villages] == sorted(name for _pk, name in first.villages)
+        assert [row.name for row in first.kecamatan] == ["Krangkeng"]
 
     def test_retired_categories_are_kept_but_not_offered(self):
         Category.objects.filter(slug="narkoba").update(is_active=False)
@@ -45,7 +45,9 @@ class TestFormChoices:
         renamed = village("Krangkeng")
         renamed.name = "Krangkeng Baru"
         renamed.save()
-        assert choices.form_choices().village_name(renamed.pk) == "Krangkeng Baru"
+        listed = choices.form_choices()
+        assert (renamed.pk, "Krangkeng Baru", renamed.unit_id) in choices.villages_of(listed, renamed.kecamatan_id)
+        assert choices.village_name(listed, renamed.pk) == "Krangkeng Baru"
 
     def test_dropped_again_when_the_change_commits(self, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks() as callbacks:
@@ -63,7 +65,10 @@ class TestFormChoices:
         monkeypatch.setattr(cache, "set", down)
         with django_assert_num_queries(2):
             listed = choices.form_choices()
-        assert len(listed.villages) == Village.objects.count()
+        assert len(listed.kecamatan) == 1
+        with django_assert_num_queries(1):
+            villages = choices.villages_of(listed, listed.kecamatan[0].pk)
+        assert len(villages) == Village.objects.count()
 
 
 class TestNames:

@@ -115,7 +115,10 @@ class TestHandlingUnit:
 
     def test_the_listed_village_of_the_public_form_carries_its_unit(self):
         neighbour = neighbour_village()
-        assert choices.form_choices().village(neighbour.pk).unit_id == neighbour.unit_id
+        listed = choices.form_choices()
+        kecamatan = listed.kecamatan_by_code("32.12.10")
+        assert kecamatan is not None
+        assert (neighbour.pk, "Tanjungpura", neighbour.unit_id) in choices.villages_of(listed, kecamatan.pk)
 
 
 class TestUniqueCode:

@@ -20,7 +20,7 @@ from tests.aspirations.builders import in_status
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import open_menu, sign_in
 from tests.e2e.test_resident_journey import fill_the_form
-from tests.factories import PatrolFactory
+from tests.factories import PatrolFactory, neighbour_village
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -96,6 +96,8 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
         walk.check("home", screenshot=True)
         page.goto("/direktori/")
         walk.check("directory", screenshot=True)
+        page.goto("/polsek/krangkeng/")
+        walk.check("polsek", screenshot=True)
         page.goto("/aspirasi/kirim/")
         walk.check("form", screenshot=True)
         page.get_by_role("button", name="Kirim Aspirasi").click()
@@ -148,6 +150,13 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
         walk.check("patrols")
         page.goto(reverse("audit:entry_list"))
         walk.check("audit")
+
+        # A deployment of several kecamatan: the form asks for the kecamatan, then lists its villages.
+        neighbour_village()
+        page.goto("/aspirasi/kirim/")
+        page.get_by_label("Kecamatan").select_option(label="Karangampel")
+        expect(page.get_by_label("Desa")).to_contain_text("Tanjungpura")
+        walk.check("form-kecamatan", screenshot=True)
     finally:
         walk.context.close()
     assert walk.foreign == [], f"requests that left the portal: {walk.foreign}"

@@ -37,6 +37,7 @@ class Route:
 ROUTES: dict[str, Route] = {
     "home": Route(expect(200)),
     "directory": Route(expect(200)),
+    "polsek": Route(expect(200), lambda world: {"code": "krangkeng"}),
     "healthz": Route(expect(200)),
     "login": Route(expect(302, anonymous=200)),
     "staff_home": Route(staff()),
@@ -52,6 +53,7 @@ ROUTES: dict[str, Route] = {
     "manifest": Route(expect(200)),
     "pending_upload_thumbnail": Route(expect(404), lambda world: {"pk": "00000000-0000-4000-8000-000000000000"}),
     "aspirations:submit": Route(expect(200)),
+    "aspirations:villages": Route(expect(200), lambda world: {"code": "32.12.09"}),
     # The success page shows only the code this browser's session just created.
     "aspirations:submitted": Route(expect(302)),
     "aspirations:status": Route(expect(200)),
