@@ -104,6 +104,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=7, help="renders per page in process, and runs per roll-up")
     parser.add_argument("--reuse-db", action="store_true", help="keep the database and grow it")
     parser.add_argument("--no-serve", action="store_true", help="skip the gunicorn measurements")
+    parser.add_argument("--serve", default=",".join(SERVED_PAGES), help="pages measured through gunicorn")
+    parser.add_argument("--no-rollups", action="store_true", help="skip the roll-ups and the sizes")
     parser.add_argument("--no-pages", action="store_true", help="skip the pages in process (roll-ups and sizes only)")
     parser.add_argument("--measure-only", action="store_true", help="with --reuse-db: measure, load nothing")
     parser.add_argument("--days", type=int, help="days the patrols spread over (default: 120 national, else 365)")
@@ -284,7 +286,7 @@ def serve(args: argparse.Namespace, env: dict[str, str]) -> dict:
             COMMAND_USER, PASSWORD, login_path=reverse("login"), session_cookie=settings.SESSION_COOKIE_NAME
         )
         cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
-        for key in SERVED_PAGES:
+        for key in args.serve.split(","):
             requests = [(paths[key], "" if key in ("form_get", "floor_template") else cookie)]
             load.run_get(server.base_url, requests, seconds=2, connections=1)
             load_before = load_average()
@@ -367,8 +369,8 @@ def run_stage(args, env, patrols: int, aspirations: int) -> dict:
         "vacuum_s": vacuum,
         "units": scale.polsek_counts(),
         "pages": {} if args.no_pages else measure_pages(args),
-        "rollups": measure_rollups(args),
-        "sizes": scale.table_sizes(all_tables()),
+        "rollups": {} if args.no_rollups else measure_rollups(args),
+        "sizes": [] if args.no_rollups else scale.table_sizes(all_tables()),
     }
     for key, value in stage["pages"].items():
         log(f"  in process {key:14} {value}")
