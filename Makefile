@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 # The topology's PostgreSQL: pytest-django creates test_<name> in it and drops it after.
 TOPOLOGY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/krk_topology
 
-.PHONY: install run test topology lint messages bench clean
+.PHONY: install run test topology lint messages bench bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -64,6 +64,13 @@ bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/jobs.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 	$(BIN)/python bench/topology.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
+	$(BIN)/python bench/scale_run.py $(if $(findstring --quick,$(BENCH_ARGS)),--patrols 20k --duration 2 --drop-after,$(SCALE_ARGS))
+
+# Issue 14's scale sets alone (bench/README.md): the Polres by default (1M patrols, ~15 min);
+# the whole country only when asked: make bench-scale SCALE_ARGS="--set national --patrols 1M,3M,10M"
+SCALE_ARGS ?= --set polres
+bench-scale: install
+	$(BIN)/python bench/scale_run.py $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

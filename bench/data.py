@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import json
 import random
 import tempfile
@@ -377,7 +378,8 @@ class _AspirationPlanner:
         self.now = now
         self.taken = taken
         self.villages = list(Village.objects.order_by("pk"))
-        self.weights = [RISK_WEIGHT[RiskLevel(village.risk_level)] for village in self.villages]
+        # Cumulative once: `choices(weights=)` would add up all 83,762 villages' weights on every call.
+        self.cum_weights = list(itertools.accumulate(RISK_WEIGHT[RiskLevel(v.risk_level)] for v in self.villages))
         self.categories = dict(Category.objects.values_list("slug", "pk"))
         self.slugs = [slug for slug in CATEGORY_WEIGHTS if slug in self.categories]
         self.slug_weights = [CATEGORY_WEIGHTS[slug] for slug in self.slugs]
@@ -421,7 +423,7 @@ class _AspirationPlanner:
     def plan(self, pk: int, submitted_at: datetime.datetime) -> tuple[dict, list[dict]]:
         """One aspiration (field attname -> value) and its timeline events."""
         rng, now = self.rng, self.now
-        village = rng.choices(self.villages, self.weights)[0] if rng.random() >= 0.04 else None
+        village = rng.choices(self.villages, cum_weights=self.cum_weights)[0] if rng.random() >= 0.04 else None
         slug = rng.choices(self.slugs, self.slug_weights)[0]
         kind, title, description, reply, closing = rng.choice(STORIES[slug])[:5]
         channel = rng.choices([Channel.WEB, Channel.PHONE, Channel.WHATSAPP, Channel.WALK_IN], [75, 8, 12, 5])[0]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from patrols.models import Village
+from units.scoping import deployment_wide
 
 
 def floor_bare(request: HttpRequest) -> HttpResponse:
@@ -18,8 +19,9 @@ def floor_bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@deployment_wide()
 def floor_query(request: HttpRequest) -> HttpResponse:
-    """One trivial one-row query through the ORM, nothing else."""
+    """One trivial one-row query through the ORM, nothing else (public master data, as the form reads it)."""
     village = Village.objects.only("pk").order_by("pk").first()
     return HttpResponse(str(village.pk if village else 0).encode(), content_type="text/plain")
 
