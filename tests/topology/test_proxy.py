@@ -166,7 +166,9 @@ class TestUploads:
         assert answer.startswith(b"HTTP/1.1 302"), answer[:500]
         report = Aspiration.objects.get()
         assert report.attachments.count() == 1
-        assert report.submitted_at.timestamp() >= last_byte - 0.05  # created only once the body was complete
+        # Created only once the body was complete (sent over ~13 s); the client's own clock of its last
+        # send may trail the wire by a loaded machine's scheduling delay.
+        assert report.submitted_at.timestamp() >= last_byte - 1.0
 
     def test_a_body_over_the_limit_gets_the_indonesian_413_page(self, topology):
         raw = socket.create_connection(("127.0.0.1", topology.nginx.https_port))

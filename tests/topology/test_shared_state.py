@@ -16,6 +16,7 @@ from patrols.models import Patrol
 from tests.conftest import PASSWORD
 from tests.factories import AspirationFactory, category
 from tests.photos import jpeg_bytes
+from units.models import Kecamatan
 
 from .client import Visitor, form_fields
 from .forms import patrol_form
@@ -93,7 +94,8 @@ class TestAdminChanges:
         admin = Visitor(topology)
         assert admin.sign_in("root.test", PASSWORD, via="A").status == 302
         add = form_fields(admin.get("/admin/patrols/village/add/", via="A").text, "code")
-        add |= {"code": "32.12.09.2099", "name": "Sukamaju Baru", "district": "Krangkeng", "visit_target_days": "14"}
+        add |= {"code": "32.12.09.2099", "name": "Sukamaju Baru", "visit_target_days": "14"}
+        add["kecamatan"] = str(Kecamatan.objects.get(code="32.12.09").pk)
         assert admin.post("/admin/patrols/village/add/", add, via="A").status == 302
 
         renamed = category()
