@@ -144,14 +144,20 @@
       var entries = picked.map(function (file) {
         return item(list, file);
       });
-      // The files now travel on their own: the form must not post them again.
+      // The files now travel on their own: the form must not post them again. They count
+      // as on their way from now: a Kirim pressed while they are still being shrunk waits.
       input.value = "";
+      entries.forEach(function (entry) {
+        entry.krkSending = true;
+      });
       photos.shrink(input, picked).then(function (small) {
         small.forEach(function (file, index) {
           if (navigator.onLine) {
             send(input, entries[index], file);
           } else {
+            entries[index].krkSending = false;
             keepForLater(input, entries[index], file);
+            form.dispatchEvent(new CustomEvent("krk-upload-done"));
           }
         });
       });
