@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402  (needs ROOT on sys.path)
+from bench.run import recreate_database  # noqa: E402
 from tests.topology.rig import HOST, Nginx, Topology  # noqa: E402
 
 PASSWORD = "bench-krangkeng-password-2024"  # throwaway database
@@ -51,17 +52,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", default="krk_bench_topology", help="dropped and recreated")
     parser.add_argument("--connections", type=int, default=16)
     return parser.parse_args()
-
-
-def recreate_database(pg: str, name: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{pg}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def prepare_data(rig: Topology) -> None:
@@ -123,7 +113,7 @@ def measure(url: str, lines: list[str], *, seconds: int, connections: int) -> di
 
 def run(args: argparse.Namespace, workdir: Path) -> dict:
     seconds = 5 if args.quick else 15
-    recreate_database(args.pg, args.database)
+    recreate_database(args)
     rig = Topology(workdir, f"{args.pg}/{args.database}", app_servers=2, workers_per_server=2, job_worker=False)
     prepare_data(rig)
     rig.start()
