@@ -35,10 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402  (needs ROOT on sys.path)
-from bench.run import recreate_database  # noqa: E402
+from bench.run import PASSWORD, recreate_database  # noqa: E402
 from tests.topology.rig import HOST, Nginx, Topology  # noqa: E402
 
-PASSWORD = "bench-krangkeng-password-2024"  # throwaway database
 PATROLS = 2_000
 # The two pages of the issue, and the health check: one query and no template, so
 # nginx's own cost per request is not lost in the page's.
