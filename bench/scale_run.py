@@ -336,12 +336,10 @@ def setup(args: argparse.Namespace, env: dict[str, str]) -> dict:
     from django.core.management import call_command
 
     django.setup()
-    try:  # branch `scope`: the harness loads and measures every unit's rows, outside any request
-        from units.scoping import deployment_wide  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        deployment_wide().__enter__()
+    from units.scoping import deployment_wide
+
+    # The harness loads and measures every unit's rows, outside any request, to the end.
+    deployment_wide().__enter__()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     return {"machine": machine_facts()}
