@@ -15,7 +15,6 @@ tests assert only what it really enforces, plus the objects' ACLs as stored.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+
+from tests.topology.rig import free_port
 
 ACCESS_KEY = "krk-test-access-key"
 SECRET_KEY = "krk-test-secret-key"
@@ -43,12 +44,6 @@ def media_names() -> list[str]:
     from krangkeng_portal.backup import storage_files
 
     return sorted(storage_files(default_storage))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class MotoServer:
