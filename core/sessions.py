@@ -31,15 +31,11 @@ logger = logging.getLogger(__name__)
 
 
 class SessionStore(cached_db.SessionStore):
-    # cached_db's own attribute and method, which django-stubs does not declare.
+    # cached_db's own attribute, which django-stubs does not declare.
     @property
     def shared_cache(self) -> BaseCache:
         cache: BaseCache = self._cache  # type: ignore[attr-defined]
         return cache
-
-    def row(self) -> AbstractBaseSession | None:
-        found: AbstractBaseSession | None = self._get_session_from_db()  # type: ignore[attr-defined]
-        return found
 
     def load(self) -> dict[str, Any]:
         try:
@@ -53,7 +49,7 @@ class SessionStore(cached_db.SessionStore):
         return loaded
 
     def _load_from_db(self, *, fill_cache: bool) -> dict[str, Any]:
-        row = self.row()
+        row: AbstractBaseSession | None = self._get_session_from_db()  # type: ignore[attr-defined]
         if not row:
             return {}
         data: dict[str, Any] = self.decode(row.session_data)
