@@ -66,11 +66,8 @@ def polres_territory() -> LoadResult:
 
 
 def _unit(code: str, *, kind: str, name: str, parent: Unit | None) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        unit = Unit(code=code, kind=kind, name=name[:100], parent=parent)
-        unit.save()  # computes the path
-    return unit
+    # get_or_create saves through Unit.save(), which computes the path.
+    return Unit.objects.get_or_create(code=code, defaults={"kind": kind, "name": name[:100], "parent": parent})[0]
 
 
 def national_territory(*, regencies: Iterable[str] | None = None) -> LoadResult:
