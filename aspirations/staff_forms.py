@@ -19,7 +19,6 @@ from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
 from patrols.forms import OfficerChoiceField
 from patrols.models import Village
-from units.models import Unit
 
 from . import tickets
 from .forms import FUTURE_TOLERANCE, MAX_PHOTOS, OUTSIDE_KRANGKENG, CategoryChoiceField, ReporterFields
@@ -203,13 +202,12 @@ class StaffAspirationForm(ReporterFields):
     }
     idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, patrol=None, unit: Unit | None = None, **kwargs) -> None:
+    def __init__(self, *args, patrol=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.patrol = patrol
-        # The villages of the staff member's unit and the units below it (a Polres: all its Polsek's).
+        # The villages of the request's scope (units.scoping): the staff member's unit and the
+        # units below it (a Polres: all its Polsek's).
         villages = Village.objects.only("pk", "name", "unit_id").order_by("name")
-        if unit is not None:
-            villages = villages.filter(unit__in=Unit.objects.subtree(unit))
         self.villages = {str(v.pk): v for v in villages}
         cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", _("— choose a village —")),

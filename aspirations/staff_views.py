@@ -270,7 +270,7 @@ def _recorded(request: OfficerRequest, form: StaffAspirationForm) -> Aspiration 
 @permission_required("aspirations.add_aspiration", raise_exception=True)
 def record(request: OfficerRequest) -> HttpResponse:
     """Catat Aspirasi Warga: an aspiration received by phone, WhatsApp or at the desk."""
-    form = StaffAspirationForm(request.POST or None, request.FILES or None, unit=request.user.unit)
+    form = StaffAspirationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and (aspiration := _recorded(request, form)) is not None:
         return redirect("aspirations:slip", pk=aspiration.pk)
     return render(request, "aspirations/staff/record.html", {"form": form, "patrol": None})
@@ -284,7 +284,7 @@ def record_on_patrol(request: OfficerRequest, patrol_pk: int) -> HttpResponse:
     """Aspirations heard on a patrol, one after another: after each save the form comes back empty,
     above it the codes recorded on this patrol so far, each with its slip to print."""
     patrol = get_patrol_for_user(request.user, patrol_pk)
-    form = StaffAspirationForm(request.POST or None, request.FILES or None, patrol=patrol, unit=request.user.unit)
+    form = StaffAspirationForm(request.POST or None, request.FILES or None, patrol=patrol)
     if request.method == "POST" and _recorded(request, form) is not None:
         return redirect("aspirations:record_on_patrol", patrol_pk=patrol.pk)
     recorded = list(

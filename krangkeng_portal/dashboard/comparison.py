@@ -14,18 +14,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.models import DEADLINE, OPEN_STATUSES, Aspiration
-from patrols.models import PatrolTally
+from aspirations.models import DEADLINE, OPEN_STATUSES
 from units.models import Unit
 
-from . import coverage
+from . import coverage, figures
 from .aggregates import Median
-from .figures import in_period
 from .periods import Period
 from .selection import Selection
 
@@ -80,24 +78,12 @@ def _child_key(selection: Selection):
     )
 
 
-def patrols_per_unit(period: Period, units: list[int]) -> dict[int, int]:
-    """Patrols in the period per unit id (one grouped query of the daily tallies)."""
-    rows = (
-        PatrolTally.objects.filter(unit_id__in=units, day__gte=period.first_day, day__lte=period.last_day)
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Sum("patrols"))
-        .values_list("unit_id", "n")
-    )
-    return dict(rows)
-
-
 def aspirations_per_child(period: Period, selection: Selection, now: datetime.datetime) -> dict[int, dict]:
     """Per child unit id: the period's aspirations received, open, overdue now, and the median
     and average time from receipt to the first response (one grouped query)."""
     to_response = F("first_response_at") - F("submitted_at")
     rows = (
-        Aspiration.objects.filter(in_period(period, "submitted_at"), unit_id__in=list(selection.child_of))
+        figures.cohort(period, list(selection.child_of))
         .alias(deadline=DEADLINE)
         .annotate(child=_child_key(selection))
         .order_by()
@@ -130,7 +116,7 @@ def unit_rows(
     if not selection.has_children:
         return []
     rows = {child.pk: UnitRow(unit=child, url=unit_url(page, child, period_query)) for child in selection.children}
-    for unit_id, n in patrols_per_unit(period, list(selection.child_of)).items():
+    for unit_id, n in figures.patrols_per_unit(period, list(selection.child_of)).items():
         rows[selection.child_of[unit_id]].patrols += n
     for village in villages:
         row = rows.get(selection.child_of.get(village.village.unit_id or 0, 0))

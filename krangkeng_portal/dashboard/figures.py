@@ -74,15 +74,24 @@ def in_period(period: Period, field_name: str) -> Q:
 # ---------------------------------------------------------------------------- patrols
 
 
-def _tallies(model, period: Period, units: list[int]):
-    """The tally rows of `units` in the period: one range of the (unit, day) index per unit."""
-    return model.objects.filter(unit_id__in=units, day__gte=period.first_day, day__lte=period.last_day).order_by()
+def tallies(model, period: Period, units: list[int] | None):
+    """The tally rows of `units` (None: of every unit) in the period: one range of the
+    (unit, day) index per unit."""
+    rows = model.objects.filter(day__gte=period.first_day, day__lte=period.last_day).order_by()
+    return rows if units is None else rows.filter(unit_id__in=units)
+
+
+def patrols_per_unit(period: Period, units: list[int] | None = None) -> dict[int, int]:
+    """Patrols in the period per unit id, of `units` or of every unit (one grouped query of the daily tallies)."""
+    return dict(
+        tallies(PatrolTally, period, units).values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n")
+    )
 
 
 def patrols_by_week_and_type(period: Period, units: list[int]) -> list[dict]:
     """Rows of (week Monday, patrol type, patrols, residents met, incidents): one grouped query."""
     rows = (
-        _tallies(PatrolTally, period, units)
+        tallies(PatrolTally, period, units)
         .annotate(week=TruncWeek("day"))
         .values("week", "patrol_type")
         .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
@@ -98,7 +107,7 @@ def _as_date(value) -> datetime.date:
 def patrols_by_village(period: Period, units: list[int]) -> dict[int, dict]:
     """Per village id: patrols, residents met, incidents in the period (one grouped query)."""
     rows = (
-        _tallies(PatrolTally, period, units)
+        tallies(PatrolTally, period, units)
         .values("village_id")
         .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
     )
@@ -133,7 +142,7 @@ def villages_with_last_patrol(
 def top_topics(period: Period, units: list[int], limit: int = 10) -> list[dict]:
     """The imbauan topics delivered most often in the period: (id, name, n), one query."""
     rows = (
-        _tallies(TopicPatrolTally, period, units)
+        tallies(TopicPatrolTally, period, units)
         .values("topic_id", "topic__name")
         .annotate(n=Sum("patrols"))
         .order_by("-n", "topic__name")[:limit]
@@ -144,7 +153,7 @@ def top_topics(period: Period, units: list[int], limit: int = 10) -> list[dict]:
 # ------------------------------------------------------------------------ aspirations
 
 
-def _cohort(period: Period, units: list[int]):
+def cohort(period: Period, units: list[int]):
     """The aspirations `units` received in the period: a range of the (unit, submitted_at) index per unit."""
     return Aspiration.objects.filter(in_period(period, "submitted_at"), unit_id__in=units)
 
@@ -165,7 +174,7 @@ def aspiration_summary(period: Period, units: list[int], now: datetime.datetime)
         & (Q(followup_due__isnull=True) | Q(first_response_at__lte=F("followup_due")))
     )
     totals = (
-        _cohort(period, units)
+        cohort(period, units)
         .alias(deadline=DEADLINE)
         .order_by()
         .aggregate(
@@ -201,7 +210,7 @@ def aspirations_by_week_and_category(period: Period, units: list[int]) -> list[d
         for index, (_monday, first, last) in enumerate(weeks)
     }
     rows = (
-        _cohort(period, units)
+        cohort(period, units)
         .order_by()
         .values("category_id", "category__name", "category__name_en", "category__sort_order")
         .annotate(**per_week)
@@ -223,7 +232,7 @@ def aspirations_by_week_and_category(period: Period, units: list[int]) -> list[d
 def aspirations_by_category(period: Period, units: list[int]) -> list[dict]:
     """Per category: received, open, resolved, rejected (one grouped query), most received first."""
     rows = (
-        _cohort(period, units)
+        cohort(period, units)
         .order_by()
         .values("category_id", "category__name", "category__name_en")
         .annotate(
@@ -247,7 +256,7 @@ def aspirations_by_category(period: Period, units: list[int]) -> list[dict]:
 def aspirations_by_village(period: Period, units: list[int]) -> dict[int | None, dict]:
     """Per village id (None: outside the district): received, open, resolved (one grouped query)."""
     rows = (
-        _cohort(period, units)
+        cohort(period, units)
         .order_by()
         .values("village_id")
         .annotate(
@@ -274,14 +283,14 @@ def officer_activity(period: Period, units: list[int], now: datetime.datetime) -
     """
     patrols = {
         officer_id: {"led": led, "joined": joined}
-        for officer_id, led, joined in _tallies(OfficerPatrolTally, period, units)
+        for officer_id, led, joined in tallies(OfficerPatrolTally, period, units)
         .values("officer_id")
         .annotate(led=Sum("led"), joined=Sum("joined"))
         .values_list("officer_id", "led", "joined")
     }
     handled = {
         row.pop("assigned_to_id"): row
-        for row in _cohort(period, units)
+        for row in cohort(period, units)
         .filter(assigned_to__isnull=False)
         .order_by()
         .values("assigned_to_id")

@@ -87,7 +87,7 @@ def _label(unit: Unit, top_level: int) -> str:
 class UnitForm(forms.Form):
     """The selector: the units of the user's subtree, indented under their parent."""
 
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, units: list[Unit], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -95,3 +95,5 @@ class UnitForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(unit.code, _label(unit, top)) for unit in units]
+        # The pages show the selector only when there is more than one unit to choose from.
+        self.offers_choice = len(units) > 1

@@ -28,7 +28,7 @@ from aspirations.models import Aspiration, Status
 from patrols.models import PatrolTally, Village
 from units.models import Kecamatan, Unit
 
-from .figures import in_period
+from .figures import in_period, patrols_per_unit
 from .periods import Period
 
 logger = logging.getLogger(__name__)
@@ -97,13 +97,7 @@ def polsek_rows(period: Period) -> list[PolsekRow]:
 
     The patrols are one indexed sum per unit over the tallies (unit, day).
     """
-    patrols = dict(
-        PatrolTally.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Sum("patrols"))
-        .values_list("unit_id", "n")
-    )
+    patrols = patrols_per_unit(period)
     rows: dict[int, PolsekRow] = {}
     covered = (
         Kecamatan.objects.filter(unit__isnull=False)

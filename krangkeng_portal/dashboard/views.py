@@ -107,19 +107,25 @@ def recap(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The words a unit's name may start with (a Polresta is a Polres by kind, not by name).
 KINDS = ("polsek", "polres", "polresta", "polda")
+
+
+def _kind_and_place(unit_name: str) -> tuple[str, str]:
+    """ "Polres Indramayu" -> ("polres", "Indramayu"); a name without its kind is a Polsek's, whole."""
+    words = unit_name.split(maxsplit=1)
+    if len(words) == 2 and words[0].lower() in KINDS:
+        return words[0].lower(), words[1]
+    return "polsek", unit_name
 
 
 def place_of(unit_name: str) -> str:
     """ "Polsek Krangkeng" -> "Krangkeng", "Polres Indramayu" -> "Indramayu": where the recap is signed."""
-    words = unit_name.split(maxsplit=1)
-    return words[1] if len(words) == 2 and words[0].lower() in KINDS else unit_name
+    return _kind_and_place(unit_name)[1]
 
 
 def signer_title(unit_name: str) -> str:
     """ "Polsek Krangkeng" -> "Kapolsek Krangkeng", "Polres Indramayu" -> "Kapolres Indramayu":
     the head of the unit (a name without its kind: "Kapolsek <name>", as before units)."""
-    words = unit_name.split(maxsplit=1)
-    if len(words) == 2 and words[0].lower() in KINDS:
-        return f"Ka{words[0].lower()} {words[1]}"
-    return f"Kapolsek {unit_name}"
+    kind, place = _kind_and_place(unit_name)
+    return f"Ka{kind} {place}"
