@@ -59,7 +59,7 @@ DIMENSION = "unit"
 class Subtree:
     """The value of the scope's dimension: the path of the units a scope covers.
 
-    `path()` is None for the whole deployment and "" for nothing (a staff account
+    `value` is None for the whole deployment and "" for nothing (a staff account
     without a unit); it is read lazily, when the first scoped query compiles, so a
     request that reads no unit data pays nothing for its scope.
     """
