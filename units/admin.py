@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kecamatan, Unit
-from .scoping import in_scope, visible_kecamatan, visible_unit_ids, visible_units
+from .scoping import in_scope, visible_kecamatan, visible_units
 
 STRUCTURE = ("kind", "code", "parent")
 
@@ -62,7 +62,7 @@ class UnitAdmin(ScopedChoicesAdmin):
 
     def get_queryset(self, request):
         """A unit's admin sees their unit and the units below it."""
-        return super().get_queryset(request).filter(pk__in=visible_unit_ids(request.user))
+        return super().get_queryset(request) & visible_units(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
