@@ -72,13 +72,13 @@ DEMO_RISK = {
 }
 
 
-def _officer(*, username: str, encoded: str, role: str, unit: Unit, is_staff: bool = False, **fields) -> Officer:
+def _officer(*, username: str, encoded: str, role: Group, unit: Unit, is_staff: bool = False, **fields) -> Officer:
     officer, _ = Officer.objects.update_or_create(
         username=username, defaults={"is_staff": is_staff, "unit": unit, **fields}
     )
     officer.password = encoded
     officer.save(update_fields=["password"])
-    officer.groups.set([Group.objects.get(name=role)])
+    officer.groups.set([role])
     return officer
 
 
@@ -88,13 +88,14 @@ def seed_accounts(*, password: str) -> list[tuple[str, str]]:
     units = seed_territory()
     # One hash for every account: hashing is slow on purpose, and there are 44 of them.
     encoded = make_password(password)
+    groups = {group.name: group for group in Group.objects.all()}  # the roles, read once
     accounts: list[tuple[str, str]] = []
     for username, first, last, rank, position, role, is_staff, unit_code in STAFF:
         unit = units[unit_code]
         officer = _officer(
             username=username,
             encoded=encoded,
-            role=role,
+            role=groups[role],
             unit=unit,
             is_staff=is_staff,
             first_name=first,
@@ -117,7 +118,7 @@ def seed_accounts(*, password: str) -> list[tuple[str, str]]:
         officer = _officer(
             username=username_for(village),
             encoded=encoded,
-            role=roles.OFFICER,
+            role=groups[roles.OFFICER],
             unit=units_by_id[village.unit_id],
             first_name=first,
             last_name=last,
