@@ -90,13 +90,14 @@ def _name(holder: models.Model) -> str:
 # --- the account's own columns -----------------------------------------------------------------
 
 
-def _attnames(update_fields) -> set[str]:
-    """`save(update_fields=["unit"])` names the field; the watched column is its `unit_id`."""
-    return {f"{name}_id" for name in update_fields}
+def _columns(model: type[models.Model], update_fields) -> set[str]:
+    """The columns a `save(update_fields=…)` writes: "unit" (or "unit_id") writes `unit_id`."""
+    attnames = {field.name: field.attname for field in model._meta.concrete_fields}
+    return {attnames.get(name, name) for name in update_fields}  # an attname stays itself
 
 
 def _before_save(sender, instance: Officer, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw or (update_fields is not None and not WATCHED_COLUMNS & {*update_fields, *_attnames(update_fields)}):
+    if raw or (update_fields is not None and WATCHED_COLUMNS.isdisjoint(_columns(sender, update_fields))):
         return
     stored = None
     if not instance._state.adding:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.admin import ScopedChoices, ScopedChoicesAdmin
 from units.models import Kecamatan
-from units.scoping import in_scope, visible_unit_ids
+from units.scoping import in_scope, visible_kecamatan
 
 from .accounts import PRIVILEGE_FIELDS
 from .models import Assignment, ImbauanTopic, Officer, Patrol, PatrolEdit, PatrolPhoto, Village
@@ -122,10 +122,7 @@ class KecamatanAdmin(ScopedChoicesAdmin):
 
     def get_queryset(self, request):
         """A unit's admin sees the kecamatan their subtree covers (superuser: all, unassigned too)."""
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(unit__in=visible_unit_ids(request.user))
+        return super().get_queryset(request) & visible_kecamatan(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False  # from the Kemendagri data: manage.py load_region

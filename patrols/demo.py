@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -71,13 +72,13 @@ DEMO_RISK = {
 }
 
 
-def _officer(*, username: str, encoded: str, role: str, unit: Unit, is_staff: bool = False, **fields) -> Officer:
+def _officer(*, username: str, encoded: str, role: Group, unit: Unit, is_staff: bool = False, **fields) -> Officer:
     officer, _ = Officer.objects.update_or_create(
         username=username, defaults={"is_staff": is_staff, "unit": unit, **fields}
     )
     officer.password = encoded
     officer.save(update_fields=["password"])
-    officer.groups.set([Group.objects.get(name=role)])
+    officer.groups.set([role])
     return officer
 
 
@@ -87,13 +88,14 @@ def seed_accounts(*, password: str) -> list[tuple[str, str]]:
     units = seed_territory()
     # One hash for every account: hashing is slow on purpose, and there are 44 of them.
     encoded = make_password(password)
+    groups = {group.name: group for group in Group.objects.all()}  # the roles, read once
     accounts: list[tuple[str, str]] = []
     for username, first, last, rank, position, role, is_staff, unit_code in STAFF:
         unit = units[unit_code]
         officer = _officer(
             username=username,
             encoded=encoded,
-            role=role,
+            role=groups[role],
             unit=unit,
             is_staff=is_staff,
             first_name=first,
@@ -116,7 +118,7 @@ def seed_accounts(*, password: str) -> list[tuple[str, str]]:
         officer = _officer(
             username=username_for(village),
             encoded=encoded,
-            role=roles.OFFICER,
+            role=groups[roles.OFFICER],
             unit=units_by_id[village.unit_id],
             first_name=first,
             last_name=last,
@@ -270,7 +272,12 @@ def seed_patrols(*, today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     villages = demo_villages()
-    days = dict(Unit.objects.filter(code__in=DEMO_DAYS).values_list("pk", "code"))
+    days_of_unit = {
+        pk: DEMO_DAYS[code] for pk, code in Unit.objects.filter(code__in=DEMO_DAYS).values_list("pk", "code")
+    }
+    villages_of_unit: dict[int | None, list[Village]] = defaultdict(list)
+    for village in villages:
+        villages_of_unit[village.unit_id].append(village)
     leaders = {o.username: o for o in Officer.objects.filter(username__startswith="bhabin.")}
     topics = list(ImbauanTopic.objects.filter(is_active=True))
     first_day = today - datetime.timedelta(days=max(DEMO_DAYS.values()))
@@ -282,12 +289,11 @@ def seed_patrols(*, today: datetime.date | None = None) -> int:
     planned: list[tuple[Patrol, list[int], list[int], bool]] = []
     for village in villages:
         leader = leaders.get(username_for(village))
-        same_unit = [v for v in villages if v.unit_id == village.unit_id]
-        next_village = same_unit[(same_unit.index(village) + 1) % len(same_unit)]
-        neighbour = leaders.get(username_for(next_village))
-        if leader is None or village.unit_id not in days:
+        if leader is None or village.unit_id not in days_of_unit:
             continue
-        for days_ago in range(DEMO_DAYS[days[village.unit_id]], 0, -1):
+        same_unit = villages_of_unit[village.unit_id]
+        neighbour = leaders.get(username_for(same_unit[(same_unit.index(village) + 1) % len(same_unit)]))
+        for days_ago in range(days_of_unit[village.unit_id], 0, -1):
             day = today - datetime.timedelta(days=days_ago)
             rng = random.Random(f"krk-demo-patrol:{day.isoformat()}:{village.code}")
             if rng.random() >= DAILY_CHANCE[RiskLevel(village.risk_level)]:

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kecamatan, Unit
-from .scoping import in_scope, user_path, visible_unit_ids, visible_units
+from .scoping import in_scope, visible_kecamatan, visible_units
 
 STRUCTURE = ("kind", "code", "parent")
 
@@ -17,8 +17,7 @@ def choices_for(model: type[models.Model], user: Any) -> models.QuerySet | None:
     if model is Unit:
         return visible_units(user)
     if model is Kecamatan:
-        everything = user_path(user) is None
-        return Kecamatan.objects.all() if everything else Kecamatan.objects.filter(unit__in=visible_unit_ids(user))
+        return visible_kecamatan(user)
     if model is get_user_model():
         return model._default_manager.filter(in_scope())
     return None
@@ -63,7 +62,7 @@ class UnitAdmin(ScopedChoicesAdmin):
 
     def get_queryset(self, request):
         """A unit's admin sees their unit and the units below it."""
-        return super().get_queryset(request).filter(pk__in=visible_unit_ids(request.user))
+        return super().get_queryset(request) & visible_units(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

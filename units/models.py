@@ -141,10 +141,6 @@ class Unit(models.Model):
         prefix = self.parent.path if self.parent_id is not None and self.parent is not None else ""
         return f"{prefix}{self.code}{PATH_SEPARATOR}"
 
-    @property
-    def is_polsek(self) -> bool:
-        return self.kind == UnitKind.POLSEK
-
     def subtree_ids(self) -> list[int]:
         """The ids of this unit and of every unit below it (one query)."""
         return list(Unit.objects.subtree(self).values_list("pk", flat=True))

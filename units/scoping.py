@@ -38,7 +38,7 @@ from django.db.models import BooleanField, Expression, F
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.state import state
 
-from .models import Unit
+from .models import Kecamatan, Unit
 
 __all__ = [
     "InScope",
@@ -48,6 +48,7 @@ __all__ = [
     "in_scope",
     "unit_scope",
     "user_scope",
+    "visible_kecamatan",
     "visible_unit_ids",
     "visible_units",
 ]
@@ -58,7 +59,7 @@ DIMENSION = "unit"
 class Subtree:
     """The value of the scope's dimension: the path of the units a scope covers.
 
-    `path()` is None for the whole deployment and "" for nothing (a staff account
+    `value` is None for the whole deployment and "" for nothing (a staff account
     without a unit); it is read lazily, when the first scoped query compiles, so a
     request that reads no unit data pays nothing for its scope.
     """
@@ -94,6 +95,13 @@ def visible_units(user: Any) -> models.QuerySet[Unit]:
 def visible_unit_ids(user: Any) -> models.QuerySet:
     """The ids of `visible_units(user)`, lazily: a subquery inside the query that uses it."""
     return visible_units(user).values("pk")
+
+
+def visible_kecamatan(user: Any) -> models.QuerySet[Kecamatan]:
+    """The kecamatan `user` may see: those their subtree covers (a superuser: all, unassigned too)."""
+    if user_path(user) is None:
+        return Kecamatan.objects.all()
+    return Kecamatan.objects.filter(unit__in=visible_unit_ids(user))
 
 
 @contextmanager
