@@ -2,6 +2,7 @@
 officer replies and resolves, the resident reads the reply on the status page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from aspirations.models import Aspiration, Status
 from audit.models import AuditAction, AuditEntry
@@ -61,11 +62,13 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
         )
         assert fits_the_phone(desk)
         desk.get_by_role("button", name="Verifikasi").click()
-        assert desk.get_by_text("Aspirasi diverifikasi.").is_visible()
+        expect(desk.get_by_text("Aspirasi diverifikasi.")).to_be_visible()  # after the POST's redirect has loaded
         assert desk.locator("#id_assign-officer option:checked").inner_text().strip() == bhabin.display_name
         desk.locator("#id_assign-note").fill("Mohon dicek malam ini.")
         desk.get_by_role("button", name="Disposisikan", exact=True).click()
-        assert desk.get_by_text(f"Aspirasi didisposisikan kepada {bhabin.display_name}.").is_visible()
+        expect(
+            desk.get_by_text(f"Aspirasi didisposisikan kepada {bhabin.display_name}.")
+        ).to_be_visible()  # after the POST's redirect has loaded
         assert fits_the_phone(desk)
     finally:
         office.close()
@@ -83,10 +86,12 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
         assert officer.get_by_role("button", name="Tampilkan identitas pelapor").count() == 0
         officer.get_by_label("Tanggapan publik").fill(REPLY)
         officer.get_by_role("button", name="Kirim tanggapan").click()
-        assert officer.get_by_text("Tanggapan dipublikasikan di halaman status.").is_visible()
+        expect(
+            officer.get_by_text("Tanggapan dipublikasikan di halaman status.")
+        ).to_be_visible()  # after the POST's redirect has loaded
         officer.get_by_label("Tanggapan penutup").fill(CLOSING)
         officer.get_by_role("button", name="Tandai selesai").click()
-        assert officer.get_by_text("Aspirasi diselesaikan.").is_visible()
+        expect(officer.get_by_text("Aspirasi diselesaikan.")).to_be_visible()  # after the POST's redirect has loaded
         assert fits_the_phone(officer)
     finally:
         field.close()
