@@ -50,13 +50,13 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
     try:
         sign_in(desk, operator.username, PASSWORD)
         open_menu(desk).get_by_role("link", name="Aspirasi", exact=True).click()
-        assert desk.get_by_role("heading", name="Aspirasi").is_visible()
+        expect(desk.get_by_role("heading", name="Aspirasi")).to_be_visible()
         assert fits_the_phone(desk)
         desk.get_by_role("link", name="Balap liar tiap malam Minggu").click()
-        assert desk.get_by_text(code).is_visible()
-        assert not desk.get_by_text("Siti Aminah").is_visible()
+        expect(desk.get_by_text(code)).to_be_visible()
+        expect(desk.get_by_text("Siti Aminah")).to_be_hidden()
         desk.get_by_role("button", name="Tampilkan identitas pelapor").click()
-        assert desk.get_by_text("Siti Aminah").is_visible()
+        expect(desk.get_by_text("Siti Aminah")).to_be_visible()
         assert desk.get_by_role("link", name="Chat lewat WhatsApp").get_attribute("href") == (
             "https://wa.me/6281234567890"
         )
@@ -81,7 +81,7 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
         sign_in(officer, bhabin.username, PASSWORD)
         open_menu(officer).get_by_role("link", name="Aspirasi Saya").click()
         officer.get_by_role("link", name="Balap liar tiap malam Minggu").click()
-        assert officer.get_by_text("Mohon dicek malam ini.").is_visible()
+        expect(officer.get_by_text("Mohon dicek malam ini.")).to_be_visible()
         assert "Siti Aminah" not in officer.content()
         assert officer.get_by_role("button", name="Tampilkan identitas pelapor").count() == 0
         officer.get_by_label("Tanggapan publik").fill(REPLY)
@@ -101,9 +101,9 @@ def test_a_ticket_travels_from_the_form_to_selesai(page, browser, live_server, s
     page.get_by_label("Kode Tiket").fill(code)
     page.get_by_role("button", name="Cek Status").click()
     result = page.locator("#status-result")
-    assert result.get_by_text("Selesai", exact=True).first.is_visible()
-    assert result.get_by_text(REPLY).is_visible()
-    assert result.get_by_text(CLOSING).is_visible()
+    expect(result.get_by_text("Selesai", exact=True).first).to_be_visible()
+    expect(result.get_by_text(REPLY)).to_be_visible()
+    expect(result.get_by_text(CLOSING)).to_be_visible()
     html = page.content()
     assert "Mohon dicek malam ini." not in html and bhabin.display_name not in html and "Siti Aminah" not in html
     assert fits_the_phone(page)
