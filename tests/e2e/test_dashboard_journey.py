@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -51,10 +52,12 @@ def test_command_changes_the_period_and_downloads_the_patrols(page, live_server,
     page.get_by_text("Pilih periode").click()
     page.locator("#id_period").select_option("7d")
     page.get_by_role("button", name="Tampilkan").click()
-    assert "period=7d" in page.url
-    assert page.locator("#period-label").inner_text().startswith((today - datetime.timedelta(days=6)).strftime("%-d "))
-    assert page.locator(".krk-figure", has_text="Patroli").first.locator(".krk-value").inner_text() == "1"
-    assert page.get_by_role("link", name="7 hari terakhir").get_attribute("aria-current") == "page"
+    expect(page).to_have_url(re.compile(r"[?&]period=7d"))  # the next page has loaded
+    expect(page.locator("#period-label")).to_have_text(
+        re.compile("^" + (today - datetime.timedelta(days=6)).strftime("%-d "))
+    )
+    expect(page.locator(".krk-figure", has_text="Patroli").first.locator(".krk-value")).to_have_text("1")
+    expect(page.get_by_role("link", name="7 hari terakhir")).to_have_attribute("aria-current", "page")
     assert fits_the_phone(page)
 
     with page.expect_download() as download_info:
@@ -81,7 +84,7 @@ def test_the_recap_prints_on_a_phone_too(page, commander, bhabin):
     page.get_by_role("button", name="Cetak").wait_for()  # shown once JavaScript runs
     page.locator("#id_bulan").fill(timezone.localdate().strftime("%Y-%m"))
     page.get_by_role("button", name="Tampilkan").click()
-    assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in page.locator(".krk-letterhead").inner_text()
+    expect(page.locator(".krk-letterhead")).to_contain_text("KEPOLISIAN NEGARA REPUBLIK INDONESIA")
     expect(page.locator("table").nth(1).get_by_role("rowheader", name="Krangkeng")).to_be_visible()
 
 

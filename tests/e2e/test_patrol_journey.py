@@ -1,6 +1,7 @@
 """An officer logs a patrol from a phone, with a photo, and finds it again; command sees it, outsiders don't."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -70,7 +71,7 @@ def test_officer_logs_a_patrol_with_a_photo_and_finds_it(page, live_server, bhab
 
     open_menu(page).get_by_role("link", name="Patroli Saya").click()
     page.get_by_role("link", name="Patroli Dialogis · Krangkeng").click()
-    assert page.url.endswith(patrol.get_absolute_url())
+    expect(page).to_have_url(re.compile(re.escape(patrol.get_absolute_url()) + "$"))
 
     open_menu(page).get_by_role("link", name="Patroli", exact=True).click()
     page.get_by_text("Saring").click()
