@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from typing import cast
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -124,7 +125,7 @@ def village_rows(
         aspiration = aspirations.get(village.pk, {})
         row = VillageRow(
             village=village,
-            officers=[assignment.officer for assignment in village.current_assignments],
+            officers=[assignment.officer for assignment in village.current_assignments] if detail else [],
             last_patrol=last,
             days_since=days,
             state=figures.visit_state(days, village.visit_target_days),
@@ -156,7 +157,7 @@ def worst_first(rows: list[VillageRow]) -> list[VillageRow]:
 
     def key(row: VillageRow) -> tuple:
         late = math.inf if row.days_since is None else row.days_since - row.target
-        return (-late, -RISK_ORDER.get(row.village.risk_level, 0), row.village.name.lower())
+        return (-late, -RISK_ORDER.get(cast(RiskLevel, row.village.risk_level), 0), row.village.name.lower())
 
     return sorted((row for row in rows if row.overdue), key=key)
 

@@ -34,6 +34,7 @@ from patrols.models import (
     TopicPatrolTally,
     Village,
 )
+from patrols.models.villages import VillageQuerySet
 from patrols.selectors import patrol_officers
 
 from .aggregates import Elapsed, Median
@@ -134,21 +135,18 @@ def villages_with_last_patrol(
 
     Two queries: the villages (the last patrol is a correlated subquery that reads
     one entry of the (village, started_at) index per village), then the assignments
-    in force into `village.current_assignments`. One without `officers` (then
-    `current_assignments` is empty).
+    in force into `village.current_assignments`. One without `officers` (then the
+    villages have no `current_assignments`).
     """
     latest = (
         Patrol.objects.filter(village_id=OuterRef("pk"), started_at__lt=as_of)
         .order_by("-started_at")
         .values("started_at")[:1]
     )
-    villages = Village.objects.filter(unit_id__in=units).annotate(last_patrol=Subquery(latest)).order_by("name")
+    villages: VillageQuerySet = Village.objects.filter(unit_id__in=units).annotate(last_patrol=Subquery(latest))
     if officers:
-        return list(villages.with_current_officers(on_day))
-    rows = list(villages)
-    for village in rows:
-        village.current_assignments = []
-    return rows
+        villages = villages.with_current_officers(on_day)
+    return list(villages.order_by("name"))
 
 
 def top_topics(period: Period, units: list[int], limit: int = 10) -> list[dict]:

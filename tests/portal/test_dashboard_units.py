@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from krangkeng_portal.dashboard import pages
+from krangkeng_portal.dashboard import coverage, figures, pages
 from krangkeng_portal.dashboard.periods import preset_period
 from patrols.models import Officer, RiskLevel, Village
 from tests.conftest import client_for
@@ -145,6 +145,28 @@ class TestPolresOverview:
         assert f'<th scope="row">{officer.display_name}</th>' in polsek
         # The Polsek's own dashboard lists every one of its villages, the visited ones too.
         assert "Desa 3-1</th>" in polsek and "Desa 3-10</th>" in polsek
+
+    def test_worst_first_is_never_visited_then_most_days_past_the_target(self):
+        def row(name: str, days: int | None, target: int, risk: str = RiskLevel.AMAN) -> coverage.VillageRow:
+            village = Village(name=name, risk_level=risk, visit_target_days=target)
+            return coverage.VillageRow(village, [], None, days, figures.visit_state(days, target))
+
+        rows = [
+            row("Aman 20 of 14", 20, 14),  # 6 days late
+            row("Sangat rawan 10 of 3", 10, 3, RiskLevel.SANGAT_RAWAN),  # 7 days late
+            row("Never, aman", None, 14),
+            row("Never, rawan", None, 7, RiskLevel.RAWAN),
+            row("Within target", 3, 14),
+            row("Due today", 7, 7),
+            row("Rawan 13 of 7", 13, 7, RiskLevel.RAWAN),  # 6 days late, riskier than the aman one
+        ]
+        assert [each.village.name for each in coverage.worst_first(rows)] == [
+            "Never, rawan",
+            "Never, aman",
+            "Sangat rawan 10 of 3",
+            "Rawan 13 of 7",
+            "Aman 20 of 14",
+        ]
 
     def test_without_any_overdue_village_says_so(self):
         polres_world.polres(2)
