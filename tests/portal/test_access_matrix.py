@@ -60,6 +60,7 @@ class Route:
 ROUTES: dict[str, Route] = {
     "home": Route(expect(200)),
     "directory": Route(expect(200)),
+    "polres": Route(expect(200), lambda world: {"code": "indramayu"}),
     "polsek": Route(expect(200), lambda world: {"code": "krangkeng"}),
     "healthz": Route(expect(200)),
     "login": Route(expect(302, anonymous=200)),
