@@ -174,12 +174,11 @@ class TestHomeOfAPolda:
         settings.KRK_HOME_UNIT = "jabar"
         html = client.get(reverse("home")).content.decode()
         section = polres_section(html)
-        assert "Polda Jawa Barat</h3>" in section
         assert section.index("Polres Indramayu") < section.index("Polres Kota 1")
-        for code in ("indramayu", "polres1"):
-            assert f'href="{url(code)}"' in section
-        assert "1 patroli dalam 30 hari terakhir" in section  # Indramayu: Krangkeng's one
-        assert "4 patroli dalam 30 hari terakhir" in section  # Kota 1: two Polsek, two each
+        assert "<caption>Polda Jawa Barat</caption>" in section
+        # Indramayu: Krangkeng's one patrol; Kota 1: two Polsek, two each.
+        assert f'<a href="{url("indramayu")}">Polres Indramayu</a></th><td class="text-end">1</td>' in section
+        assert f'<a href="{url("polres1")}">Polres Kota 1</a></th><td class="text-end">4</td>' in section
         assert "Polda Metro Jaya" not in html and "Polres Kota 9" not in html  # another Polda
         assert 'id="polsek-heading"' not in html and "Polsek Sektor 1" not in html
 
@@ -203,11 +202,13 @@ class TestHomeOfTheCountry:
     def test_lists_every_polda_with_its_polres(self, client, settings, jabar, metro):
         settings.KRK_HOME_UNIT = NATIONAL
         section = polres_section(client.get(reverse("home")).content.decode())
-        assert section.index("Polda Jawa Barat</h3>") < section.index("Polda Metro Jaya</h3>")
-        jawa_barat, metro_jaya = section.split("Polda Metro Jaya</h3>")
+        assert section.index("<caption>Polda Jawa Barat</caption>") < section.index(
+            "<caption>Polda Metro Jaya</caption>"
+        )
+        jawa_barat, metro_jaya = section.split("<caption>Polda Metro Jaya</caption>")
         assert f'href="{url("indramayu")}"' in jawa_barat and f'href="{url("polres1")}"' in jawa_barat
-        assert f'href="{url("polres9")}"' in metro_jaya and "Polres Indramayu" not in metro_jaya
-        assert "1 patroli dalam 30 hari terakhir" in metro_jaya
+        assert "Polres Indramayu" not in metro_jaya
+        assert f'<a href="{url("polres9")}">Polres Kota 9</a></th><td class="text-end">1</td>' in metro_jaya
 
     def test_figures_of_the_whole_country(self, client, settings, jabar, metro):
         settings.KRK_HOME_UNIT = NATIONAL
