@@ -27,8 +27,8 @@ LAST_PATROLS = 5
 @deployment_wide()
 def home(request: HttpRequest) -> HttpResponse:
     """Beranda, with the last 30 days' public figures and the deployment's units: its Polsek by
-    kecamatan, or (a Polda, the country) its Polres under their Polda. Four or five queries
-    whatever the number of units, kept in the cache for minutes (transparency)."""
+    kecamatan, or (a Polda, the country) its Polres under their Polda. Three (the country) to
+    five queries whatever the number of units, none while kept in the cache (transparency)."""
     return render(request, "home.html", {"transparency": transparency.last_30_days()})
 
 
