@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from units.admin import ScopedChoices, ScopedChoicesAdmin
+from units.admin import DeploymentWideAdmin, ScopedChoices, ScopedChoicesAdmin
 
 from .delivery import notification_retry
 from .models import Aspiration, AspirationEvent, Category, Notification
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(DeploymentWideAdmin):
     list_display = ["name", "name_en", "slug", "sort_order", "is_active", "is_sensitive"]
     list_editable = ["sort_order", "is_active", "is_sensitive"]
     list_filter = ["is_active", "is_sensitive"]

@@ -401,7 +401,9 @@ if KRK_WHATSAPP_CHANNEL_URL and not KRK_WHATSAPP_CHANNEL_URL.startswith("https:/
     raise ImproperlyConfigured(f"KRK_WHATSAPP_CHANNEL_URL must be an https:// link, got {KRK_WHATSAPP_CHANNEL_URL!r}")
 # The code of the unit that runs this deployment (units.Unit.code): an aspiration from
 # outside the villages of every Polsek goes to it (e.g. the Polres, whose operators
-# handle reports for all its Polsek).
+# handle reports for all its Polsek). Its kind shapes the home page: a Polres lists its
+# Polsek by kecamatan, a Polda its Polres; "*" is the whole country (every Polda with
+# its Polres; units.selectors.NATIONAL).
 KRK_HOME_UNIT = env_str("KRK_HOME_UNIT") or "indramayu"
 # Public address of the portal, for links in emails (e.g. https://portal.example):
 # the status page link sent to residents, the aspiration link sent to officers.

@@ -8,6 +8,7 @@ from . import offline, uploads, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("direktori/", views.directory, name="directory"),
+    path("polres/<slug:code>/", views.polres, name="polres"),
     path("polsek/<slug:code>/", views.polsek, name="polsek"),
     path("aspirasi/", include("aspirations.urls")),
     path("patroli/", include("patrols.urls")),

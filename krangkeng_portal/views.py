@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from patrols.access import OfficerRequest
 from patrols.models import Patrol
 from units.models import Unit
 from units.scoping import deployment_wide
+from units.selectors import in_deployment
 
 from . import navigation
 from .dashboard import transparency
@@ -25,7 +26,9 @@ LAST_PATROLS = 5
 @require_safe
 @deployment_wide()
 def home(request: HttpRequest) -> HttpResponse:
-    """Beranda, with the last 30 days' public figures (two aggregate queries, cached for minutes)."""
+    """Beranda, with the last 30 days' public figures and the deployment's units: its Polsek by
+    kecamatan, or (a Polda, the country) its Polres under their Polda. Three (the country) to
+    five queries whatever the number of units, none while kept in the cache (transparency)."""
     return render(request, "home.html", {"transparency": transparency.last_30_days()})
 
 
@@ -52,6 +55,27 @@ def polsek(request: HttpRequest, code: str) -> HttpResponse:
         "unit_whatsapp_url": whatsapp_url(unit.whatsapp) if unit.whatsapp else "",
     }
     return render(request, "polsek.html", context)
+
+
+@require_safe
+@deployment_wide()
+def polres(request: HttpRequest, code: str) -> HttpResponse:
+    """A Polres's public page: its Polsek by kecamatan with their last 30 days, how to reach it.
+
+    Only a Polres of this deployment has one (KRK_HOME_UNIT and below): any other code is
+    a 404. Four queries (the unit, its Polsek's patrols and kecamatan, the aspirations;
+    a fifth, the villages, where it has one Polsek), one while the figures are kept,
+    whatever the number of its Polsek.
+    """
+    unit = get_object_or_404(Unit.objects.polres(), code=code)
+    if not in_deployment(unit):
+        raise Http404
+    context = {
+        "unit": unit,
+        "transparency": transparency.last_30_days(unit=unit),
+        "unit_whatsapp_url": whatsapp_url(unit.whatsapp) if unit.whatsapp else "",
+    }
+    return render(request, "polres.html", context)
 
 
 @require_safe

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from units.admin import ScopedChoices, ScopedChoicesAdmin
+from units.admin import DeploymentWideAdmin, ScopedChoices, ScopedChoicesAdmin
 from units.models import Kecamatan
 from units.scoping import in_scope, visible_kecamatan
 
@@ -145,7 +145,7 @@ class AssignmentAdmin(ScopedChoicesAdmin):
 
 
 @admin.register(ImbauanTopic)
-class ImbauanTopicAdmin(admin.ModelAdmin):
+class ImbauanTopicAdmin(DeploymentWideAdmin):
     list_display = ["name", "slug", "is_active", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_active"]

@@ -44,6 +44,24 @@ class ScopedChoicesAdmin(ScopedChoices, admin.ModelAdmin):
     pass
 
 
+class DeploymentWideAdmin(admin.ModelAdmin):
+    """Master data every unit of the deployment shares (aspiration categories, imbauan topics).
+
+    A unit's admin may read it but only a superuser adds, changes or deletes a row: an
+    admin of one Polsek renaming a category would rename it for every Polres. The
+    checks below also guard the list's inline edits and its bulk delete.
+    """
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 @admin.register(Unit)
 class UnitAdmin(ScopedChoicesAdmin):
     """Units and their public contact. Which kecamatan a Polsek covers is chosen on the

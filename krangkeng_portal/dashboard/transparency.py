@@ -7,10 +7,12 @@ Aggregates only: counts per village and in total, never a name, a place or a tex
 Two queries, kept in the cache for a few minutes (the home page is the busiest
 public page; figures a few minutes old are fine for residents). For one Polsek's
 page (`unit`), the same figures of its villages and aspirations: the tallies carry
-the unit. The deployment's home page lists its Polsek by kecamatan with each one's
-patrols (`polsek_rows`, two more queries, kept with the figures), and the table per
-village only where the deployment is one Polsek (a Polres has 317 villages, the
-country 83,762).
+the unit. The home page of a Polres deployment, and a Polres's own page, list its
+Polsek by kecamatan with each one's patrols (`polsek_rows`, two more queries, kept
+with the figures), and the table per village only where there is one Polsek (a
+Polres has 317 villages, the country 83,762). The home page of a Polda, or of the
+whole country, lists its Polres under their Polda instead (`polda_groups`: the
+country has 7,285 Polsek, too many for one page), each linking to its own page.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from aspirations.models import Aspiration, Status
 from patrols.models import PatrolTally, Village
-from units.models import Kecamatan, Unit
+from units.models import Kecamatan, Unit, UnitKind
+from units.selectors import deployment_root
 
-from .figures import in_period, patrols_per_unit
+from .figures import in_period, patrols_per_unit, tallies
 from .periods import Period
 
 logger = logging.getLogger(__name__)
@@ -50,10 +54,35 @@ class PolsekRow:
     patrols: int
 
 
+@dataclass(frozen=True)
+class PolresRow:
+    """A Polres on the home page of a Polda or of the country: its page and its patrols of the period."""
+
+    code: str
+    name: str
+    patrols: int
+    url: str  # reversed once when counted, not once per row per page view (the country has ~500)
+
+
+@dataclass(frozen=True)
+class PoldaGroup:
+    """A Polda with its Polres, by name."""
+
+    name: str
+    polres: list[PolresRow]
+
+
 def cache_key(today: datetime.date, unit: Unit | None = None) -> str:
     if unit is None:
         return CACHE_KEY.format(day=today.isoformat())
     return UNIT_CACHE_KEY.format(day=today.isoformat(), unit=unit.pk)
+
+
+def _of(unit: Unit, field: str = "unit") -> Q:
+    """Rows of `unit`: of the Polsek itself, or of the units below a Polres or Polda (one indexed prefix match)."""
+    if unit.kind == UnitKind.POLSEK:
+        return Q(**{field: unit})
+    return Q(**{f"{field}__path__startswith": unit.path})
 
 
 def compute(period: Period, unit: Unit | None = None, *, per_village: bool = True) -> dict:
@@ -66,7 +95,7 @@ def compute(period: Period, unit: Unit | None = None, *, per_village: bool = Tru
         .annotate(n=Sum("patrols"))
         .values("n")
     )
-    of_unit = Village.objects.all() if unit is None else Village.objects.filter(unit=unit)
+    of_unit = Village.objects.all() if unit is None else Village.objects.filter(_of(unit))
     villages: list[tuple[str, int]] = (
         list(
             of_unit.annotate(patrol_count=Coalesce(Subquery(patrols), 0))
@@ -78,7 +107,7 @@ def compute(period: Period, unit: Unit | None = None, *, per_village: bool = Tru
     )
     received = Aspiration.objects.filter(in_period(period, "submitted_at"))
     if unit is not None:
-        received = received.filter(unit=unit)
+        received = received.filter(_of(unit))
     aspirations = received.order_by().aggregate(
         received=Count("pk"), resolved=Count("pk", filter=Q(status=Status.SELESAI))
     )
@@ -92,27 +121,64 @@ def compute(period: Period, unit: Unit | None = None, *, per_village: bool = Tru
     }
 
 
-def polsek_rows(period: Period) -> list[PolsekRow]:
-    """Every Polsek with its kecamatan, by regency and kecamatan name, and its patrols (two queries).
+def polsek_rows(period: Period, within: Unit | None = None) -> list[PolsekRow]:
+    """Every Polsek (of the deployment, or below `within`) with its kecamatan, by regency and
+    kecamatan name, and its patrols (two queries).
 
     The patrols are one indexed sum per unit over the tallies (unit, day).
     """
-    patrols = patrols_per_unit(period)
+    covered = Kecamatan.objects.filter(unit__isnull=False)
+    if within is None:
+        patrols = patrols_per_unit(period)
+    else:
+        of_within = tallies(PatrolTally, period, None).filter(_of(within))
+        patrols = dict(of_within.values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n"))
+        covered = covered.filter(_of(within))
     rows: dict[int, PolsekRow] = {}
-    covered = (
-        Kecamatan.objects.filter(unit__isnull=False)
-        .order_by("regency_name", "name")
-        .values_list("unit_id", "unit__code", "unit__name", "name", "regency_name")
+    covered_rows = covered.order_by("regency_name", "name").values_list(
+        "unit_id", "unit__code", "unit__name", "name", "regency_name"
     )
-    for unit_id, code, name, kecamatan, regency in covered:
+    for unit_id, code, name, kecamatan, regency in covered_rows:
         if unit_id not in rows:
             rows[unit_id] = PolsekRow(code, name, [], regency, patrols.get(unit_id) or 0)
         rows[unit_id].kecamatan.append(kecamatan)
     return list(rows.values())
 
 
+def polda_groups(period: Period, root: Unit | None) -> tuple[list[PoldaGroup], int]:
+    """The Polres below `root` (a Polda; None: the country) under their Polda, by name, with
+    their patrols; and the patrols of them all (two queries, whatever the number of units).
+
+    The patrols are one grouped sum of the tallies by unit and its parent: a Polsek's
+    count goes to its Polres, a count kept at a Polres to itself.
+    """
+    counted = tallies(PatrolTally, period, None)
+    polres = Unit.objects.polres()
+    if root is not None:
+        counted = counted.filter(_of(root))
+        polres = polres.filter(path__startswith=root.path)
+    per_unit: dict[int, int] = {}
+    total = 0
+    for unit_id, parent_id, n in (
+        counted.values("unit_id", "unit__parent_id")
+        .annotate(n=Sum("patrols"))
+        .values_list("unit_id", "unit__parent_id", "n")
+    ):
+        total += n
+        for counted_id in (unit_id, parent_id):
+            if counted_id is not None:
+                per_unit[counted_id] = per_unit.get(counted_id, 0) + n
+    groups: dict[int | None, PoldaGroup] = {}
+    for pk, code, name, polda_id, polda_name in polres.order_by("parent__name", "parent_id", "name").values_list(
+        "pk", "code", "name", "parent_id", "parent__name"
+    ):
+        group = groups.setdefault(polda_id, PoldaGroup(polda_name or "", []))
+        group.polres.append(PolresRow(code, name, per_unit.get(pk, 0), reverse("polres", args=[code])))
+    return list(groups.values()), total
+
+
 def last_30_days(today: datetime.date | None = None, *, unit: Unit | None = None) -> dict:
-    """The 30 days up to today, of the deployment (with its Polsek) or of one unit (from the cache when fresh)."""
+    """The 30 days up to today, of the deployment (with its units) or of one unit (from the cache when fresh)."""
     today = today or timezone.localdate()
     key = cache_key(today, unit)
     try:
@@ -131,13 +197,24 @@ def last_30_days(today: datetime.date | None = None, *, unit: Unit | None = None
 
 
 def _count(today: datetime.date, unit: Unit | None) -> dict:
-    """The figures of the 30 days up to `today`: of one unit, or of the deployment with its Polsek."""
+    """The figures of the 30 days up to `today`: of one unit, or of the deployment with its units."""
     period = Period(today - datetime.timedelta(days=DAYS - 1), today)
     if unit is not None:
-        return compute(period, unit)
-    polsek = polsek_rows(period)
+        return compute(period, unit) if unit.kind == UnitKind.POLSEK else _with_polsek(period, unit)
+    root = deployment_root()
+    if root is not None and root.kind != UnitKind.POLDA:
+        return _with_polsek(period, None)
+    figures = compute(period, per_village=False)
+    figures["polda"], figures["patrols"] = polda_groups(period, root)
+    return figures
+
+
+def _with_polsek(period: Period, within: Unit | None) -> dict:
+    """The figures with the Polsek by kecamatan (of the deployment, or of `within`); the table
+    per village only where there is one Polsek."""
+    polsek = polsek_rows(period, within)
     several = len(polsek) > 1
-    figures = compute(period, per_village=not several)
+    figures = compute(period, within, per_village=not several)
     figures["polsek"] = polsek
     if several:
         figures["patrols"] = sum(row.patrols for row in polsek)

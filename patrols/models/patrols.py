@@ -65,7 +65,7 @@ class Situation(models.TextChoices):
 
 
 class ImbauanTopic(models.Model):
-    """A kind of security advice (imbauan kamtibmas) officers deliver; admins edit the list."""
+    """A kind of security advice (imbauan kamtibmas) officers deliver; one list for every unit."""
 
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)

@@ -1,4 +1,4 @@
-"""The admin: categories are master data; aspirations are read-only and hide identity."""
+"""The admin: categories are master data every unit shares; aspirations are read-only and hide identity."""
 
 import pytest
 from django.urls import reverse
@@ -43,7 +43,7 @@ class TestAspirationAdmin:
 
 
 class TestCategoryAdmin:
-    def test_admin_edits_categories(self, site_admin):
+    def test_admin_reads_categories(self, site_admin):  # only a superuser changes them (test_access_matrix)
         drugs = category("narkoba")
         client = client_for(site_admin)
         response = client.get(reverse("admin:aspirations_category_change", args=[drugs.pk]))

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -98,6 +99,14 @@ def test_every_page_passes_axe_and_stays_on_the_portal(
         walk.check("directory", screenshot=True)
         page.goto("/polsek/krangkeng/")
         walk.check("polsek", screenshot=True)
+        page.goto("/polres/indramayu/")
+        walk.check("polres", screenshot=True)
+        # The home page of a Polda deployment: its Polres under a heading of their Polda.
+        settings.KRK_HOME_UNIT = "jabar"
+        cache.clear()  # the home page's units and figures, kept for minutes
+        page.goto("/")
+        walk.check("home-polda", screenshot=True)
+        settings.KRK_HOME_UNIT = "indramayu"
         page.goto("/aspirasi/kirim/")
         walk.check("form", screenshot=True)
         page.get_by_role("button", name="Kirim Aspirasi").click()

@@ -56,7 +56,7 @@ class TestPatrolAdmin:
     def test_patrols_are_logged_only_through_the_portal(self, site_admin):
         assert client_for(site_admin).get(reverse("admin:patrols_patrol_add")).status_code == 403
 
-    def test_topics_are_editable(self, site_admin):
+    def test_admin_reads_the_topics(self, site_admin):  # only a superuser changes them (test_access_matrix)
         response = client_for(site_admin).get(reverse("admin:patrols_imbauantopic_changelist"))
         assert response.status_code == 200
         assert ImbauanTopic.objects.first().name in response.content.decode()

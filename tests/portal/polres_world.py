@@ -14,14 +14,15 @@ from tests.factories import AspirationFactory, OfficerFactory, PatrolFactory, un
 from units.models import Kecamatan, Unit, UnitKind
 
 
-def polsek(number: int, *, villages: int = 2) -> Unit:
-    """Polsek number `number` (from 1) under Polres Indramayu, covering Kecamatan 32.12.<40+n>."""
+def polsek(number: int, *, villages: int = 2, parent: Unit | None = None) -> Unit:
+    """Polsek number `number` (from 1, below 60) under Polres Indramayu (or `parent`), covering
+    Kecamatan 32.12.<40+n>."""
     code = f"sektor{number}"
     created = Unit.objects.create(
         kind=UnitKind.POLSEK,
         code=code,
         name=f"Polsek Sektor {number}",
-        parent=unit("indramayu"),
+        parent=parent or unit("indramayu"),
         address=f"Jl. Raya Sektor {number} No. 1",
     )
     kecamatan = Kecamatan.objects.create(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from aspirations.status_links import link_token
 from tests.conftest import client_for
@@ -59,6 +60,7 @@ class Route:
 ROUTES: dict[str, Route] = {
     "home": Route(expect(200)),
     "directory": Route(expect(200)),
+    "polres": Route(expect(200), lambda world: {"code": "indramayu"}),
     "polsek": Route(expect(200), lambda world: {"code": "krangkeng"}),
     "healthz": Route(expect(200)),
     "login": Route(expect(302, anonymous=200)),
@@ -332,8 +334,6 @@ MASTER_DATA = {
     # Codes and names come from the Kemendagri data (load_region); only the Polsek is chosen.
     "units.kecamatan": {"unit"},
     "patrols.assignment": {"officer", "village", "start_date", "end_date"},
-    "patrols.imbauantopic": {"name", "slug", "is_active", "position"},
-    "aspirations.category": {"name", "name_en", "slug", "description", "sort_order", "is_active", "is_sensitive"},
     # API keys: the key itself is shown once at creation, never on this page.
     "open311.apiclient": {"name", "contact", "jurisdiction", "rate_limit_per_hour"},
     "patrols.patrol": {"patrol_type", "mode", "started_at", "ended_at", "village", "place", "leader", "members"}
@@ -344,6 +344,12 @@ MASTER_DATA = {
 # Master data of one unit (its villages, kecamatan, postings, patrols); topics, categories
 # and API clients serve the whole deployment.
 UNIT_OWNED = {"patrols.village", "units.kecamatan", "patrols.assignment", "patrols.patrol"}
+# Lookup tables every unit shares: a unit's admin reads them, only a superuser changes them
+# (an admin of one Polsek must not rename a category every Polres uses).
+DEPLOYMENT_WIDE = {
+    "patrols.imbauantopic": {"name", "slug", "is_active", "position"},
+    "aspirations.category": {"name", "name_en", "slug", "description", "sort_order", "is_active", "is_sensitive"},
+}
 
 
 @dataclass
@@ -381,6 +387,10 @@ ADMIN_ROUTES: dict[str, AdminRoute] = {
     **{
         label: AdminRoute(label, admin=frozenset(fields), superuser=frozenset(fields), owned=label in UNIT_OWNED)
         for label, fields in MASTER_DATA.items()
+    },
+    **{
+        label: AdminRoute(label, admin=READ_ONLY, superuser=frozenset(fields))
+        for label, fields in DEPLOYMENT_WIDE.items()
     },
     # An admin keeps a unit's contact and commander; only a superuser moves units in the tree.
     "units.unit": AdminRoute(
@@ -466,6 +476,62 @@ def test_role_may_change_these_fields_in_the_admin(name, admin_world):
         response = client_for(admin_world.get(persona)).get(url)
         results[persona] = _editable_fields(response) if response.status_code == 200 else response.status_code
     assert results == route.expected()
+
+
+# The deployment-wide lookup tables refuse a unit's admin every write, whatever the route
+# (the change and add forms, the list's inline edits, delete); a superuser's goes through and
+# lands in the admin's own history (LogEntry: the audit app records accounts and records of
+# a unit, not lookup tables).
+LOOKUP_FORMS: dict[str, Callable[[str], dict]] = {
+    "aspirations.category": lambda name: (
+        {"name": name, "name_en": name, "slug": slugify(name), "sort_order": 7} | {"description": "", "is_active": "on"}
+    ),
+    "patrols.imbauantopic": lambda name: {"name": name, "slug": slugify(name), "is_active": "on", "position": 7},
+}
+
+
+def _lookup_post(client, label: str, action: str, record, name: str):
+    app, model = label.split(".")
+    if action == "change":
+        return client.post(reverse(f"admin:{app}_{model}_change", args=[record.pk]), LOOKUP_FORMS[label](name))
+    if action == "add":
+        return client.post(reverse(f"admin:{app}_{model}_add"), LOOKUP_FORMS[label](name))
+    if action == "delete":
+        return client.post(reverse(f"admin:{app}_{model}_delete", args=[record.pk]), {"post": "yes"})
+    # The list's inline edit of the first row (list_editable).
+    fields = {"is_active": "", "position": 3} if model == "imbauantopic" else {"sort_order": 3, "is_active": ""}
+    data = {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-0-id": record.pk, "_save": "Save"}
+    return client.post(reverse(f"admin:{app}_{model}_changelist"), data | {f"form-0-{k}": v for k, v in fields.items()})
+
+
+def _lookup_rows(label: str) -> list[tuple]:
+    from django.apps import apps
+
+    return sorted(apps.get_model(label).objects.values_list())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["change", "add", "list_edit", "delete"])
+@pytest.mark.parametrize("label", sorted(LOOKUP_FORMS))
+def test_only_a_superuser_writes_a_lookup_table(label, action, admin_world):
+    from django.apps import apps
+    from django.contrib.admin.models import LogEntry
+
+    record = admin_world[label]
+    if action == "delete":  # one no report or patrol uses yet (they PROTECT theirs)
+        record = apps.get_model(label).objects.create(name="Belum Dipakai", slug="belum-dipakai")
+    before = _lookup_rows(label)
+    for persona in ("admin", "outsider_admin"):
+        response = _lookup_post(client_for(admin_world[persona]), label, action, record, "Diubah Admin Polsek")
+        assert response.status_code == 403, persona
+    assert _lookup_rows(label) == before
+    assert not LogEntry.objects.exists()
+    response = _lookup_post(client_for(admin_world["superuser"]), label, action, record, "Diubah Pusat")
+    assert response.status_code == 302
+    assert _lookup_rows(label) != before
+    entry = LogEntry.objects.get()
+    assert entry.user == admin_world["superuser"]
+    assert (entry.content_type.app_label, entry.content_type.model) == tuple(label.split("."))
 
 
 # --- mutations by another Polsek ----------------------------------------------------------------------

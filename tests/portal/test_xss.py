@@ -520,6 +520,7 @@ NOT_SWEPT = {
     "home": "no user text",
     "directory": "officers' names and numbers: master data the admin keeps",
     "polsek": "master data (the unit, its villages, officers' names): escaped, tests/portal/test_polsek_page.py",
+    "polres": "master data (the unit, its Polsek and kecamatan): escaped, tests/portal/test_polres_page.py",
     "aspirations:villages": "JSON of village names (json.dumps), not HTML",
     "healthz": "no user text",
     "login": "no user text; the username typed is echoed by Django's own form (escaped)",
