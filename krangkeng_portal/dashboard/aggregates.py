@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import statistics
 
-from django.db.models import Aggregate, DurationField
+from django.db.models import Aggregate, DurationField, Func
+from django.db.models.expressions import TemporalSubtraction
 
 SQLITE_FUNCTION = "KRK_MEDIAN"
 
@@ -29,7 +30,7 @@ class _SqliteMedian:
 
 
 class Median(Aggregate):
-    """The median of a duration expression, e.g. `Median(F("verified_at") - F("submitted_at"))`."""
+    """The median of a duration expression, e.g. `Median(Elapsed("verified_at", "submitted_at"))`."""
 
     name = "Median"
     function = "PERCENTILE_CONT"
@@ -43,3 +44,26 @@ class Median(Aggregate):
         return super().as_sql(
             compiler, connection, function=SQLITE_FUNCTION, template="%(function)s(%(expressions)s)", **extra_context
         )
+
+
+class Elapsed(Func):
+    """`end - start` of two datetime columns, a duration computed by the database itself.
+
+    Django subtracts datetimes natively on PostgreSQL, but on SQLite with a Python
+    function called for every row (`django_timestamp_diff`, two timestamps parsed each
+    time): 0.2 s for the medians of a Polres's month of aspirations. SQLite's own
+    `julianday` counts milliseconds, so there the difference is whole milliseconds
+    (as microseconds, the way Django stores a duration on SQLite).
+    """
+
+    arity = 2
+    output_field = DurationField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        end, start = self.get_source_expressions()
+        return compiler.compile(TemporalSubtraction(end, start))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (end, end_params), (start, start_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"(CAST(ROUND((julianday({end}) - julianday({start})) * 86400000) AS INTEGER) * 1000)"
+        return sql, (*end_params, *start_params)

@@ -23,7 +23,7 @@ from aspirations.models import DEADLINE, OPEN_STATUSES
 from units.models import Unit
 
 from . import coverage, figures
-from .aggregates import Median
+from .aggregates import Elapsed, Median
 from .periods import Period
 from .selection import Selection
 
@@ -81,7 +81,7 @@ def _child_key(selection: Selection):
 def aspirations_per_child(period: Period, selection: Selection, now: datetime.datetime) -> dict[int, dict]:
     """Per child unit id: the period's aspirations received, open, overdue now, and the median
     and average time from receipt to the first response (one grouped query)."""
-    to_response = F("first_response_at") - F("submitted_at")
+    to_response = Elapsed("first_response_at", "submitted_at")
     rows = (
         figures.cohort(period, list(selection.child_of))
         .alias(deadline=DEADLINE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from typing import cast
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -101,15 +102,19 @@ def sort_villages(rows: list[VillageRow], sort: str) -> tuple[list[VillageRow], 
     return ordered, DEFAULT_SORT
 
 
-def village_rows(period: Period, sel: Selection, now: datetime.datetime) -> tuple[list[VillageRow], dict]:
+def village_rows(
+    period: Period, sel: Selection, now: datetime.datetime, *, detail: bool = True
+) -> tuple[list[VillageRow], dict]:
     """Every village of the chosen unit's subtree, its coverage in the period, and the unit's
     aspirations from outside its villages.
 
     Four queries: villages, their officers, patrols per village, aspirations per village.
+    Without `detail` (a command above a Polsek, which shows counts and the overdue
+    villages only) three: no officers, and no links to build for each row.
     """
     as_of = period.as_of(now)
     as_of_day = min(timezone.localdate(now), period.last_day)
-    villages = figures.villages_with_last_patrol(as_of, as_of_day, sel.ids)
+    villages = figures.villages_with_last_patrol(as_of, as_of_day, sel.ids, officers=detail)
     patrols = figures.patrols_by_village(period, sel.ids)
     aspirations = figures.aspirations_by_village(period, sel.ids)
     rows = []
@@ -118,26 +123,43 @@ def village_rows(period: Period, sel: Selection, now: datetime.datetime) -> tupl
         days = None if last is None else (as_of_day - timezone.localdate(last)).days
         patrol = patrols.get(village.pk, {})
         aspiration = aspirations.get(village.pk, {})
-        rows.append(
-            VillageRow(
-                village=village,
-                officers=[assignment.officer for assignment in village.current_assignments],
-                last_patrol=last,
-                days_since=days,
-                state=figures.visit_state(days, village.visit_target_days),
-                patrols=patrol.get("n", 0),
-                residents=patrol.get("residents", 0),
-                incidents=patrol.get("incidents", 0),
-                received=aspiration.get("n", 0),
-                open=aspiration.get("open", 0),
-                resolved=aspiration.get("resolved", 0),
-                patrols_url=links.patrols(period, unit=sel.code, village=village.pk),
-                incidents_url=links.patrols(period, unit=sel.code, village=village.pk, situation=Situation.INCIDENT),
-                received_url=links.aspirations(period, unit=sel.code, village=village.pk),
-                open_url=links.aspirations(period, unit=sel.code, village=village.pk),
-            )
+        row = VillageRow(
+            village=village,
+            officers=[assignment.officer for assignment in village.current_assignments] if detail else [],
+            last_patrol=last,
+            days_since=days,
+            state=figures.visit_state(days, village.visit_target_days),
+            patrols=patrol.get("n", 0),
+            residents=patrol.get("residents", 0),
+            incidents=patrol.get("incidents", 0),
+            received=aspiration.get("n", 0),
+            open=aspiration.get("open", 0),
+            resolved=aspiration.get("resolved", 0),
         )
+        if detail:
+            add_links(row, period, sel)
+        rows.append(row)
     return rows, aspirations.get(None, {})
+
+
+def add_links(row: VillageRow, period: Period, sel: Selection) -> None:
+    """The row's links to the patrol list and the inbox, filtered on its village (no query)."""
+    village = row.village.pk
+    row.patrols_url = links.patrols(period, unit=sel.code, village=village)
+    row.incidents_url = links.patrols(period, unit=sel.code, village=village, situation=Situation.INCIDENT)
+    row.received_url = links.aspirations(period, unit=sel.code, village=village)
+    row.open_url = links.aspirations(period, unit=sel.code, village=village)
+
+
+def worst_first(rows: list[VillageRow]) -> list[VillageRow]:
+    """The overdue villages, worst first: never visited (the riskiest first), then the most
+    days past their target, then the riskier, then by name."""
+
+    def key(row: VillageRow) -> tuple:
+        late = math.inf if row.days_since is None else row.days_since - row.target
+        return (-late, -RISK_ORDER.get(cast(RiskLevel, row.village.risk_level), 0), row.village.name.lower())
+
+    return sorted((row for row in rows if row.overdue), key=key)
 
 
 def map_points(rows: list[VillageRow]) -> list[dict]:

@@ -145,6 +145,43 @@ def coverage_table(villages: list[coverage.VillageRow], sort: str) -> Coverage:
     return Coverage(villages=ordered, sort=sort_used)
 
 
+# ------------------------------------------------------------------------------ overdue villages (above a Polsek)
+
+# A command above a Polsek reads the worst overdue villages, not all of them: the rest
+# are a count, and each Polsek's own dashboard lists its villages in full.
+OVERDUE_LIMIT = 20
+
+
+@dataclass
+class OverdueVillage:
+    row: coverage.VillageRow
+    unit: Unit | None  # the village's Polsek (None: a village of the chosen unit itself)
+    url: str | None  # that Polsek's dashboard, for the same period
+
+
+@dataclass
+class Overdue:
+    villages: list[OverdueVillage]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.villages)
+
+
+def overdue_villages(sel: Selection, villages: list[coverage.VillageRow], period_query: dict[str, str]) -> Overdue:
+    """The `OVERDUE_LIMIT` worst overdue villages of the subtree, each with its Polsek and a link
+    to that Polsek's dashboard, and how many are overdue in all. No query: the coverage rows
+    and the subtree's units are in hand."""
+    worst = coverage.worst_first(villages)
+    shown = []
+    for row in worst[:OVERDUE_LIMIT]:
+        unit = sel.below.get(row.village.unit_id or 0)
+        url = comparison.unit_url("dashboard:dashboard", unit, period_query) if unit else None
+        shown.append(OverdueVillage(row=row, unit=unit, url=url))
+    return Overdue(villages=shown, total=len(worst))
+
+
 # ------------------------------------------------------------------------------ trends
 
 
@@ -220,6 +257,15 @@ def trends(period: Period, sel: Selection, weekly_patrols: list[dict], weekly_ca
 # ------------------------------------------------------------------------------ aspirations
 
 
+# Above a Polsek the aspirations-by-village chart shows the villages most written about only.
+VILLAGE_BARS_ABOVE_POLSEK = 10
+
+
+def _village_and_unit(row: coverage.VillageRow, sel: Selection) -> str:
+    unit = sel.below.get(row.village.unit_id or 0)
+    return f"{row.village.name} ({unit.name})" if unit else row.village.name
+
+
 @dataclass
 class Concerns:
     status_bars: list[charts.Bar]
@@ -258,10 +304,19 @@ def aspirations(
         charts.Bar(label, n, links.aspirations(period, unit=sel.code, category=category_id))
         for category_id, (label, n) in sorted(by_category.items(), key=lambda item: (-item[1][1], item[1][0]))
     )
-    village_items = [
-        charts.Bar(row.village.name, row.received, row.received_url)
-        for row in sorted(villages, key=lambda r: -r.received)
-    ]
+    ranked = sorted(villages, key=lambda r: -r.received)
+    if sel.has_children:
+        # Above a Polsek: the villages most written about, named with their Polsek.
+        village_items = [
+            charts.Bar(
+                _village_and_unit(row, sel),
+                row.received,
+                links.aspirations(period, unit=sel.code, village=row.village.pk),
+            )
+            for row in [row for row in ranked if row.received][:VILLAGE_BARS_ABOVE_POLSEK]
+        ]
+    else:
+        village_items = [charts.Bar(row.village.name, row.received, row.received_url) for row in ranked]
     outside = outside_district.get("n", 0)
     if outside:
         village_items.append(
@@ -309,9 +364,12 @@ def officers(period: Period, sel: Selection, now: datetime.datetime) -> list[dic
 class Dashboard:
     period: Period
     unit: Unit
+    # A Polsek's own page (no units below it): every village, the map and the officers.
+    detail: bool
     units: list[comparison.UnitRow]
     headline: Headline
     coverage: Coverage
+    overdue: Overdue | None
     map_points: list[dict]
     trends: Trends
     aspirations: Concerns
@@ -319,29 +377,36 @@ class Dashboard:
 
 
 def dashboard(period: Period, sel: Selection, *, now: datetime.datetime | None = None, sort: str = "") -> Dashboard:
-    """Everything the dashboard of `sel`'s unit shows: 12 queries (14 with units below it),
-    whatever the data size and the number of units.
+    """Everything the dashboard of `sel`'s unit shows: 12 queries for a Polsek, 9 for a unit
+    with units below it, whatever the data size and the number of units.
 
     Read once here and shared by the sections: the weekly patrol tallies (1 query),
     the village coverage rows (4), the aspiration summary (1) and the weekly
-    categories (1). The sections add the top topics (1) and the officers (4); a unit
-    with units below it, the comparison of those units (2).
+    categories (1). The sections add the top topics (1) and the officers (4).
+
+    A unit with units below it (a Polres, a Polda) shows the comparison of those
+    units (2 queries) and its worst overdue villages instead of every village, the
+    map and every officer: the coverage rows without officers (3), no officers'
+    activity. Its page then grows with its child units, not with its villages.
     """
     now = now or timezone.now()
+    detail = not sel.has_children
     weekly_patrols = figures.patrols_by_week_and_type(period, sel.ids)
-    villages, outside_district = coverage.village_rows(period, sel, now)
+    villages, outside_district = coverage.village_rows(period, sel, now, detail=detail)
     summary = figures.aspiration_summary(period, sel.ids, now)
     weekly_categories = figures.aspirations_by_week_and_category(period, sel.ids)
     return Dashboard(
         period=period,
         unit=sel.unit,
+        detail=detail,
         units=comparison.unit_rows(period, sel, villages, now, period.query()),
         headline=headline(period, sel, weekly_patrols, villages, summary),
-        coverage=coverage_table(villages, sort),
-        map_points=coverage.map_points(villages),
+        coverage=coverage_table(villages, sort) if detail else Coverage(villages=[], sort=sort),
+        overdue=None if detail else overdue_villages(sel, villages, period.query()),
+        map_points=coverage.map_points(villages) if detail else [],
         trends=trends(period, sel, weekly_patrols, weekly_categories),
         aspirations=aspirations(period, sel, summary, weekly_categories, villages, outside_district),
-        officers=officers(period, sel, now),
+        officers=officers(period, sel, now) if detail else [],
     )
 
 

@@ -38,6 +38,8 @@ class Selection:
     children: list[Unit]
     # Every unit of the subtree (but the chosen one) -> the id of the child it belongs to.
     child_of: dict[int, int] = field(default_factory=dict)
+    # Every unit of the subtree (but the chosen one) by id: the Polsek an overdue village names.
+    below: dict[int, Unit] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -57,7 +59,13 @@ class Selection:
             for other in below:
                 if other.path.startswith(child.path):
                     child_of[other.pk] = child.pk
-        return cls(unit=unit, ids=[unit.pk, *(other.pk for other in below)], children=children, child_of=child_of)
+        return cls(
+            unit=unit,
+            ids=[unit.pk, *(other.pk for other in below)],
+            children=children,
+            child_of=child_of,
+            below={other.pk: other for other in below},
+        )
 
 
 def _default(user, units: list[Unit]) -> Unit:

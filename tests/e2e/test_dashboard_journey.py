@@ -118,5 +118,16 @@ def test_the_kapolres_compares_the_polsek_and_opens_one(browser, live_server, ja
         expect(page.locator("#unit-label")).to_have_text("Polres Indramayu")
         page.locator("#satuan").get_by_role("link", name="Polsek Sektor 1").click()
         expect(page.locator("#unit-label")).to_have_text("Polsek Sektor 1")
+        # The Polres lists its overdue villages, not its officers; a village's Polsek opens
+        # that Polsek's dashboard, which lists its officers.
+        page.goto("/dasbor/")
+        expect(page.locator("#unit-label")).to_have_text("Polres Indramayu")
+        overdue = page.locator("#cakupan")
+        expect(overdue.get_by_role("heading")).to_have_text("12 desa terlambat")
+        expect(page.locator("#h-officers")).to_have_count(0)
+        assert fits_the_phone(page)
+        overdue.get_by_role("row", name="Desa 2-2").get_by_role("link", name="Polsek Sektor 2").click()
+        expect(page.locator("#unit-label")).to_have_text("Polsek Sektor 2")
+        expect(page.get_by_role("heading", name="Aktivitas personel")).to_be_visible()
     finally:
         context.close()

@@ -2,23 +2,30 @@
 Polsek (each linking to its own dashboard), the figures of the chosen unit only, and a query
 count that does not grow with the number of Polsek."""
 
+import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from krangkeng_portal.dashboard import pages
+from krangkeng_portal.dashboard import coverage, figures, pages
 from krangkeng_portal.dashboard.periods import preset_period
+from patrols.models import Officer, RiskLevel, Village
 from tests.conftest import client_for
-from tests.factories import unit
+from tests.factories import PatrolFactory, unit
 from tests.portal import polres_world
-from tests.portal.dashboard_world import unit_selection
+from tests.portal.dashboard_world import set_risk, unit_selection
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("dashboard:dashboard")
+# The whole page as the Kapolres: the figures (9 at the Polres, 12 at a Polsek) and the
+# request's own 4 (session, user, the units they may choose, the scope).
+POLRES_PAGE_QUERIES = 9 + 4
+POLSEK_PAGE_QUERIES = 12 + 4
 
 
 def units_table(html: str) -> str:
@@ -79,6 +86,99 @@ class TestPolresCommand:
         assert 'href="?period=month&amp;unit=sektor1"' in html
 
 
+def overdue_rows(html: str) -> list[tuple[str, str, str]]:
+    """(village, its Polsek's link, the Polsek's name) of each row of the overdue villages."""
+    section = html.split('id="h-overdue"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<th scope="row">([^<]+)</th>\s*<td><a href="([^"]+)">([^<]+)</a></td>', section)
+
+
+class TestPolresOverview:
+    """Above a Polsek the page lists the worst overdue villages, capped, and no officer."""
+
+    @pytest.fixture
+    def world(self):
+        """Polres Indramayu with Krangkeng (11 villages), Sektor 1 and 2 (2 each) and Sektor 3
+        (10): 25 villages, one visited yesterday in each Polsek; Desa 3-10 visited 40 days ago
+        (26 days past its target of 14); the other 20 never visited: 21 overdue."""
+        polres_world.polres(3)
+        sektor3 = polres_world.polsek(3, villages=10)
+        polres_world.fill(sektor3, patrols=1, aspirations=0)
+        set_risk("Desa 1-2", RiskLevel.SANGAT_RAWAN)
+        long_ago = timezone.now() - datetime.timedelta(days=40)
+        PatrolFactory(village=Village.objects.get(name="Desa 3-10"), started_at=long_ago)
+        return sektor3
+
+    def test_lists_the_worst_overdue_villages_capped_with_the_rest_counted(self, world):
+        html = client_for(polres_world.kapolres()).get(URL).content.decode()
+        assert '<h2 class="h5" id="h-overdue">21 desa terlambat</h2>' in html
+        rows = overdue_rows(html)
+        assert len(rows) == pages.OVERDUE_LIMIT == 20
+        # Never visited first, the riskiest (sangat rawan) at the top; the village visited
+        # 40 days ago comes after the 20 never visited: past the cap, counted below.
+        assert rows[0][0] == "Desa 1-2"
+        assert "Desa 3-10" not in [village for village, _, _ in rows]
+        assert "dan 1 desa terlambat lainnya" in html
+        # Visited villages are not listed, nor is the whole coverage table or the map.
+        assert "Desa 1-1</th>" not in html
+        assert 'id="h-coverage"' not in html and "krk-map-points" not in html and "leaflet" not in html
+
+    def test_each_overdue_village_links_to_its_polsek_dashboard(self, world):
+        html = client_for(polres_world.kapolres()).get(URL).content.decode()
+        polsek_of = {village: (url, name) for village, url, name in overdue_rows(html)}
+        assert polsek_of["Desa 1-2"] == (f"{URL}?period=30d&amp;unit=sektor1", "Polsek Sektor 1")
+        assert polsek_of["Desa 3-2"] == (f"{URL}?period=30d&amp;unit=sektor3", "Polsek Sektor 3")
+        assert {name for _, name in polsek_of.values()} == {
+            "Polsek Krangkeng",
+            "Polsek Sektor 1",
+            "Polsek Sektor 2",
+            "Polsek Sektor 3",
+        }
+
+    def test_officers_show_on_their_polsek_dashboard_only(self, world):
+        officer = Officer.objects.filter(unit=world).get()
+        client = client_for(polres_world.kapolres())
+        polres = client.get(URL).content.decode()
+        assert officer.display_name not in polres
+        assert 'id="h-officers"' not in polres
+        polsek = client.get(URL, {"unit": "sektor3"}).content.decode()
+        assert 'id="h-officers"' in polsek
+        assert f'<th scope="row">{officer.display_name}</th>' in polsek
+        # The Polsek's own dashboard lists every one of its villages, the visited ones too.
+        assert "Desa 3-1</th>" in polsek and "Desa 3-10</th>" in polsek
+
+    def test_worst_first_is_never_visited_then_most_days_past_the_target(self):
+        def row(name: str, days: int | None, target: int, risk: str = RiskLevel.AMAN) -> coverage.VillageRow:
+            village = Village(name=name, risk_level=risk, visit_target_days=target)
+            return coverage.VillageRow(village, [], None, days, figures.visit_state(days, target))
+
+        rows = [
+            row("Aman 20 of 14", 20, 14),  # 6 days late
+            row("Sangat rawan 10 of 3", 10, 3, RiskLevel.SANGAT_RAWAN),  # 7 days late
+            row("Never, aman", None, 14),
+            row("Never, rawan", None, 7, RiskLevel.RAWAN),
+            row("Within target", 3, 14),
+            row("Due today", 7, 7),
+            row("Rawan 13 of 7", 13, 7, RiskLevel.RAWAN),  # 6 days late, riskier than the aman one
+        ]
+        assert [each.village.name for each in coverage.worst_first(rows)] == [
+            "Never, rawan",
+            "Never, aman",
+            "Sangat rawan 10 of 3",
+            "Rawan 13 of 7",
+            "Aman 20 of 14",
+        ]
+
+    def test_without_any_overdue_village_says_so(self):
+        polres_world.polres(2)
+        Village.objects.update(visit_target_days=365)
+        for each in Village.objects.filter(patrols__isnull=True):
+            PatrolFactory(village=each, started_at=timezone.now() - datetime.timedelta(days=300))
+        html = client_for(polres_world.kapolres()).get(URL).content.decode()
+        assert '<h2 class="h5" id="h-overdue">0 desa terlambat</h2>' in html
+        assert "Tidak ada desa yang terlambat." in html
+        assert overdue_rows(html) == []
+
+
 class TestPolsekCommand:
     def test_sees_only_its_own_unit_without_a_selector(self, commander):
         polres_world.polres(2)
@@ -127,17 +227,33 @@ class TestQueries:
             polres_world.fill(polres_world.polsek(number), patrols=2, aspirations=2)
         assert self._page_queries(client) == three
 
-    def test_the_figures_of_a_polres_cost_two_queries_more_than_a_polsek(self, django_assert_num_queries):
+    def test_the_figures_of_a_polres_cost_fewer_queries_than_a_polsek(self, django_assert_num_queries):
+        # A Polsek: 12 (tests/portal/test_dashboard.py). A Polres: the comparison (2) on top,
+        # but neither the villages' officers (1) nor the officers' activity (4).
         polres_world.polres(4)
         period = preset_period("30d")
         polres, krangkeng = unit_selection("indramayu"), unit_selection("krangkeng")
         assert len(polres.children) == 4 and not krangkeng.children
         with django_assert_num_queries(12):
             pages.dashboard(period, krangkeng)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(9):
             data = pages.dashboard(period, polres)
         assert [row.patrols for row in data.units] == [1, 1, 1, 1]
         assert unit("indramayu") == data.unit
+
+    @pytest.mark.parametrize(
+        ("code", "queries"), [("indramayu", POLRES_PAGE_QUERIES), ("sektor1", POLSEK_PAGE_QUERIES)]
+    )
+    def test_the_page_costs_the_same_with_3_and_with_8_polsek(self, code, queries, django_assert_num_queries):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        client.get(reverse("home"))  # the session's first write
+        with django_assert_num_queries(queries):
+            assert client.get(URL, {"unit": code}).status_code == 200
+        for number in range(3, 8):
+            polres_world.fill(polres_world.polsek(number, villages=5), patrols=2, aspirations=2)
+        with django_assert_num_queries(queries):
+            assert client.get(URL, {"unit": code}).status_code == 200
 
     def test_a_polres_sums_the_unit_tally_and_reads_the_village_tally_only_per_village(self):
         """At national density the village tally holds a row per patrol (bench/FINDINGS.md, issue 14):
