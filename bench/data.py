@@ -589,6 +589,7 @@ LOADED_TABLES = [
     "patrols_patrol_members",
     "patrols_patrol_topics",
     "patrols_patroltally",
+    "patrols_unitpatroltally",
     "patrols_officerpatroltally",
     "patrols_topicpatroltally",
     "aspirations_aspiration",

@@ -58,6 +58,7 @@ from patrols.models import (  # noqa: E402
     PatrolType,
     Position,
     TopicPatrolTally,
+    UnitPatrolTally,
     Village,
 )
 from units.models import Kecamatan, Unit, UnitKind  # noqa: E402
@@ -144,6 +145,16 @@ def generate() -> None:
                     for topic in rng.sample(topics, 3)
                 ]
             PatrolTally.objects.bulk_create(patrol_rows, batch_size=5000)
+            # The unit tally is the village tally summed per unit and day (as `patrols.tallies` writes it).
+            per_day: dict[datetime.date, int] = {}
+            for row in patrol_rows:
+                per_day[row.day] = per_day.get(row.day, 0) + row.patrols
+            UnitPatrolTally.objects.bulk_create(
+                UnitPatrolTally(
+                    day=day, unit=unit, patrol_type=PatrolType.SAMBANG, patrols=n, residents=3 * n, incidents=0
+                )
+                for day, n in per_day.items()
+            )
             OfficerPatrolTally.objects.bulk_create(officer_rows, batch_size=5000)
             TopicPatrolTally.objects.bulk_create(topic_rows, batch_size=5000)
             Patrol.objects.bulk_create(

@@ -9,8 +9,8 @@
   (the real map of units differs: a Polres may serve two regencies, a Polsek two kecamatan).
 - `ensure_bhabins()`: one Bhabinkamtibmas per village (an open assignment), in its Polsek.
 - `grow_patrols()`: patrols over the last year, each led by its village's Bhabinkamtibmas,
-  generated inside PostgreSQL; `rebuild_tallies()` recounts the three daily tallies with
-  three INSERT … SELECT (the same rows as `patrols.tallies.rebuild`, which builds them in
+  generated inside PostgreSQL; `rebuild_tallies()` recounts the four daily tallies with
+  four INSERT … SELECT (the same rows as `patrols.tallies.rebuild`, which builds them in
   Python and takes minutes at 10M patrols).
 - `without_indexes()`: drops a table's secondary indexes while it is loaded and builds
   them again after (one sorted build instead of millions of index insertions).
@@ -270,7 +270,12 @@ def grow_patrols(target: int, *, days: int = DAYS, seed: float = 0.42, now=None)
 # ---------------------------------------------------------------------------------------
 # Tallies
 
-TALLY_TABLES = ["patrols_patroltally", "patrols_officerpatroltally", "patrols_topicpatroltally"]
+TALLY_TABLES = [
+    "patrols_patroltally",
+    "patrols_unitpatroltally",
+    "patrols_officerpatroltally",
+    "patrols_topicpatroltally",
+]
 
 # The WIB day of a patrol, as `patrols.tallies` computes it (TruncDate in the current zone).
 _DAY = "(p.started_at AT TIME ZONE %(zone)s)::date"
@@ -281,6 +286,12 @@ INSERT INTO patrols_patroltally (day, unit_id, village_id, patrol_type, patrols,
 SELECT {_DAY}, p.unit_id, p.village_id, p.patrol_type, count(*), coalesce(sum(p.residents_met), 0),
        count(*) FILTER (WHERE p.situation = 'kejadian')
 FROM patrols_patrol p GROUP BY 1, 2, 3, 4
+""",
+    # The unit tally: the village tally just counted, summed per unit (as `patrols.tallies` sums it).
+    """
+INSERT INTO patrols_unitpatroltally (day, unit_id, patrol_type, patrols, residents, incidents)
+SELECT day, unit_id, patrol_type, sum(patrols), sum(residents), sum(incidents)
+FROM patrols_patroltally GROUP BY 1, 2, 3
 """,
     f"""
 INSERT INTO patrols_officerpatroltally (day, unit_id, officer_id, led, joined)
@@ -302,7 +313,7 @@ FROM patrols_patrol_topics t JOIN patrols_patrol p ON p.id = t.patrol_id GROUP B
 
 
 def rebuild_tallies(*, drop_indexes: bool = False) -> LoadResult:
-    """Recount the three daily tallies of every patrol, in SQL (the rows `patrols.tallies.rebuild` makes)."""
+    """Recount the four daily tallies of every patrol, in SQL (the rows `patrols.tallies.rebuild` makes)."""
     start = time.perf_counter()
     context = without_indexes(TALLY_TABLES) if drop_indexes else contextlib.nullcontext()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -315,7 +326,7 @@ def rebuild_tallies(*, drop_indexes: bool = False) -> LoadResult:
             for sql in TALLY_SQL:
                 cursor.execute(sql, {"zone": settings.TIME_ZONE})
     rows = sum(_count(table) for table in TALLY_TABLES)
-    return LoadResult("patrol tallies (3 tables, SQL)", rows, rows, _seconds_since(start))
+    return LoadResult(f"patrol tallies ({len(TALLY_TABLES)} tables, SQL)", rows, rows, _seconds_since(start))
 
 
 # ---------------------------------------------------------------------------------------

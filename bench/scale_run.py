@@ -83,6 +83,13 @@ ROLLUPS = {
         SELECT split_part(u.path, '/', 1), count(*) FROM patrols_patrol p JOIN units_unit u ON u.id = p.unit_id
         WHERE p.started_at >= %(since)s GROUP BY 1""",
 }
+# The same roll-ups from the unit tally (one row per unit, day and type): what the figures
+# above a Polsek read (`figures.patrols_per_unit`, `patrols_by_week_and_type`).
+ROLLUPS |= {
+    f"{key}_unit_tally": sql.replace("patrols_patroltally", "patrols_unitpatroltally")
+    for key, sql in ROLLUPS.items()
+    if "patrols_patroltally" in sql
+}
 
 
 def count(text: str) -> int:
@@ -212,18 +219,6 @@ def measure_pages(args: argparse.Namespace) -> dict:
 
 # The alternative the national case would want (bench/FINDINGS.md): one row per unit and
 # day, whatever the villages and types, so a month of the whole country is 7,285 x 30 rows.
-UNIT_DAY_SQL = """
-    CREATE TEMP TABLE bench_unit_day AS
-    SELECT day, unit_id, sum(patrols)::int AS patrols, sum(incidents)::int AS incidents
-    FROM patrols_patroltally GROUP BY 1, 2;
-    CREATE INDEX ON bench_unit_day (day, unit_id);
-    ANALYZE bench_unit_day"""
-UNIT_DAY_ROLLUP = """
-    SELECT split_part(u.path, '/', 1) AS polda, sum(t.patrols), sum(t.incidents)
-    FROM bench_unit_day t JOIN units_unit u ON u.id = t.unit_id
-    WHERE t.day >= %(since)s GROUP BY 1 ORDER BY 1"""
-
-
 def _time_sql(cursor, key: str, sql: str, params: dict, repeat: int) -> dict:
     """Median of `repeat` runs after a first one (reported apart), with the plan of one more."""
     timings = []
@@ -246,21 +241,49 @@ def _time_sql(cursor, key: str, sql: str, params: dict, repeat: int) -> dict:
 
 
 def measure_rollups(args: argparse.Namespace) -> dict:
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
 
     params = {"since": timezone.localdate() - datetime.timedelta(days=30)}
     with connection.cursor() as cursor:
         results = {key: _time_sql(cursor, key, sql, params, args.repeat) for key, sql in ROLLUPS.items()}
-        with transaction.atomic():
+        for table in ("patrols_patroltally", "patrols_unitpatroltally"):
+            cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE day >= %(since)s) FROM {table}", params)
+            results[f"rows_{table}"] = dict(zip(("all", "last_30_days"), cursor.fetchone(), strict=True))
+    results.update(measure_figures(params["since"], args.repeat))
+    return results
+
+
+def measure_figures(since: datetime.date, repeat: int) -> dict:
+    """The dashboard's own roll-ups (`figures.patrols_per_unit`, `patrols_by_week_and_type`) over
+    30 days for the whole deployment and for the Polres, as the pages call them: median ms."""
+    from django.utils import timezone
+
+    from krangkeng_portal.dashboard import figures
+    from krangkeng_portal.dashboard.periods import Period
+    from units.models import Unit
+
+    period = Period(since, timezone.localdate())
+    every = list(Unit.objects.values_list("pk", flat=True))
+    polres = Unit.objects.filter(code__in=["indramayu", "polres-3212"]).first()
+    calls = {
+        "figures_patrols_per_unit_all_30d": lambda: figures.patrols_per_unit(period),
+        "figures_by_week_and_type_all_30d": lambda: figures.patrols_by_week_and_type(period, every),
+    }
+    if polres is not None:
+        subtree = polres.subtree_ids()
+        calls["figures_patrols_per_unit_polres_30d"] = lambda: figures.patrols_per_unit(period, subtree)
+        calls["figures_by_week_and_type_polres_30d"] = lambda: figures.patrols_by_week_and_type(period, subtree)
+    results = {}
+    for key, call in calls.items():
+        load_before = load_average()
+        timings = []
+        for _ in range(repeat + 1):
             start = time.perf_counter()
-            cursor.execute(UNIT_DAY_SQL)
-            built_ms = round((time.perf_counter() - start) * 1000, 1)
-            key = "national_by_polda_30d_unit_day"
-            results[key] = {**_time_sql(cursor, key, UNIT_DAY_ROLLUP, params, args.repeat), "built_ms": built_ms}
-            cursor.execute("SELECT count(*), pg_total_relation_size('bench_unit_day') FROM bench_unit_day")
-            results[key]["table_rows"], results[key]["table_bytes"] = cursor.fetchone()
-            transaction.set_rollback(True)
+            call()
+            timings.append((time.perf_counter() - start) * 1000)
+        results[key] = {"p50_ms": round(statistics.median(timings[1:]), 2), "load_before": round(load_before, 2)}
+        log(f"  figure  {key:36} p50 {results[key]['p50_ms']:9.2f} ms  load {load_before:.2f}")
     return results
 
 
@@ -327,6 +350,9 @@ def all_tables() -> list[str]:
 # Main
 
 
+_DEPLOYMENT_WIDE = None
+
+
 def setup(args: argparse.Namespace, env: dict[str, str]) -> dict:
     os.environ.update(env)
     if not args.reuse_db:
@@ -338,8 +364,12 @@ def setup(args: argparse.Namespace, env: dict[str, str]) -> dict:
     django.setup()
     from units.scoping import deployment_wide
 
-    # The harness loads and measures every unit's rows, outside any request, to the end.
-    deployment_wide().__enter__()
+    # The harness loads and measures every unit's rows, outside any request, to the end. The
+    # context manager is kept: a generator-based one left unreferenced is collected at once,
+    # and its exit (restoring "no scope") runs then, failing the first query with ScopeError.
+    global _DEPLOYMENT_WIDE
+    _DEPLOYMENT_WIDE = deployment_wide()
+    _DEPLOYMENT_WIDE.__enter__()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     return {"machine": machine_facts()}

@@ -8,8 +8,10 @@ delete and many-to-many change; `rebuild()` recomputes every day (after bulk
 loads, which send no signals: `manage.py rebuild_patrol_tallies`).
 
 Each kind of tally can be refreshed alone, so adding a patrol's members does not
-recount its topics. A day costs a few small queries: the patrols of one day are
-a short range of the `started_at` index.
+recount its topics. The unit tally (`UnitPatrolTally`) is part of the villages kind:
+it is summed from the very rows the village tally is written from, in the same
+transaction and under the same lock, so the two cannot disagree. A day costs a few
+small queries: the patrols of one day are a short range of the `started_at` index.
 
 Two patrols of the same day saved at the same moment (two officers, two app
 servers) would each delete the day's rows, count without seeing the other's
@@ -38,10 +40,11 @@ from core.dates import day_range
 
 from .models import Situation
 
-VILLAGES = "villages"  # PatrolTally: per village and type
+VILLAGES = "villages"  # PatrolTally: per village and type, and UnitPatrolTally: their sum per unit
 OFFICERS = "officers"  # OfficerPatrolTally: led (the patrol's leader) and joined (its members)
 TOPICS = "topics"  # TopicPatrolTally
 ALL = frozenset({VILLAGES, OFFICERS, TOPICS})
+UNITS = "units"  # a key of `snapshot()` only: refreshed with VILLAGES
 # pg_advisory_xact_lock(namespace, day) keys: the namespace keeps them apart from any
 # other advisory lock; the day is its proleptic ordinal (fits PostgreSQL's int4).
 _LOCK_NAMESPACE = 0x4B524B  # "KRK"
@@ -131,9 +134,12 @@ def _per_day(rows, prefix: str, key: str, days: list[datetime.date] | None):
 
 
 def _refresh_villages(apps, days) -> None:
+    """Recount the village tally of `days` and, from the same rows, the unit tally (no query more)."""
     Patrol = apps.get_model("patrols", "Patrol")
     PatrolTally = apps.get_model("patrols", "PatrolTally")
+    UnitPatrolTally = apps.get_model("patrols", "UnitPatrolTally")
     _tally_rows(PatrolTally, days).delete()
+    _tally_rows(UnitPatrolTally, days).delete()
     rows = (
         Patrol.objects.filter(_started_on(days))
         .annotate(day=_wib_day("started_at"))
@@ -145,17 +151,28 @@ def _refresh_villages(apps, days) -> None:
             incidents=Count("pk", filter=Q(situation=Situation.INCIDENT)),
         )
     )
-    PatrolTally.objects.bulk_create(
-        PatrolTally(
-            day=row["day"],
-            unit_id=row["unit_id"],
-            village_id=row["village_id"],
-            patrol_type=row["patrol_type"],
-            patrols=row["n"],
-            residents=row["residents"] or 0,
-            incidents=row["incidents"],
+    village_rows = []
+    per_unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        counts = (row["n"], row["residents"] or 0, row["incidents"])
+        village_rows.append(
+            PatrolTally(
+                day=row["day"],
+                unit_id=row["unit_id"],
+                village_id=row["village_id"],
+                patrol_type=row["patrol_type"],
+                patrols=counts[0],
+                residents=counts[1],
+                incidents=counts[2],
+            )
         )
-        for row in rows
+        total = per_unit[(row["day"], row["unit_id"], row["patrol_type"])]
+        for index, value in enumerate(counts):
+            total[index] += value
+    PatrolTally.objects.bulk_create(village_rows)
+    UnitPatrolTally.objects.bulk_create(
+        UnitPatrolTally(day=day, unit_id=unit_id, patrol_type=patrol_type, patrols=n, residents=met, incidents=inc)
+        for (day, unit_id, patrol_type), (n, met, inc) in per_unit.items()
     )
 
 
@@ -190,6 +207,11 @@ def snapshot(*, apps=global_apps) -> dict[str, set[tuple]]:
         VILLAGES: set(
             apps.get_model("patrols", "PatrolTally").objects.values_list(
                 "day", "unit_id", "village_id", "patrol_type", "patrols", "residents", "incidents"
+            )
+        ),
+        UNITS: set(
+            apps.get_model("patrols", "UnitPatrolTally").objects.values_list(
+                "day", "unit_id", "patrol_type", "patrols", "residents", "incidents"
             )
         ),
         OFFICERS: set(

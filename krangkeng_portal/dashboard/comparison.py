@@ -3,8 +3,8 @@
 One row per child unit (the Polsek of a Polres): patrols, villages visited within
 their target, aspirations received, open and overdue now, the median and average
 time to a first response, each row linking to that unit's own dashboard. Two
-queries whatever the number of units: the period's patrol tallies summed per unit
-(an index range of (unit, day) per unit), and the period's aspirations grouped per
+queries whatever the number of units: the period's unit tally (`UnitPatrolTally`)
+summed per unit (an index range of (unit, day) per unit), and the period's aspirations grouped per
 child unit. The villages come from the coverage rows the dashboard already read.
 """
 

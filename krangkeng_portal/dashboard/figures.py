@@ -8,6 +8,12 @@ however many patrols it holds; aspirations are read through their indexes by
 `submitted_at`, (village, submitted_at) and (assigned_to, status). Nothing loops
 over villages or officers with a query.
 
+Figures that add up units read the unit tally (`UnitPatrolTally`: per day, unit and
+type), never the village one: at national density (one patrol a day per village) the
+village tally holds about a row per patrol, while the unit tally holds at most one
+per unit, day and type, however many patrols (bench/FINDINGS.md, issue 14). Only
+the figures per village (`patrols_by_village`) read the village tally.
+
 Aspiration figures are about the period's *cohort*: the aspirations received in the
 period, in the status they have now. So "received = open + resolved + rejected"
 always holds, and every figure matches the inbox filtered on the same dates.
@@ -32,6 +38,7 @@ from patrols.models import (
     Position,
     Situation,
     TopicPatrolTally,
+    UnitPatrolTally,
     Village,
 )
 from patrols.models.villages import VillageQuerySet
@@ -82,14 +89,15 @@ def tallies(model, period: Period, units: list[int] | None):
 
 
 def patrols_per_unit(period: Period, units: list[int] | None = None) -> dict[int, int]:
-    """Patrols in the period per unit id, of `units` or of every unit (one grouped query of the daily tallies)."""
+    """Patrols in the period per unit id, of `units` or of every unit (one grouped query of the unit tally)."""
     return dict(
-        tallies(PatrolTally, period, units).values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n")
+        tallies(UnitPatrolTally, period, units).values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n")
     )
 
 
 def patrols_by_week_and_type(period: Period, units: list[int]) -> list[dict]:
-    """Rows of (week Monday, patrol type, patrols, residents met, incidents): one grouped query.
+    """Rows of (week Monday, patrol type, patrols, residents met, incidents): one grouped query of the
+    unit tally (a Polsek's own rows or its whole subtree's: the same sums, fewer rows than per village).
 
     The database groups by day (at most days x types rows), Python folds the days into
     weeks starting on Monday: on SQLite `TruncWeek` is a Python function called once
@@ -97,7 +105,7 @@ def patrols_by_week_and_type(period: Period, units: list[int]) -> list[dict]:
     nothing over a group by day. Sorted by week, then type.
     """
     daily = (
-        tallies(PatrolTally, period, units)
+        tallies(UnitPatrolTally, period, units)
         .values("day", "patrol_type")
         .annotate(n=Sum("patrols"), residents=Sum("residents"), incidents=Sum("incidents"))
     )

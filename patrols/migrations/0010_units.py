@@ -10,15 +10,72 @@ added elsewhere gets its kecamatan from its code and its old `district` text, an
 is, like every village, covered by Polsek Krangkeng until an admin says otherwise.
 """
 
+import zoneinfo
+from collections import defaultdict
+
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 
 REGENCIES = {"32.12": "Indramayu"}
 
 
-def give_everything_to_krangkeng(apps, schema_editor):
-    from patrols import tallies
+def count_tallies(apps) -> None:
+    """Every daily tally counted again, by unit, from the patrols: `patrols.tallies.rebuild` as it
+    was when this migration was written. A copy, not a call: this migration once called the live
+    code, which broke when a later tally (0013's) was added to it that these models do not have."""
+    Patrol = apps.get_model("patrols", "Patrol")
+    PatrolTally = apps.get_model("patrols", "PatrolTally")
+    OfficerPatrolTally = apps.get_model("patrols", "OfficerPatrolTally")
+    TopicPatrolTally = apps.get_model("patrols", "TopicPatrolTally")
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
+    def per_day(rows, prefix, key):
+        return (
+            rows.annotate(day=TruncDate(f"{prefix}started_at", tzinfo=zone))
+            .order_by()
+            .values_list("day", f"{prefix}unit_id", key)
+            .annotate(n=Count("pk" if not prefix else "patrol_id"))
+        )
+
+    for model in (PatrolTally, OfficerPatrolTally, TopicPatrolTally):
+        model.objects.all().delete()
+    villages = (
+        Patrol.objects.annotate(day=TruncDate("started_at", tzinfo=zone))
+        .order_by()
+        .values("day", "unit_id", "village_id", "patrol_type")
+        .annotate(n=Count("pk"), residents=Sum("residents_met"), incidents=Count("pk", filter=Q(situation="kejadian")))
+    )
+    PatrolTally.objects.bulk_create(
+        PatrolTally(
+            day=row["day"],
+            unit_id=row["unit_id"],
+            village_id=row["village_id"],
+            patrol_type=row["patrol_type"],
+            patrols=row["n"],
+            residents=row["residents"] or 0,
+            incidents=row["incidents"],
+        )
+        for row in villages
+    )
+    officers = defaultdict(lambda: {"led": 0, "joined": 0})
+    for day, unit_id, officer_id, n in per_day(Patrol.objects.all(), "", "leader_id"):
+        officers[(day, unit_id, officer_id)]["led"] = n
+    for day, unit_id, officer_id, n in per_day(Patrol.members.through.objects.all(), "patrol__", "officer_id"):
+        officers[(day, unit_id, officer_id)]["joined"] = n
+    OfficerPatrolTally.objects.bulk_create(
+        OfficerPatrolTally(day=day, unit_id=unit_id, officer_id=officer_id, **values)
+        for (day, unit_id, officer_id), values in officers.items()
+    )
+    TopicPatrolTally.objects.bulk_create(
+        TopicPatrolTally(day=day, unit_id=unit_id, topic_id=topic_id, patrols=n)
+        for day, unit_id, topic_id, n in per_day(Patrol.topics.through.objects.all(), "patrol__", "imbauantopic_id")
+    )
+
+
+def give_everything_to_krangkeng(apps, schema_editor):
     Unit = apps.get_model("units", "Unit")
     Kecamatan = apps.get_model("units", "Kecamatan")
     krangkeng = Unit.objects.get(code="krangkeng")
@@ -38,7 +95,7 @@ def give_everything_to_krangkeng(apps, schema_editor):
         village.save(update_fields=["kecamatan", "unit"])
     apps.get_model("patrols", "Officer").objects.update(unit=krangkeng)
     apps.get_model("patrols", "Patrol").objects.update(unit=krangkeng)
-    tallies.rebuild(apps=apps)
+    count_tallies(apps)
 
 
 def forget_units(apps, schema_editor):

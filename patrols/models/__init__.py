@@ -12,7 +12,7 @@ from .patrols import (
     PatrolType,
     Situation,
 )
-from .tallies import OfficerPatrolTally, PatrolTally, TopicPatrolTally
+from .tallies import OfficerPatrolTally, PatrolTally, TopicPatrolTally, UnitPatrolTally
 from .villages import DEFAULT_VISIT_TARGET_DAYS, Assignment, RiskLevel, Village
 
 __all__ = [
@@ -35,5 +35,6 @@ __all__ = [
     "RiskLevel",
     "Situation",
     "TopicPatrolTally",
+    "UnitPatrolTally",
     "Village",
 ]

@@ -9,6 +9,11 @@ rows whenever a patrol of that day changes (signals in `patrols.signals`), and
 Days are WIB days (the current time zone), like the dashboard's periods. Every row
 carries the unit of the patrols it counts (`Patrol.unit`), with an index on (unit, day):
 a Polres figure is one indexed sum over the units of its subtree.
+
+At national density (one patrol a day per village) the village tally holds about one
+row per patrol, so a figure above a Polsek reads `UnitPatrolTally` instead: the same
+counts without the village, at most one row per unit, day and type whatever the
+number of patrols (bench/FINDINGS.md, issue 14).
 """
 
 from __future__ import annotations
@@ -52,6 +57,37 @@ class PatrolTally(ScopedValidation, models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.village_id} {self.patrol_type}: {self.patrols}"
+
+
+class UnitPatrolTally(ScopedValidation, models.Model):
+    """Patrols of one unit on one day of one type: `PatrolTally` summed over the villages.
+
+    Recounted from the village tally in the same transaction (`patrols.tallies`), so the
+    two never disagree; read by the figures of a unit with units below it."""
+
+    day = models.DateField(_("day"))
+    # Indexed by (unit, day) below.
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"), db_index=False
+    )
+    patrol_type = models.CharField(_("type"), max_length=20, choices=PatrolType.choices)
+    patrols = models.PositiveIntegerField(_("patrols"))
+    residents = models.PositiveIntegerField(_("residents met"))
+    incidents = models.PositiveIntegerField(_("patrols with an incident"))
+
+    objects = UnitScopedManager()
+
+    class Meta:
+        verbose_name = _("unit patrol tally")
+        verbose_name_plural = _("unit patrol tallies")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit", "patrol_type"], name="unitpatroltally_day_unit_type")
+        ]
+        indexes = [models.Index(fields=["unit", "day"], name="unitpatroltally_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.patrol_type}: {self.patrols}"
 
 
 class OfficerPatrolTally(ScopedValidation, models.Model):

@@ -87,7 +87,7 @@ class TestPatrolsAndTallies:
         scale.rebuild_tallies(drop_indexes=True)
 
         assert tallies.snapshot() == expected
-        assert expected[tallies.VILLAGES] and expected[tallies.OFFICERS] and expected[tallies.TOPICS]
+        assert all(expected[kind] for kind in (tallies.VILLAGES, tallies.UNITS, tallies.OFFICERS, tallies.TOPICS))
 
     def test_indexes_dropped_for_a_load_come_back_the_same(self):
         before = _index_definitions("patrols_patrol")

@@ -1,6 +1,8 @@
 """The daily tallies the dashboard sums stay equal to the patrols, whatever changes them."""
 
 import datetime
+import importlib
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,10 +11,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from patrols import tallies
-from patrols.models import ImbauanTopic, OfficerPatrolTally, Patrol, PatrolTally, TopicPatrolTally
+from patrols import services, tallies
+from patrols.models import ImbauanTopic, OfficerPatrolTally, Patrol, PatrolTally, TopicPatrolTally, UnitPatrolTally
 from tests.conftest import client_for
-from tests.factories import OfficerFactory, PatrolFactory, village
+from tests.factories import OfficerFactory, PatrolFactory, neighbour_village, village
 from tests.patrols.test_patrol_edit import as_posted, whole_minutes
 
 pytestmark = pytest.mark.django_db
@@ -142,15 +144,159 @@ class TestRebuild:
         assert PatrolTally.objects.get().residents == 30
         call_command("rebuild_patrol_tallies", "--check")
 
-    def test_the_data_migration_counts_with_the_historical_models(self, bhabin, other_bhabin, topics):
-        PatrolFactory(leader=bhabin, members=[other_bhabin], topics=topics, residents_met=3)
+    def test_migration_0010_counts_what_the_live_code_counts(self, bhabin, other_bhabin, topics):
+        """0010 keeps its own copy of the counting (it cannot call the live code, which now also
+        writes the unit tally its historical models lack): the copy still counts the same rows."""
+        PatrolFactory(leader=bhabin, members=[other_bhabin], topics=topics, residents_met=3, situation="kejadian")
+        PatrolFactory(leader=other_bhabin, village=neighbour_village(), started_at=wib(2024, 5, 27, 0, 10))
         expected = tallies.snapshot()
         for model in (PatrolTally, OfficerPatrolTally, TopicPatrolTally):
             model.objects.all().delete()
         state = MigrationExecutor(connection).loader.project_state(("patrols", "0010_units"))
+        importlib.import_module("patrols.migrations.0010_units").count_tallies(state.apps)
+        actual = tallies.snapshot()
+        for kind in (tallies.VILLAGES, tallies.OFFICERS, tallies.TOPICS):
+            assert actual[kind] == expected[kind], kind
+
+    def test_the_live_rebuild_runs_on_the_historical_models(self, bhabin, other_bhabin, topics):
+        PatrolFactory(leader=bhabin, members=[other_bhabin], topics=topics, residents_met=3)
+        expected = tallies.snapshot()
+        state = MigrationExecutor(connection).loader.project_state(("patrols", "0013_unit_patrol_tally"))
         tallies.rebuild(apps=state.apps)
         assert_same(tallies.snapshot(), expected)
+
+    def test_migration_0013_fills_the_unit_tally_from_the_village_tally(self, bhabin, other_bhabin):
+        PatrolFactory(leader=bhabin, residents_met=3, situation="kejadian")
+        PatrolFactory(leader=bhabin, village=village("Tanjakan"), residents_met=5)
+        PatrolFactory(leader=other_bhabin, village=neighbour_village(), patrol_type="dds")
+        expected = tallies.snapshot()[tallies.UNITS]
+        UnitPatrolTally.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(importlib.import_module("patrols.migrations.0013_unit_patrol_tally").SUM_VILLAGE_TALLIES)
+        assert tallies.snapshot()[tallies.UNITS] == expected
+        # Krangkeng's two villages make one row; Karangampel's patrol its own.
+        assert {row[1:] for row in expected} == {
+            (village("Krangkeng").unit_id, "sambang", 2, 8, 1),
+            (neighbour_village().unit_id, "dds", 1, 0, 0),
+        }
 
     def test_refreshing_no_days_costs_nothing(self, django_assert_num_queries):
         with django_assert_num_queries(0):
             tallies.refresh([])
+
+
+def village_tally_per_unit() -> set[tuple]:
+    """The village tally summed per (day, unit, type): what the unit tally must hold."""
+    sums: Counter = Counter()
+    for day, unit_id, patrol_type, patrols, residents, incidents in PatrolTally.objects.values_list(
+        "day", "unit_id", "patrol_type", "patrols", "residents", "incidents"
+    ):
+        for index, value in enumerate((patrols, residents, incidents)):
+            sums[(day, unit_id, patrol_type, index)] += value
+    keys = {key[:3] for key in sums}
+    return {(*key, sums[(*key, 0)], sums[(*key, 1)], sums[(*key, 2)]) for key in keys}
+
+
+class TestUnitTally:
+    """`UnitPatrolTally` (what the figures above a Polsek read) always equals the village tally
+    summed per unit and day, whatever the services do to the patrols."""
+
+    def log(self, officer, village_, started_at, **fields):
+        values = {
+            "patrol_type": "sambang",
+            "mode": "r2",
+            "place": "Balai Desa",
+            "summary": "Sambang ke warga.",
+            "residents_met": 0,
+            **fields,
+        }
+        return services.patrol_log(
+            author=officer,
+            leader=officer,
+            village=village_,
+            started_at=started_at,
+            ended_at=started_at + datetime.timedelta(hours=1),
+            **values,
+        )
+
+    def update(self, patrol, editor, **changes):
+        values = {
+            name: getattr(patrol, name)
+            for name in (
+                "patrol_type",
+                "mode",
+                "started_at",
+                "ended_at",
+                "village",
+                "place",
+                "leader",
+                "summary",
+                "residents_met",
+                "situation",
+                "findings",
+                "actions",
+            )
+        }
+        return services.patrol_update(patrol=patrol, editor=editor, **{**values, **changes})
+
+    def assert_consistent(self) -> None:
+        assert (
+            set(
+                UnitPatrolTally.objects.values_list(
+                    "day", "unit_id", "patrol_type", "patrols", "residents", "incidents"
+                )
+            )
+            == village_tally_per_unit()
+        )
+        recounted()
+
+    def test_logged_edited_and_deleted_patrols_keep_it_equal_to_the_village_sums(self, bhabin, other_bhabin):
+        outside = neighbour_village()
+        day_one, day_two = wib(2024, 5, 27, 8, 0), wib(2024, 5, 28, 9, 0)
+        first = self.log(bhabin, village("Krangkeng"), day_one, residents_met=4)
+        self.log(bhabin, village("Tanjakan"), day_one, residents_met=6, situation="kejadian", findings="Ada.")
+        moved = self.log(other_bhabin, village("Tanjakan"), day_one, patrol_type="dds", residents_met=2)
+        elsewhere = self.log(other_bhabin, outside, day_two, residents_met=1)
+        krangkeng = village("Krangkeng").unit_id
+        assert set(UnitPatrolTally.objects.values_list("day", "unit_id", "patrol_type", "patrols", "residents")) == {
+            (day_one.date(), krangkeng, "sambang", 2, 10),
+            (day_one.date(), krangkeng, "dds", 1, 2),
+            (day_two.date(), outside.unit_id, "sambang", 1, 1),
+        }
+        self.assert_consistent()
+
+        # An edit that moves a patrol to another day, village, Polsek and type.
+        self.update(
+            moved,
+            other_bhabin,
+            village=outside,
+            patrol_type="kryd",
+            started_at=day_two,
+            ended_at=day_two + datetime.timedelta(hours=1),
+            residents_met=7,
+        )
+        assert not UnitPatrolTally.objects.filter(patrol_type="dds").exists()
+        assert UnitPatrolTally.objects.get(unit_id=outside.unit_id, patrol_type="kryd").residents == 7
+        self.assert_consistent()
+
+        # Edits that change only the counts.
+        self.update(first, bhabin, residents_met=40, situation="kejadian", findings="Ada.")
+        assert UnitPatrolTally.objects.get(day=day_one.date(), patrol_type="sambang").incidents == 2
+        self.assert_consistent()
+
+        first.delete()
+        elsewhere.delete()
+        assert UnitPatrolTally.objects.get(day=day_one.date()).patrols == 1
+        self.assert_consistent()
+
+    def test_a_rebuild_after_bulk_changes_catches_it_up(self, bhabin):
+        patrol = PatrolFactory(leader=bhabin, residents_met=2)
+        Patrol.objects.filter(pk=patrol.pk).update(residents_met=30)  # no signal
+        assert UnitPatrolTally.objects.get().residents == 2
+        tallies.rebuild()
+        assert UnitPatrolTally.objects.get().residents == 30
+        self.assert_consistent()
+
+    def test_a_day_with_no_patrol_left_has_no_unit_rows(self, bhabin):
+        PatrolFactory(leader=bhabin).delete()
+        assert not UnitPatrolTally.objects.exists()

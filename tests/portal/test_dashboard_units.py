@@ -255,6 +255,20 @@ class TestQueries:
         with django_assert_num_queries(queries):
             assert client.get(URL, {"unit": code}).status_code == 200
 
+    def test_a_polres_sums_the_unit_tally_and_reads_the_village_tally_only_per_village(self):
+        """At national density the village tally holds a row per patrol (bench/FINDINGS.md, issue 14):
+        the roll-ups (the weekly figures by type, the Polsek side by side) read the unit tally."""
+        polres_world.polres(3)
+        with CaptureQueriesContext(connection) as queries:
+            data = pages.dashboard(preset_period("30d"), unit_selection("indramayu"))
+        tables = [
+            [table for table in ('"patrols_unitpatroltally"', '"patrols_patroltally"') if table in query["sql"]]
+            for query in queries.captured_queries
+        ]
+        assert tables.count(['"patrols_unitpatroltally"']) == 2
+        assert tables.count(['"patrols_patroltally"']) == 1  # the coverage per village
+        assert [row.patrols for row in data.units] == [1, 1, 1]
+
 
 class TestExports:
     """The dashboard's export links carry its unit; the files name each row's Polsek."""

@@ -10,7 +10,15 @@ from django.utils import timezone
 from aspirations.models import Aspiration
 from audit.models import AuditEntry
 from exports.models import ExportJob
-from patrols.models import Officer, OfficerPatrolTally, Patrol, PatrolTally, TopicPatrolTally, Village
+from patrols.models import (
+    Officer,
+    OfficerPatrolTally,
+    Patrol,
+    PatrolTally,
+    TopicPatrolTally,
+    UnitPatrolTally,
+    Village,
+)
 from units.models import Kecamatan, Unit
 
 # The state just before units: every app's last migration without them.
@@ -113,6 +121,10 @@ def test_existing_rows_all_belong_to_polsek_krangkeng_after_migrate():
         (krangkeng.pk, 0, 1),
     }
     assert list(TopicPatrolTally.objects.values_list("unit", "patrols")) == [(krangkeng.pk, 1)]
+    # 0013 sums them per unit for the figures above a Polsek.
+    assert list(UnitPatrolTally.objects.values_list("day", "unit", "patrol_type", "patrols", "residents")) == [
+        (day, krangkeng.pk, "sambang", 1, 4)
+    ]
     assert dict(AuditEntry.objects.values_list("actor_username", "unit")) == {
         "bhabin.lama": krangkeng.pk,
         "tidak.ada": None,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from aspirations.models import Aspiration, AspirationEvent, Attachment
 from audit.models import AuditEntry
 from exports.models import ExportJob
-from patrols.models import Assignment, Patrol, PatrolPhoto, PatrolTally, Village
+from patrols.models import Assignment, Patrol, PatrolPhoto, PatrolTally, UnitPatrolTally, Village
 from tests.factories import AspirationFactory, OfficerFactory, PatrolFactory, neighbour_village, unit
 from units.scoping import (
     ScopeError,
@@ -22,7 +22,17 @@ from units.scoping import (
 
 pytestmark = pytest.mark.django_db
 
-SCOPED = [Patrol, PatrolPhoto, PatrolTally, Village, Assignment, Aspiration, AspirationEvent, Attachment]
+SCOPED = [
+    Patrol,
+    PatrolPhoto,
+    PatrolTally,
+    UnitPatrolTally,
+    Village,
+    Assignment,
+    Aspiration,
+    AspirationEvent,
+    Attachment,
+]
 SCOPED += [AuditEntry, ExportJob]
 
 
