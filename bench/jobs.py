@@ -115,7 +115,10 @@ def main() -> None:
         from aspirations.models import Notification
         from units.scoping import deployment_wide
 
-        deployment_wide().__enter__()  # the harness queues every unit's messages (units.scoping)
+        # The harness queues every unit's messages (units.scoping); the context manager stays
+        # referenced, or its collection would end the scope before the first query.
+        scope = deployment_wide()
+        scope.__enter__()
 
         queue_messages(backlog)
         worker_command = [*manage, "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload", "-v", "0"]

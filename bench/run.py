@@ -415,7 +415,10 @@ def run(args: argparse.Namespace, stages: list[Stage], quiet: dict, workdir: Pat
     from units.scoping import deployment_wide
 
     # The harness loads and checks every unit's rows: no request, so no unit scope (units.scoping).
-    deployment_wide().__enter__()
+    # Kept in a name until the function returns: a generator-based context manager left
+    # unreferenced is collected at once, and its exit ("no scope") fails the next query.
+    scope = deployment_wide()
+    scope.__enter__()
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
