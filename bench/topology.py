@@ -61,11 +61,13 @@ def prepare_data(rig: Topology) -> None:
 
     django.setup()
     from bench import data
+    from units.scoping import deployment_wide
 
-    call_command("migrate", verbosity=0)
-    data.ensure_accounts(password=PASSWORD)
-    data.grow_patrols(PATROLS)
-    data.vacuum_analyze(data.LOADED_TABLES)
+    with deployment_wide():  # the harness writes every unit's rows, outside any request (units.scoping)
+        call_command("migrate", verbosity=0)
+        data.ensure_accounts(password=PASSWORD)
+        data.grow_patrols(PATROLS)
+        data.vacuum_analyze(data.LOADED_TABLES)
 
 
 def session_cookie(rig: Topology) -> str:
