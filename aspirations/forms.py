@@ -23,6 +23,7 @@ from core.images import MultiplePhotoField
 from core.security import use_once
 from core.uploads import PendingPhotosMixin
 from patrols.models import Village
+from units.selectors import receives_unplaced_reports
 
 from . import choices, tickets
 from .models import AspirationType, Category, NotifyChannel
@@ -30,6 +31,11 @@ from .models import AspirationType, Category, NotifyChannel
 MAX_PHOTOS = 3
 # The village choice for "somewhere outside the kecamatan we serve" (the name is historical).
 OUTSIDE_KRANGKENG = "luar"
+# A nationwide deployment has no unit of its own for a village no Polsek serves yet.
+UNSERVED_VILLAGE = _(
+    "No Polsek serves this village in the portal yet. Please report it at the nearest Polsek, "
+    "or call 110 in an emergency."
+)
 # The no-JavaScript step: the button that sends the form back to list the chosen kecamatan's villages.
 STEP_FIELD = "langkah"
 STEP_KECAMATAN = "kecamatan"
@@ -285,7 +291,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", placeholder),
             *((str(pk), name) for pk, name, _unit in self.villages),
-            (OUTSIDE_KRANGKENG, outside),
+            # Nowhere is outside a nationwide deployment: every report names its village.
+            *([(OUTSIDE_KRANGKENG, outside)] if receives_unplaced_reports() else []),
         ]
 
     def _kecamatan_of_posted_village(self) -> choices.KecamatanChoice | None:
@@ -310,6 +317,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             return None
         pk = int(value)
         name, unit_id = next((name, unit_id) for key, name, unit_id in self.villages if key == pk)  # listed
+        if unit_id is None and not receives_unplaced_reports():
+            raise forms.ValidationError(UNSERVED_VILLAGE, code="unserved")
         return choices.listed_village(pk, name, unit_id)
 
     def clean_occurred_at(self):

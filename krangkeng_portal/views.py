@@ -37,11 +37,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def polsek(request: HttpRequest, code: str) -> HttpResponse:
     """A Polsek's public page: where it serves, its Bhabinkamtibmas, its last 30 days, how to reach it.
 
-    Only a Polsek has one (a Polres's Polsek are on the home page): any other code is
-    a 404. Six queries (the unit, its kecamatan, the directory's two, and the figures'
+    Only a Polsek of this deployment has one (a Polres's Polsek are on the home page): any
+    other code is a 404. Six queries (the unit, its kecamatan, the directory's two, and the figures'
     two while they are not kept), whatever the number of its villages.
     """
     unit = get_object_or_404(Unit.objects.polsek(), code=code)
+    if not in_deployment(unit):
+        raise Http404
     kecamatan = list(unit.kecamatan.order_by("name").values_list("code", "name"))
     officers, unserved = directory_rows(unit)
     context = {

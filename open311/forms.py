@@ -23,6 +23,7 @@ from aspirations.models import AspirationType, Category
 from core.fields import phone_validator
 from core.images import MultiplePhotoField
 from patrols.models import Village
+from units.selectors import receives_unplaced_reports
 
 from . import selectors
 from .selectors import CLOSED, OPEN, RequestQuery
@@ -263,7 +264,12 @@ class ServiceRequestForm(Open311Form):
             )
             self.add_error(None, forms.ValidationError(message, code="location"))
             return
-        data["village"] = self._village(code, latitude, longitude, place)
+        data["village"] = village = self._village(code, latitude, longitude, place)
+        unserved = village is None or village.unit_id is None
+        if unserved and not receives_unplaced_reports() and not self.has_error("village"):
+            # Nationwide, a report goes to its village's Polsek: there is no unit for the rest.
+            message = _("Send a village that a Polsek serves: attribute[village], or lat and long inside it.")
+            self.add_error("village", forms.ValidationError(message, code="unserved"))
 
     def _village(self, code: str, latitude, longitude, place: str) -> Village | None:
         """The village: named by its code, else the one nearest the point, else one named in the address."""

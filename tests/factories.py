@@ -45,6 +45,14 @@ def unit(code: str = "krangkeng") -> Unit:
     return Unit.objects.get(code=code)
 
 
+def unserved_village() -> Village:
+    """Juntinyuat (32.12.13.2001): its kecamatan is loaded, but no Polsek covers it yet."""
+    kecamatan = Kecamatan.objects.create(
+        code="32.12.13", name="Juntinyuat", regency_code="32.12", regency_name="Indramayu"
+    )
+    return Village.objects.create(code="32.12.13.2001", name="Juntinyuat", kecamatan=kecamatan, visit_target_days=14)
+
+
 def neighbour_village() -> Village:
     """Tanjungpura (32.12.10.2008) in Kecamatan Karangampel, covered by a new Polsek Karangampel
     under Polres Indramayu: a village of another Polsek (created on first use)."""

@@ -24,6 +24,13 @@ def deployment_root() -> Unit | None:
     return root
 
 
+def receives_unplaced_reports() -> bool:
+    """Whether a report with no Polsek (no village, or a village none covers yet) goes to the
+    deployment's own unit (KRK_HOME_UNIT). A nationwide deployment has no such unit: there a
+    report must name a village that a Polsek serves (the forms say so)."""
+    return settings.KRK_HOME_UNIT != NATIONAL
+
+
 def in_deployment(unit: Unit) -> bool:
     """Whether `unit` is the deployment's root or below it (no query: its path is its chain of codes)."""
     return settings.KRK_HOME_UNIT == NATIONAL or settings.KRK_HOME_UNIT in unit.path.split(PATH_SEPARATOR)

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aspirations.models import Aspiration, Status
-from patrols.models import PatrolTally, Village
+from patrols.models import PatrolTally, UnitPatrolTally, Village
 from units.models import Kecamatan, Unit, UnitKind
 from units.selectors import deployment_root
 
@@ -125,13 +125,13 @@ def polsek_rows(period: Period, within: Unit | None = None) -> list[PolsekRow]:
     """Every Polsek (of the deployment, or below `within`) with its kecamatan, by regency and
     kecamatan name, and its patrols (two queries).
 
-    The patrols are one indexed sum per unit over the tallies (unit, day).
+    The patrols are one indexed sum per unit over the unit tally (unit, day), never the villages.
     """
     covered = Kecamatan.objects.filter(unit__isnull=False)
     if within is None:
         patrols = patrols_per_unit(period)
     else:
-        of_within = tallies(PatrolTally, period, None).filter(_of(within))
+        of_within = tallies(UnitPatrolTally, period, None).filter(_of(within))
         patrols = dict(of_within.values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n"))
         covered = covered.filter(_of(within))
     rows: dict[int, PolsekRow] = {}
@@ -149,10 +149,10 @@ def polda_groups(period: Period, root: Unit | None) -> tuple[list[PoldaGroup], i
     """The Polres below `root` (a Polda; None: the country) under their Polda, by name, with
     their patrols; and the patrols of them all (two queries, whatever the number of units).
 
-    The patrols are one grouped sum of the tallies by unit and its parent: a Polsek's
+    The patrols are one grouped sum of the unit tally by unit and its parent: a Polsek's
     count goes to its Polres, a count kept at a Polres to itself.
     """
-    counted = tallies(PatrolTally, period, None)
+    counted = tallies(UnitPatrolTally, period, None)
     polres = Unit.objects.polres()
     if root is not None:
         counted = counted.filter(_of(root))
@@ -203,8 +203,8 @@ def _count(today: datetime.date, unit: Unit | None) -> dict:
         return compute(period, unit) if unit.kind == UnitKind.POLSEK else _with_polsek(period, unit)
     root = deployment_root()
     if root is not None and root.kind != UnitKind.POLDA:
-        return _with_polsek(period, None)
-    figures = compute(period, per_village=False)
+        return _with_polsek(period, root)
+    figures = compute(period, root, per_village=False)
     figures["polda"], figures["patrols"] = polda_groups(period, root)
     return figures
 

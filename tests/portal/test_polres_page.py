@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
+from krangkeng_portal.dashboard import transparency
 from tests.factories import AspirationFactory, OfficerFactory, PatrolFactory, unit
 from tests.portal import polres_world
 from tests.queries import page_queries
@@ -241,3 +242,34 @@ class TestDeploymentRoot:
         settings.KRK_HOME_UNIT = "tidak-ada"
         with pytest.raises(ImproperlyConfigured, match="tidak-ada"):
             deployment_root()
+
+
+class TestOnlyTheDeployment:
+    """The home page counts and lists the deployment's units only, whatever else the database holds."""
+
+    def test_a_polda_home_counts_only_its_own_aspirations(self, client, settings, jabar, metro):
+        settings.KRK_HOME_UNIT = "jabar"
+        figures = transparency.last_30_days()
+        assert figures["received"] == 3  # Krangkeng, Sektor 1 and Sektor 2; not Metro's Sektor 9
+        settings.KRK_HOME_UNIT = NATIONAL
+        cache.clear()
+        assert transparency.last_30_days()["received"] == 4
+
+    def test_a_polres_home_lists_only_its_polsek_and_only_they_have_a_page(self, client, settings, jabar):
+        settings.KRK_HOME_UNIT = "indramayu"
+        html = client.get(reverse("home")).content.decode()
+        assert "Polsek Krangkeng" in html
+        assert "Polsek Sektor 1" not in html  # under Polres Kota 1, another deployment's
+        assert client.get(reverse("polsek", args=["krangkeng"])).status_code == 200
+        assert client.get(reverse("polsek", args=["sektor1"])).status_code == 404
+
+    def test_roll_ups_read_the_unit_tally_not_the_villages(self, client, settings, jabar, metro):
+        for home in (NATIONAL, "jabar", "indramayu"):
+            settings.KRK_HOME_UNIT = home
+            cache.clear()
+            with page_queries() as queries:
+                client.get(reverse("home"))
+            tables = " ".join(queries)
+            assert "patrols_unitpatroltally" in tables
+            # A Polres of one Polsek shows that Polsek's villages (from the village tally); above, never.
+            assert ("patrols_patroltally" in tables) == (home == "indramayu")
