@@ -35,7 +35,7 @@ def polda(code: str, name: str) -> Unit:
     return Unit.objects.create(kind=UnitKind.POLDA, code=code, name=name)
 
 
-def polres(number: int, parent: Unit, *, polsek: list[int], patrols: int = 1) -> Unit:
+def polres(number: int, parent: Unit | None, *, polsek: list[int], patrols: int = 1) -> Unit:
     """Polres number `number` under `parent` with a Polsek of each number in `polsek`, each with
     `patrols` patrols yesterday and one aspiration."""
     created = Unit.objects.create(
@@ -273,3 +273,10 @@ class TestOnlyTheDeployment:
             assert "patrols_unitpatroltally" in tables
             # A Polres of one Polsek shows that Polsek's villages (from the village tally); above, never.
             assert ("patrols_patroltally" in tables) == (home == "indramayu")
+
+
+def test_a_polres_without_a_polda_is_listed_under_other_polres(client, settings, jabar):
+    settings.KRK_HOME_UNIT = NATIONAL
+    polres(20, None, polsek=[30])
+    section = polres_section(client.get(reverse("home")).content.decode())
+    assert "<caption>Polres lainnya</caption>" in section and "<caption></caption>" not in section
