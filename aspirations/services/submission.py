@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.images import ProcessedPhoto
 from core.services import store_photos
 from patrols.models import Officer, Patrol, Village
-from units.models import Unit
+from units.selectors import deployment_root
 
 from .. import deadlines, notifications, tickets
 from ..models import Aspiration, Attachment, Category, Channel, EventKind, Priority, Status
@@ -140,10 +140,11 @@ def _handling_unit_id(*, village: Village | None, patrol: Patrol | None, created
     ):
         if unit_id is not None:
             return unit_id
-    home: int | None = Unit.objects.filter(code=settings.KRK_HOME_UNIT).values_list("pk", flat=True).first()
+    home = deployment_root()  # fails loudly on a code that names no unit
     if home is None:
-        raise ImproperlyConfigured(f"KRK_HOME_UNIT names no unit: {settings.KRK_HOME_UNIT!r}")
-    return home
+        # Nationwide there is no such unit: the public form and Open311 refuse these reports first.
+        raise ImproperlyConfigured("A nationwide deployment (KRK_HOME_UNIT=*) has no unit for reports outside a Polsek")
+    return home.pk
 
 
 def _insert_with_fresh_code(aspiration: Aspiration, *, photos: Sequence[ProcessedPhoto]) -> Aspiration:

@@ -34,12 +34,16 @@ class Selection:
     """The chosen unit and what the figures need of its subtree (no query of its own)."""
 
     unit: Unit
-    ids: list[int]
     children: list[Unit]
     # Every unit of the subtree (but the chosen one) -> the id of the child it belongs to.
     child_of: dict[int, int] = field(default_factory=dict)
     # Every unit of the subtree (but the chosen one) by id: the Polsek an overdue village names.
     below: dict[int, Unit] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        """The chosen unit's id and its subtree's: what every figure filters on."""
+        return [self.unit.pk, *self.below]
 
     @property
     def code(self) -> str:
@@ -61,7 +65,6 @@ class Selection:
                     child_of[other.pk] = child.pk
         return cls(
             unit=unit,
-            ids=[unit.pk, *(other.pk for other in below)],
             children=children,
             child_of=child_of,
             below={other.pk: other for other in below},

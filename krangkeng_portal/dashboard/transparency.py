@@ -32,7 +32,7 @@ from patrols.models import PatrolTally, UnitPatrolTally, Village
 from units.models import Kecamatan, Unit, UnitKind
 from units.selectors import deployment_root
 
-from .figures import in_period, patrols_per_unit, tallies
+from .figures import in_period, tallies
 from .periods import Period
 
 logger = logging.getLogger(__name__)
@@ -121,19 +121,15 @@ def compute(period: Period, unit: Unit | None = None, *, per_village: bool = Tru
     }
 
 
-def polsek_rows(period: Period, within: Unit | None = None) -> list[PolsekRow]:
-    """Every Polsek (of the deployment, or below `within`) with its kecamatan, by regency and
-    kecamatan name, and its patrols (two queries).
+def polsek_rows(period: Period, within: Unit) -> list[PolsekRow]:
+    """Every Polsek of `within` (the deployment's unit, or a Polres) with its kecamatan, by
+    regency and kecamatan name, and its patrols (two queries).
 
     The patrols are one indexed sum per unit over the unit tally (unit, day), never the villages.
     """
-    covered = Kecamatan.objects.filter(unit__isnull=False)
-    if within is None:
-        patrols = patrols_per_unit(period)
-    else:
-        of_within = tallies(UnitPatrolTally, period, None).filter(_of(within))
-        patrols = dict(of_within.values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n"))
-        covered = covered.filter(_of(within))
+    of_within = tallies(UnitPatrolTally, period, None).filter(_of(within))
+    patrols = dict(of_within.values("unit_id").annotate(n=Sum("patrols")).values_list("unit_id", "n"))
+    covered = Kecamatan.objects.filter(_of(within))
     rows: dict[int, PolsekRow] = {}
     covered_rows = covered.order_by("regency_name", "name").values_list(
         "unit_id", "unit__code", "unit__name", "name", "regency_name"
@@ -156,7 +152,7 @@ def polda_groups(period: Period, root: Unit | None) -> tuple[list[PoldaGroup], i
     polres = Unit.objects.polres()
     if root is not None:
         counted = counted.filter(_of(root))
-        polres = polres.filter(path__startswith=root.path)
+        polres = polres.subtree(root)
     per_unit: dict[int, int] = {}
     total = 0
     for unit_id, parent_id, n in (
@@ -209,9 +205,9 @@ def _count(today: datetime.date, unit: Unit | None) -> dict:
     return figures
 
 
-def _with_polsek(period: Period, within: Unit | None) -> dict:
-    """The figures with the Polsek by kecamatan (of the deployment, or of `within`); the table
-    per village only where there is one Polsek."""
+def _with_polsek(period: Period, within: Unit) -> dict:
+    """The figures of `within` with its Polsek by kecamatan; the table per village only where
+    there is one Polsek."""
     polsek = polsek_rows(period, within)
     several = len(polsek) > 1
     figures = compute(period, within, per_village=not several)
