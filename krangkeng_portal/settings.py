@@ -449,12 +449,11 @@ KRK_MIN_FILL_SECONDS = env_int("KRK_MIN_FILL_SECONDS", 5, minimum=0)
 KRK_RETENTION_DAYS = env_int("KRK_RETENTION_DAYS", 365, minimum=1)
 KRK_SPAM_RETENTION_DAYS = env_int("KRK_SPAM_RETENTION_DAYS", 30, minimum=1)
 
-# Open311 GeoReport v2 (/open311/). Until police units exist, the API serves one
-# jurisdiction: this unit, under this jurisdiction_id. Its publication switches: the
-# public list of requests (off: a client with a key sees only the reports it sent),
-# and in it the residents' descriptions and the public replies (off: either can name
-# a neighbour). Sensitive categories are never published whatever these say.
-KRK_OPEN311_JURISDICTION = env_str("KRK_OPEN311_JURISDICTION") or "krangkeng"
+# Open311 GeoReport v2 (/open311/). Every unit of the deployment is a jurisdiction,
+# under its code (open311.jurisdictions). The publication switches: the public list
+# of requests (off: a client with a key sees only the reports it sent), and in it the
+# residents' descriptions and the public replies (off: either can name a neighbour).
+# Sensitive categories are never published whatever these say.
 KRK_OPEN311_PUBLIC_LIST = env_bool("KRK_OPEN311_PUBLIC_LIST", True)
 KRK_OPEN311_PUBLISH_DESCRIPTIONS = env_bool("KRK_OPEN311_PUBLISH_DESCRIPTIONS", False)
 KRK_OPEN311_PUBLISH_STATUS_NOTES = env_bool("KRK_OPEN311_PUBLISH_STATUS_NOTES", False)

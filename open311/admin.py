@@ -18,26 +18,28 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from patrols.models import Officer
+from units.admin import ScopedChoicesAdmin
 
-from . import jurisdictions, services
+from . import services
 from .models import ApiClient
 
 
 class ApiClientForm(forms.ModelForm):
-    jurisdiction = forms.ChoiceField(label=gettext_lazy("unit"), choices=jurisdictions.choices)
-
     class Meta:
         model = ApiClient
-        fields = ["name", "contact", "jurisdiction", "rate_limit_per_hour"]
+        fields = ["name", "contact", "unit", "rate_limit_per_hour"]
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ScopedChoicesAdmin):
+    """A unit's admin lists, issues and revokes the keys of their own subtree only: the list and
+    every lookup go through the unit scope, and the unit field offers their subtree's units."""
+
     form = ApiClientForm
-    list_display = ["name", "key_prefix", "jurisdiction", "rate_limit_per_hour", "last_used_at", "revoked_at"]
+    list_display = ["name", "key_prefix", "unit", "rate_limit_per_hour", "last_used_at", "revoked_at"]
+    list_select_related = ["unit"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "contact", "key_prefix"]
     readonly_fields = ["key_prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
@@ -54,7 +56,8 @@ class ApiClientAdmin(admin.ModelAdmin):
             return super().add_view(request, form_url, extra_context)
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ApiClientForm(request.POST)
+        # The admin's own form class: its unit field offers the user's subtree only.
+        form = self.get_form(request)(request.POST)
         if not form.is_valid():
             return super().add_view(request, form_url, extra_context)
         actor = cast(Officer, request.user)  # the admin site lets only staff in

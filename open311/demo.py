@@ -11,6 +11,7 @@ import hashlib
 
 from aspirations.models import AspirationType
 from patrols.models import Officer
+from units.models import Unit
 
 from . import keys, selectors
 from .models import ApiClient
@@ -52,7 +53,11 @@ def seed_api_client(*, password: str) -> str:
     if client is None:
         admin = Officer.objects.get(username="admin")
         client, _random_key = api_client_create(
-            actor=admin, name=DEMO_CLIENT, jurisdiction="krangkeng", rate_limit_per_hour=60, contact="Kuwu (demo)"
+            actor=admin,
+            name=DEMO_CLIENT,
+            unit=Unit.objects.get(code="krangkeng"),
+            rate_limit_per_hour=60,
+            contact="Kuwu (demo)",
         )
     ApiClient.objects.filter(pk=client.pk).update(
         key_digest=keys.digest(key), key_prefix=keys.shown_part(key), revoked_at=None

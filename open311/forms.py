@@ -23,9 +23,9 @@ from aspirations.models import AspirationType, Category
 from core.fields import phone_validator
 from core.images import MultiplePhotoField
 from patrols.models import Village
-from units.selectors import receives_unplaced_reports
 
 from . import selectors
+from .jurisdictions import Jurisdiction
 from .selectors import CLOSED, OPEN, RequestQuery
 from .serializers import AGREED, ANONYMOUS, CONSENT, IDENTIFIED, IDENTITY, OCCURRED_AT, OUTSIDE, TITLE, TYPE, VILLAGE
 
@@ -192,7 +192,8 @@ class ServiceRequestForm(Open311Form):
     # Error messages name the parameter a client sent, attribute[...] for attributes.
     ATTRIBUTES = (TYPE, VILLAGE, TITLE, OCCURRED_AT, IDENTITY, CONSENT)
 
-    def __init__(self, data, files=None) -> None:
+    def __init__(self, data, files=None, *, jurisdiction: Jurisdiction) -> None:
+        self.jurisdiction = jurisdiction
         data = data.copy()
         for code in self.ATTRIBUTES:
             if attribute(code) in data:
@@ -266,23 +267,25 @@ class ServiceRequestForm(Open311Form):
             return
         data["village"] = village = self._village(code, latitude, longitude, place)
         unserved = village is None or village.unit_id is None
-        if unserved and not receives_unplaced_reports() and not self.has_error("village"):
-            # Nationwide, a report goes to its village's Polsek: there is no unit for the rest.
+        if unserved and not self.jurisdiction.takes_unplaced_reports and not self.has_error("village"):
+            # Sent to the whole country, a report goes to its village's Polsek: there is no unit for the rest.
             message = _("Send a village that a Polsek serves: attribute[village], or lat and long inside it.")
             self.add_error("village", forms.ValidationError(message, code="unserved"))
 
     def _village(self, code: str, latitude, longitude, place: str) -> Village | None:
-        """The village: named by its code, else the one nearest the point, else one named in the address."""
+        """The village of the jurisdiction: named by its code, else the one nearest the point, else
+        one named in the address. The selectors read the jurisdiction's villages only (its scope)."""
         if code == OUTSIDE:
             return None
         if code:
             village = selectors.village_by_code(code)
             if village is None:
-                self.add_error("village", forms.ValidationError(_("No village has this code."), code="invalid"))
+                message = _("No village of %(unit)s has this code.") % {"unit": self.jurisdiction.name}
+                self.add_error("village", forms.ValidationError(message, code="invalid"))
             return village
         if latitude is not None:
             return selectors.nearest_village(latitude, longitude)
-        return _village_named_in(place)
+        return _village_named_in(place, self.jurisdiction)
 
     def _clean_identity(self, data: dict) -> None:
         given = [name for name in ("first_name", "last_name", "phone", "email") if data.get(name)]
@@ -324,6 +327,8 @@ class ServiceRequestForm(Open311Form):
             # A resident who gave an email through another system gets the ticket code there.
             "notify_channel": "email" if identified and data["email"] else "",
             "photos": data["media"],
+            # A report no village places goes to the unit it was sent to (None: the deployment's own).
+            "unplaced_unit": self.jurisdiction.unit,
         }
 
 
@@ -332,10 +337,18 @@ def _coordinate(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _village_named_in(place: str) -> Village | None:
-    """A village whose name the address mentions, ignoring case and spaces ("Dukuh Jati")."""
+def _village_named_in(place: str, jurisdiction: Jurisdiction) -> Village | None:
+    """A village of the jurisdiction whose name the address mentions, ignoring case and spaces ("Dukuh Jati").
+
+    The names are the public form's (cached, the whole deployment's); below the deployment's
+    root, the jurisdiction's units cost one query, on this path only.
+    """
     squashed = "".join(place.split()).lower()
+    unit = None if jurisdiction.is_deployment else jurisdiction.unit
+    units = None if unit is None else set(unit.subtree_ids())
     for pk, name, unit_id in choices.all_villages(choices.form_choices()):
+        if units is not None and unit_id not in units:
+            continue
         if "".join(name.split()).lower() in squashed:
             return choices.listed_village(pk, name, unit_id)
     return None

@@ -1,8 +1,9 @@
 """API clients (the organisations holding a key) and the reports they sent.
 
-An ApiClient is created by the admin for one organisation (a village app, a
-district system, FixMyStreet...); its key is shown once and stored as a digest
-(`keys`). An ApiSubmission ties an aspiration to the client that sent it: the
+An ApiClient is created by the admin of a unit for one organisation (a village
+app, a district system, FixMyStreet...) and belongs to that unit: it sends reports
+to the unit's subtree and only that unit's admins (and those above) see it. Its
+key is shown once and stored as a digest (`keys`). An ApiSubmission ties an aspiration to the client that sent it: the
 audit trail names the client, a unit whose public list is off answers a client
 with its own reports only, and a report held for moderation is found again by
 its token. Writes go through `services.py`.
@@ -16,11 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import jurisdictions, keys
+from units.scoping import UnitScopedManager, deployment_wide
 
-
-def default_jurisdiction() -> str:
-    return jurisdictions.default().id
+from . import keys
 
 
 def default_rate_limit() -> int:
@@ -32,14 +31,17 @@ class ApiClientQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
     def holding(self, key: str) -> ApiClient | None:
-        """The active client whose key this is, in one indexed query, or None.
+        """The active client whose key this is, with its unit, in one indexed query, or None.
 
-        The digest is looked up, never the key: how long the look-up takes says
-        nothing about how close a guess came.
+        A key is looked up across the deployment, as a sign-in is: what it may do is
+        then decided by its unit (`Jurisdiction.takes_reports_of`). The digest is
+        looked up, never the key: how long the look-up takes says nothing about how
+        close a guess came.
         """
         if not key:
             return None
-        return self.active().filter(key_digest=keys.digest(key)).first()
+        with deployment_wide():
+            return self.active().select_related("unit").filter(key_digest=keys.digest(key)).first()
 
 
 class ApiClient(models.Model):
@@ -47,11 +49,16 @@ class ApiClient(models.Model):
     contact = models.CharField(
         _("contact"), max_length=200, blank=True, help_text=_("Who to call about this client: a name, phone or email.")
     )
-    jurisdiction = models.CharField(
-        _("unit"),
-        max_length=60,
-        default=default_jurisdiction,
-        help_text=_("The unit (Open311 jurisdiction_id) this client sends reports to."),
+    # PROTECT: a unit that issued keys is not deleted from under them.
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("unit"),
+        help_text=_(
+            "The unit this client sends reports to (its code is the Open311 jurisdiction_id);"
+            " a key of a Polres may also send to each of its Polsek."
+        ),
     )
     rate_limit_per_hour = models.PositiveIntegerField(
         _("reports per hour"),
@@ -74,7 +81,8 @@ class ApiClient(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("last report at"), null=True, blank=True, editable=False)
 
-    objects = ApiClientQuerySet.as_manager()
+    # A unit's admin sees, issues and revokes the keys of their unit and the units below it.
+    objects = UnitScopedManager.from_queryset(ApiClientQuerySet)()
 
     class Meta:
         verbose_name = _("API client")

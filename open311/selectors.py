@@ -1,8 +1,10 @@
 """Reads for the API: services, villages, and the service requests it may show.
 
 What may be shown is decided here, once, for every GET: `publishable()` leaves
-out sensitive categories, reports held for moderation and spam. Each read is
-one query whatever the number of rows.
+out sensitive categories, reports held for moderation and spam. Which unit's rows
+is the jurisdiction's scope, entered by the view (`Jurisdiction.scope`): villages
+and reports are read through the unit-scoped managers. Each read is one query
+whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ REQUEST_FIELDS = (
     "village__postcode",
     "village__latitude",
     "village__longitude",
+    "unit__name",
 )
 
 
@@ -142,7 +145,7 @@ def service_request(
 
 
 def _scope(jurisdiction: Jurisdiction, client: ApiClient | None) -> QuerySet[Aspiration]:
-    rows = Aspiration.objects.filter(publishable()).select_related("category", "village").only(*REQUEST_FIELDS)
+    rows = Aspiration.objects.filter(publishable()).select_related("category", "village", "unit").only(*REQUEST_FIELDS)
     if not jurisdiction.public_list:
         rows = rows.filter(api_submission__client=client)
     if jurisdiction.publish_status_notes:

@@ -81,7 +81,14 @@ def _service(category: Category) -> dict:
     }
 
 
-def service_definition(category: Category, villages: Sequence[Village]) -> Document:
+def service_definition(category: Category, villages: Sequence[Village], jurisdiction: Jurisdiction) -> Document:
+    """The attributes of a service; the villages are the jurisdiction's, and "outside" is offered
+    where a unit takes the reports no village places (not the whole country's)."""
+    outside = (
+        [(OUTSIDE, _("Outside the area of %(unit)s") % {"unit": jurisdiction.name})]
+        if jurisdiction.takes_unplaced_reports
+        else []
+    )
     attributes = [
         _attribute(
             1,
@@ -98,8 +105,7 @@ def service_definition(category: Category, villages: Sequence[Village]) -> Docum
                 "The village where it happened (Kemendagri code). Without it, the village is taken from lat and "
                 "long, or from a village named in address_string."
             ),
-            values=[(village.code, village.name) for village in villages]
-            + [(OUTSIDE, _("Outside Kecamatan Krangkeng"))],
+            values=[(village.code, village.name) for village in villages] + outside,
         ),
         _attribute(3, TITLE, "string", _("A title in a few words; without one, the start of the description.")),
         _attribute(4, OCCURRED_AT, "datetime", _("When it happened (ISO 8601, e.g. 2024-05-20T19:30:00+07:00).")),
@@ -207,7 +213,7 @@ def _request(aspiration: Aspiration, jurisdiction: Jurisdiction) -> dict[str, ob
     village = aspiration.village
     row.update(
         {
-            "agency_responsible": jurisdiction.name,
+            "agency_responsible": aspiration.unit.name,
             "requested_datetime": w3_datetime(aspiration.submitted_at),
             # The specification: for a closed request, when it was closed.
             "updated_datetime": w3_datetime(aspiration.resolved_at or aspiration.updated_at),

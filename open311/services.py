@@ -22,6 +22,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from core.security import client_ip_hash
 from patrols.models import Officer
+from units.models import Unit
 
 from . import keys
 from .models import ApiClient, ApiSubmission
@@ -38,17 +39,21 @@ def api_client_create(
     *,
     actor: Officer,
     name: str,
-    jurisdiction: str,
+    unit: Unit,
     rate_limit_per_hour: int,
     contact: str = "",
     request: HttpRequest | None = None,
 ) -> tuple[ApiClient, str]:
-    """A client organisation and its new key: returns the key, which is never stored nor shown again."""
+    """A client organisation of `unit` and its new key: returns the key, which is never stored nor shown again.
+
+    Who may give a key to which unit is the caller's to check (the admin offers only the
+    actor's subtree): a key reads and sends for its unit and the units below it.
+    """
     key = keys.generate()
     client = ApiClient(
         name=name.strip(),
         contact=contact.strip(),
-        jurisdiction=jurisdiction,
+        unit=unit,
         rate_limit_per_hour=rate_limit_per_hour,
         key_prefix=keys.shown_part(key),
         key_digest=keys.digest(key),
@@ -107,7 +112,10 @@ def service_request_submit(*, client: ApiClient, request: HttpRequest | None, **
     )
     submission = ApiSubmission(aspiration=aspiration, client=client, created_at=aspiration.submitted_at)
     submission.save(force_insert=True)
-    ApiClient.objects.filter(pk=client.pk).update(last_used_at=aspiration.submitted_at)
+    # Saved by primary key, not through the scoped manager: a Polres's key sending to one of its
+    # Polsek is outside that Polsek's scope.
+    client.last_used_at = aspiration.submitted_at
+    client.save(update_fields=["last_used_at"])
     summary = f"{_describe(client)}: {aspiration.public_id}" + (
         f" (held: {aspiration.spam_signals})" if aspiration.is_spam_suspected else ""
     )

@@ -27,7 +27,6 @@ from aspirations import ratelimit
 # The public form's limit on a request body: the API takes the same photos.
 from aspirations.views import MAX_BODY_BYTES
 from aspirations.views import _content_length as content_length
-from units.scoping import deployment_wide
 
 from . import documents, jurisdictions, selectors, serializers, services
 from .documents import CONTENT_TYPES, XML
@@ -42,21 +41,20 @@ NOT_STORED = "no-store"
 
 
 def endpoint(*methods: str) -> Callable:
-    """The checks every API view shares; the view gets `fmt` and `jurisdiction`.
+    """The checks every API view shares; the view gets `fmt` and `jurisdiction`, inside its scope.
 
     Refusals are error documents: 400 for a format that is not xml or json (in
     XML, the format every client reads), 405 for another method, 413 for a body
-    too large, 429 over the rate limit of the address, 404 for an unknown
-    jurisdiction_id. An endpoint that answers GET answers HEAD alike.
+    too large, 429 over the rate limit of the address, 404 for a jurisdiction_id
+    that is no unit of the deployment. An endpoint that answers GET answers HEAD
+    alike. The view runs in the jurisdiction's unit scope: it reads that unit's
+    villages and reports, and those of the units below it, only.
     """
     if "GET" in methods:
         methods = (*methods, "HEAD")
 
     def decorator(view: Callable) -> Callable:
-        # An API client reads and writes across the deployment: a jurisdiction is the
-        # deployment today (open311.jurisdictions), not a unit.
         @csrf_exempt
-        @deployment_wide()
         @wraps(view)
         def wrapped(request: HttpRequest, format: str, **kwargs) -> HttpResponse:
             with translation.override(settings.LANGUAGE_CODE):
@@ -67,7 +65,8 @@ def endpoint(*methods: str) -> Callable:
                 jurisdiction = jurisdictions.find(parameters.get("jurisdiction_id", ""))
                 if jurisdiction is None:
                     return documents.errors(format, 404, [_("jurisdiction_id: not found.")])
-                return view(request, fmt=format, jurisdiction=jurisdiction, **kwargs)
+                with jurisdiction.scope():
+                    return view(request, fmt=format, jurisdiction=jurisdiction, **kwargs)
 
         return wrapped
 
@@ -139,7 +138,7 @@ def service_definition(
     category = selectors.service(code)
     if category is None:
         return documents.errors(fmt, 404, [_("service_code: not found.")])
-    document = serializers.service_definition(category, list(selectors.villages()))
+    document = serializers.service_definition(category, list(selectors.villages()), jurisdiction)
     return documents.conditional(request, documents.answer(document, fmt))
 
 
@@ -161,17 +160,33 @@ def service_requests(request: HttpRequest, *, fmt: str, jurisdiction: jurisdicti
 
 
 def _create(request: HttpRequest, fmt: str, jurisdiction: jurisdictions.Jurisdiction) -> HttpResponse:
-    """POST requests: a new report from a client holding a key (see services.service_request_submit)."""
+    """POST requests: a new report from a client holding a key (see services.service_request_submit).
+
+    The report goes to the jurisdiction named, which must be the key's unit or one below
+    it; without a jurisdiction_id, to the key's own unit.
+    """
     client = ApiClient.objects.holding(request.POST.get("api_key", ""))
-    if client is None or client.jurisdiction != jurisdiction.id:
+    if client is None:
         services.service_request_refused(client=None, request=request, reasons=["api_key"])
         return _key_refused(fmt)
+    if not request.POST.get("jurisdiction_id"):
+        jurisdiction = jurisdictions.of_unit(client.unit)
+    if not jurisdiction.takes_reports_of(client.unit):
+        services.service_request_refused(client=client, request=request, reasons=["jurisdiction_id"])
+        return documents.errors(fmt, 403, [_("api_key: not valid for this jurisdiction_id.")])
+    with jurisdiction.scope():
+        return _create_in(request, fmt, jurisdiction, client)
+
+
+def _create_in(
+    request: HttpRequest, fmt: str, jurisdiction: jurisdictions.Jurisdiction, client: ApiClient
+) -> HttpResponse:
     scope = "open311_key"
     _default, window = ratelimit.limit_for(scope)
     if not ratelimit.hit(request, scope, client.rate_limit_per_hour, window, subject=f"client-{client.pk}"):
         services.service_request_refused(client=client, request=request, reasons=["rate limit"])
         return _too_many(fmt, scope)
-    form = ServiceRequestForm(request.POST, request.FILES)
+    form = ServiceRequestForm(request.POST, request.FILES, jurisdiction=jurisdiction)
     if not form.is_valid():
         services.service_request_refused(
             client=client, request=request, reasons=[form.parameter(name) for name in form.errors]
@@ -226,11 +241,12 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def developer(request: HttpRequest) -> HttpResponse:
-    """The page for developers: services, endpoints, privacy rules and example requests (one query)."""
+    """The page for developers: units, services, endpoints, privacy rules and example requests (two queries)."""
     base = request.build_absolute_uri(reverse("open311:root"))
     context = {
         "services": list(selectors.offered_services()),
-        "jurisdiction": jurisdictions.default(),
+        "jurisdiction": jurisdictions.of_unit(None),
+        "units": jurisdictions.listed(),
         "base_url": base,
         "discovery_url": request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"})),
         "max_photos": MAX_PHOTOS,

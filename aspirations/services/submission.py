@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from core.images import ProcessedPhoto
 from core.services import store_photos
 from patrols.models import Officer, Patrol, Village
+from units.models import Unit
+from units.scoping import deployment_wide
 from units.selectors import deployment_root
 
 from .. import deadlines, notifications, tickets
@@ -33,7 +35,10 @@ INSERT_ATTEMPTS = 3
 
 
 def _code_taken(code: str) -> bool:
-    return Aspiration.objects.filter(code=code).exists()
+    """Whether any unit's aspiration holds the code: codes are unique across the deployment,
+    whatever the scope of the one submitting (a Polsek's operator, an API client)."""
+    with deployment_wide():
+        return Aspiration.objects.filter(code=code).exists()
 
 
 def aspiration_submit(
@@ -62,6 +67,7 @@ def aspiration_submit(
     ip_hash: str = "",
     spam_signals: Sequence[str] = (),
     idempotency_key: uuid.UUID | None = None,
+    unplaced_unit: Unit | None = None,
     at: datetime.datetime | None = None,
 ) -> Aspiration:
     """Record an aspiration with a fresh ticket code, its photos and its first timeline event.
@@ -116,7 +122,7 @@ def aspiration_submit(
         spam_signals=",".join(spam_signals)[:100],
         ip_hash=ip_hash,
         idempotency_key=idempotency_key,
-        unit_id=_handling_unit_id(village=village, patrol=patrol, created_by=created_by),
+        unit_id=_handling_unit_id(village=village, patrol=patrol, created_by=created_by, unplaced_unit=unplaced_unit),
     )
     # The code is drawn on insert (its unique index refuses a repeat), the random public id is
     # left to its unique index too, and so is the idempotency key (a refusal returns the first
@@ -127,16 +133,20 @@ def aspiration_submit(
     return _insert_with_fresh_code(aspiration, photos=photos)
 
 
-def _handling_unit_id(*, village: Village | None, patrol: Patrol | None, created_by: Officer | None) -> int:
+def _handling_unit_id(
+    *, village: Village | None, patrol: Patrol | None, created_by: Officer | None, unplaced_unit: Unit | None
+) -> int:
     """The unit that handles the aspiration: the Polsek of its village; without one (outside
     every Polsek's villages, or a village no Polsek covers yet), the patrol's it was heard
-    on, the unit of the staff member who recorded it, else the deployment's own
-    (KRK_HOME_UNIT). From the rows in hand; only that last case costs a query.
+    on, the unit of the staff member who recorded it, the `unplaced_unit` the caller names
+    (an Open311 request's jurisdiction), else the deployment's own (KRK_HOME_UNIT). From the
+    rows in hand; only that last case costs a query.
     """
     for unit_id in (
         village.unit_id if village is not None else None,
         patrol.unit_id if patrol is not None else None,
         created_by.unit_id if created_by is not None else None,
+        unplaced_unit.pk if unplaced_unit is not None else None,
     ):
         if unit_id is not None:
             return unit_id

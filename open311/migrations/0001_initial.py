@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='Shown to staff as “via API: name”.', max_length=100, verbose_name='organisation')),
                 ('contact', models.CharField(blank=True, help_text='Who to call about this client: a name, phone or email.', max_length=200, verbose_name='contact')),
-                ('jurisdiction', models.CharField(default=open311.models.default_jurisdiction, help_text='The unit (Open311 jurisdiction_id) this client sends reports to.', max_length=60, verbose_name='unit')),
+                ('jurisdiction', models.CharField(default="krangkeng", help_text='The unit (Open311 jurisdiction_id) this client sends reports to.', max_length=60, verbose_name='unit')),
                 ('rate_limit_per_hour', models.PositiveIntegerField(default=open311.models.default_rate_limit, help_text='How many reports this client may send in one hour.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='reports per hour')),
                 ('key_prefix', models.CharField(editable=False, max_length=20, verbose_name='key begins with')),
                 ('key_digest', models.CharField(editable=False, max_length=64, unique=True, verbose_name='key digest')),

@@ -42,7 +42,7 @@ from patrols.models import Officer
 from tests.admin_forms import change_form_data
 from tests.aspirations.builders import in_status
 from tests.conftest import PASSWORD, client_for
-from tests.factories import category, village
+from tests.factories import category, unit, village
 from tests.patrols.conftest import local, log
 
 pytestmark = pytest.mark.django_db
@@ -276,7 +276,7 @@ def aspiration_recorded(request):
 
 def api_key(request) -> tuple[ApiClient, str]:
     admin_user = persona(request, "site_admin")
-    return api_client_create(actor=admin_user, name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60)
+    return api_client_create(actor=admin_user, name="Aplikasi Desa", unit=unit("krangkeng"), rate_limit_per_hour=60)
 
 
 def api_post(data: dict) -> Act:
@@ -303,7 +303,7 @@ def api_report_refused(request):
 
 def api_key_created(request):
     admin_user = persona(request, "site_admin")
-    data = {"name": "Sistem Kecamatan", "contact": "", "jurisdiction": "krangkeng", "rate_limit_per_hour": "30"}
+    data = {"name": "Sistem Kecamatan", "contact": "", "unit": unit("krangkeng").pk, "rate_limit_per_hour": "30"}
     found = lambda: ApiClient.objects.get(name="Sistem Kecamatan")  # noqa: E731
     act = post(admin_user, "admin:open311_apiclient_add", data)
     return act, Expected(AuditAction.API_KEY_CREATED, admin_user.username, found)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from open311.models import ApiClient
 from open311.services import api_client_create
-from tests.factories import OfficerFactory
+from tests.factories import OfficerFactory, unit
 
 BALAP_LIAR = "Balap liar setiap malam Minggu di jalan Pantura dekat balai desa, sangat membahayakan."
 
@@ -34,7 +34,7 @@ def key_admin(db):
 
 
 def new_client(actor, name: str = "Aplikasi Desa Krangkeng", **fields) -> tuple[ApiClient, str]:
-    fields.setdefault("jurisdiction", "krangkeng")
+    fields.setdefault("unit", unit("krangkeng"))
     fields.setdefault("rate_limit_per_hour", 60)
     return api_client_create(actor=actor, name=name, **fields)
 

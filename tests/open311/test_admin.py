@@ -1,21 +1,26 @@
-"""API keys in the admin: created by the admin role, shown once, stored as a digest, revoked with a button."""
+"""API keys in the admin: created by the admin role, shown once, stored as a digest, revoked with a button;
+an admin sees and acts on the keys of their own unit and the units below it only."""
 
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
+from core import roles
 from open311 import keys
 from open311.models import ApiClient
+from patrols.models import Position
 from tests.conftest import client_for
-from tests.open311.conftest import post
+from tests.factories import OfficerFactory, neighbour_village, unit
+from tests.open311.conftest import new_client, post
 
 pytestmark = pytest.mark.django_db
 
-ADD = {"name": "Aplikasi Desa Tanjakan", "contact": "Kuwu Tanjakan, 0812", "jurisdiction": "krangkeng"}
+ADD = {"name": "Aplikasi Desa Tanjakan", "contact": "Kuwu Tanjakan, 0812", "rate_limit_per_hour": "30"}
 
 
 def create(admin_client, **changes):
-    return admin_client.post(reverse("admin:open311_apiclient_add"), {**ADD, "rate_limit_per_hour": "30", **changes})
+    data = {**ADD, "unit": unit("krangkeng").pk, **changes}
+    return admin_client.post(reverse("admin:open311_apiclient_add"), data)
 
 
 @pytest.fixture
@@ -34,7 +39,7 @@ class TestCreate:
         assert key in response.content.decode()
         assert client.key_digest == keys.digest(key)
         assert client.key_prefix == key[:13]
-        assert (client.name, client.rate_limit_per_hour, client.jurisdiction) == (
+        assert (client.name, client.rate_limit_per_hour, client.unit.code) == (
             "Aplikasi Desa Tanjakan",
             30,
             "krangkeng",
@@ -61,7 +66,7 @@ class TestCreate:
         assert not ApiClient.objects.exists()
 
     def test_an_unknown_unit_is_refused(self, admin_client):
-        create(admin_client, jurisdiction="polsek-lain")
+        create(admin_client, unit=987654)
         assert not ApiClient.objects.exists()
 
     @pytest.mark.parametrize("persona", ["operator", "commander"])
@@ -103,3 +108,58 @@ class TestRevoke:
         assert response.status_code == 403
         api_client.refresh_from_db()
         assert api_client.is_active
+
+
+class TestScopedToTheAdminsUnit:
+    """A key belongs to a unit: an admin issues, lists and revokes keys of their subtree only."""
+
+    @pytest.fixture
+    def karangampel_key(self, key_admin):
+        neighbour_village()
+        client, _key = new_client(key_admin, name="Aplikasi Karangampel", unit=unit("karangampel"))
+        return client
+
+    @pytest.fixture
+    def polres_admin(self):
+        return OfficerFactory(
+            username="admin.polres", unit=unit("indramayu"), position=Position.OPERATOR, role=roles.ADMIN, is_staff=True
+        )
+
+    def test_the_unit_field_offers_the_admins_subtree(self, admin_client, polres_admin, karangampel_key):
+        def offered(client):
+            form = client.get(reverse("admin:open311_apiclient_add")).context["adminform"].form
+            return {choice.code for choice in form.fields["unit"].queryset}
+
+        assert offered(admin_client) == {"krangkeng"}
+        assert offered(client_for(polres_admin)) == {"indramayu", "krangkeng", "karangampel"}
+
+    def test_a_crafted_post_for_another_polsek_is_refused(self, admin_client, karangampel_key):
+        response = create(admin_client, unit=unit("karangampel").pk)
+        assert response.status_code == 200
+        assert "key" not in response.context
+        assert "unit" in response.context["adminform"].form.errors
+        assert not ApiClient.objects.filter(name=ADD["name"]).exists()
+
+    def test_another_polseks_keys_are_not_listed(self, admin_client, api_client, karangampel_key):
+        listed = admin_client.get(reverse("admin:open311_apiclient_changelist")).context["cl"].result_list
+        assert [client.name for client in listed] == [api_client.name]
+
+    def test_another_polseks_key_is_not_found(self, admin_client, karangampel_key):
+        change = admin_client.get(reverse("admin:open311_apiclient_change", args=[karangampel_key.pk]))
+        assert change.status_code == 302  # the admin's answer to an object it does not find
+        for method in ("get", "post"):
+            revoke = getattr(admin_client, method)(reverse("admin:open311_apiclient_revoke", args=[karangampel_key.pk]))
+            assert revoke.status_code == 404
+        karangampel_key.refresh_from_db()
+        assert karangampel_key.is_active
+        assert not AuditEntry.objects.filter(action=AuditAction.API_KEY_REVOKED).exists()
+
+    def test_the_polres_admin_issues_and_revokes_for_its_polsek(self, polres_admin, karangampel_key):
+        client = client_for(polres_admin)
+        response = create(client, name="Sistem Kabupaten", unit=unit("indramayu").pk)
+        assert response.context["client"].unit.code == "indramayu"
+        listed = client.get(reverse("admin:open311_apiclient_changelist")).context["cl"].result_list
+        assert {row.name for row in listed} == {"Sistem Kabupaten", "Aplikasi Karangampel"}
+        assert client.post(reverse("admin:open311_apiclient_revoke", args=[karangampel_key.pk])).status_code == 302
+        karangampel_key.refresh_from_db()
+        assert not karangampel_key.is_active

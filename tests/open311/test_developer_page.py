@@ -18,7 +18,8 @@ def test_indonesian_by_default(client):
     assert "<code>geng-motor-tawuran</code>" in page
     assert "tidak pernah dipublikasikan" in page  # the sensitive categories are marked
     assert "ticket_code" in page
-    assert len(queries) == 1
+    assert "<code>krangkeng</code> Polsek Krangkeng" in page  # the jurisdictions
+    assert len(queries) == 2  # the services; the deployment's unit and the units right below it
 
 
 def test_english(client):

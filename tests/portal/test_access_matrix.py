@@ -216,9 +216,10 @@ def api_world(site_admin, aspiration) -> dict:
     """A client organisation's key, and the aspiration as if that client had sent it."""
     from open311.models import ApiSubmission
     from open311.services import api_client_create
+    from tests.factories import unit
 
     client, key = api_client_create(
-        actor=site_admin, name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60
+        actor=site_admin, name="Aplikasi Desa", unit=unit("krangkeng"), rate_limit_per_hour=60
     )
     return {"api_key": key, "api_submission": ApiSubmission.objects.create(aspiration=aspiration, client=client)}
 
@@ -335,15 +336,15 @@ MASTER_DATA = {
     "units.kecamatan": {"unit"},
     "patrols.assignment": {"officer", "village", "start_date", "end_date"},
     # API keys: the key itself is shown once at creation, never on this page.
-    "open311.apiclient": {"name", "contact", "jurisdiction", "rate_limit_per_hour"},
+    "open311.apiclient": {"name", "contact", "unit", "rate_limit_per_hour"},
     "patrols.patrol": {"patrol_type", "mode", "started_at", "ended_at", "village", "place", "leader", "members"}
     | {"partners", "residents_met", "topics", "situation", "summary", "findings", "actions", "latitude", "longitude"},
 }
 
 
-# Master data of one unit (its villages, kecamatan, postings, patrols); topics, categories
-# and API clients serve the whole deployment.
-UNIT_OWNED = {"patrols.village", "units.kecamatan", "patrols.assignment", "patrols.patrol"}
+# Master data of one unit (its villages, kecamatan, postings, patrols, API clients); topics
+# and categories serve the whole deployment.
+UNIT_OWNED = {"patrols.village", "units.kecamatan", "patrols.assignment", "patrols.patrol", "open311.apiclient"}
 # Lookup tables every unit shares: a unit's admin reads them, only a superuser changes them
 # (an admin of one Polsek must not rename a category every Polres uses).
 DEPLOYMENT_WIDE = {
@@ -442,7 +443,7 @@ def admin_world(world) -> dict:
         "patrols.patrol": world["patrol"],
         "aspirations.category": Category.objects.first(),
         "open311.apiclient": api_client_create(
-            actor=world["admin"], name="Aplikasi Desa", jurisdiction="krangkeng", rate_limit_per_hour=60
+            actor=world["admin"], name="Aplikasi Desa", unit=unit("krangkeng"), rate_limit_per_hour=60
         )[0],
         "audit_entry": audit_record(action=AuditAction.IDENTITY_REVEALED, actor=world["operator"]),
         "access_attempt": AccessAttempt.objects.create(failures_since_start=1, **attempt),
