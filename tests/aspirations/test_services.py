@@ -16,6 +16,7 @@ from tests.aspirations.conftest import status_link_in, stored_files
 from tests.factories import AspirationFactory, OfficerFactory, PatrolFactory, category, neighbour_village, unit, village
 from tests.jobs import run_jobs
 from tests.photos import jpeg_bytes, upload
+from units.scoping import unit_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,17 @@ class TestUniqueCode:
         assert aspiration.code == fresh
         assert Aspiration.objects.count() == 2
         assert AspirationEvent.objects.filter(aspiration=aspiration).count() == 1
+
+    def test_a_code_another_polsek_holds_is_drawn_again_inside_a_polsek_scope(self, monkeypatch):
+        """An API client or a Polsek's staff submit inside their unit's scope, which does not
+        see Karangampel's rows: the unique index does, and so must the check before a retry."""
+        existing = AspirationFactory(village=neighbour_village())
+        fresh = tickets.format_code("SKPE2345")
+        drawn = iter([existing.code, fresh])
+        monkeypatch.setattr(tickets, "generate", lambda: next(drawn))
+        with unit_scope(unit("krangkeng")):
+            assert submit().code == fresh
+        assert Aspiration.objects.count() == 2
 
     def test_gives_up_loudly_after_three_draws(self, monkeypatch):
         existing = AspirationFactory()
