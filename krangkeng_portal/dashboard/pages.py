@@ -418,7 +418,11 @@ RECAP_LIST_LIMIT = 50
 @dataclass
 class Recap:
     period: Period
+    # A Polsek's recap lists every village; above a Polsek, the units table breaks the figures
+    # down and section II shows the worst overdue villages (`overdue_villages`) instead.
+    detail: bool
     villages: list[coverage.VillageRow]
+    overdue_villages: Overdue | None
     totals: dict
     patrol_types: list[tuple[str | Promise, int]]
     categories: list[dict]
@@ -432,10 +436,17 @@ class Recap:
 
 
 def recap(period: Period, sel: Selection, *, now: datetime.datetime | None = None) -> Recap:
-    """The monthly recap of `sel`'s unit: 10 queries (12 with units below it), whatever the data size."""
+    """The monthly recap of `sel`'s unit: 10 queries (11 with units below it), whatever the data size.
+
+    Above a Polsek it prints the comparison of the units below and the worst overdue villages,
+    not every village (a Polres has 317 of them; each Polsek's recap, linked from the units
+    table, lists its own): the village rows are read without their officers.
+    """
     now = now or timezone.now()
+    detail = not sel.has_children
+    month = {"bulan": period.first_day.strftime("%Y-%m")}
     weekly_patrols = figures.patrols_by_week_and_type(period, sel.ids)
-    rows, outside = coverage.village_rows(period, sel, now)
+    rows, outside = coverage.village_rows(period, sel, now, detail=detail)
     summary = figures.aspiration_summary(period, sel.ids, now)
     categories = figures.aspirations_by_category(period, sel.ids)
     findings = figures.notable_findings(period, sel.ids, RECAP_LIST_LIMIT + 1)
@@ -459,7 +470,9 @@ def recap(period: Period, sel: Selection, *, now: datetime.datetime | None = Non
     }
     return Recap(
         period=period,
-        villages=rows,
+        detail=detail,
+        villages=rows if detail else [],
+        overdue_villages=None if detail else overdue_villages(sel, rows, month),
         totals=totals,
         patrol_types=[(label, by_type[value]) for value, label in PatrolType.choices if by_type.get(value)],
         categories=categories,
@@ -468,8 +481,6 @@ def recap(period: Period, sel: Selection, *, now: datetime.datetime | None = Non
         overdue=overdue[:RECAP_LIST_LIMIT],
         more_overdue=len(overdue) > RECAP_LIST_LIMIT,
         signer=None if sel.unit.commander_name else figures.kapolsek(sel.unit.pk),
-        units=comparison.unit_rows(
-            period, sel, rows, now, {"bulan": period.first_day.strftime("%Y-%m")}, page="dashboard:recap"
-        ),
+        units=comparison.unit_rows(period, sel, rows, now, month, page="dashboard:recap"),
         outside=outside,
     )

@@ -109,8 +109,8 @@ def test_the_kapolres_compares_the_polsek_and_opens_one(browser, live_server, ja
         if not javascript:
             page.get_by_role("button", name="Tampilkan satuan").click()
         expect(page.locator("#unit-label")).to_have_text("Polsek Sektor 2")
-        assert "unit=sektor2" in page.url
-        assert page.locator("#satuan").count() == 0
+        expect(page).to_have_url(re.compile(r"unit=sektor2"))
+        expect(page.locator("#satuan")).to_have_count(0)
         # Back at the Polres, a Polsek's name in the table opens its own dashboard.
         page.get_by_label("Satuan", exact=True).select_option("indramayu")
         if not javascript:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from tests.conftest import client_for
 from tests.factories import unit
 from tests.portal import polres_world
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,35 @@ class TestLetterheadAndSignature:
         assert "Polsek Krangkeng" in part(html, '<header class="krk-letterhead">', "</header>")
         assert 'name="unit" value="krangkeng"' in html  # no selector: the month form keeps the unit
         assert client_for(commander).get(URL, {"unit": "indramayu"}).status_code == 404
+
+
+class TestAboveAPolsek:
+    """A Polres's recap compares its Polsek and names its worst overdue villages; it does not list
+    each of its villages (317 in Indramayu): each Polsek's recap does."""
+
+    def test_the_polres_prints_its_overdue_villages_not_every_village(self):
+        polres_world.polres(3)  # each Polsek patrolled its first village yesterday, not its second
+        html = client_for(polres_world.kapolres()).get(URL, {"bulan": this_month()}).content.decode()
+        section = part(html, 'id="recap-villages"', '<div class="row">')
+        assert "II. Desa terlambat dikunjungi pada akhir bulan" in section
+        assert "Desa 1-2" in section and "Polsek Sektor 1" in section  # the village and its Polsek
+        assert "Desa 1-1" not in section  # visited yesterday: on target, not listed
+        assert "Kerawanan (target)" not in html  # no per-village table
+
+    def test_a_polsek_still_prints_every_village(self, commander):
+        html = client_for(commander).get(URL, {"bulan": this_month()}).content.decode()
+        section = part(html, 'id="recap-villages"', "</table>")
+        assert "II. Patroli dan aspirasi per desa" in section
+        assert "Tanjakan" in section and "Kerawanan (target)" in section
+
+    def test_the_polres_recap_costs_the_same_queries_with_3_and_8_polsek(self):
+        polres_world.polres(3)
+        client = client_for(polres_world.kapolres())
+        client.get(URL)
+        with page_queries() as three:
+            client.get(URL, {"bulan": this_month()})
+        for number in range(3, 8):
+            polres_world.fill(polres_world.polsek(number), patrols=1, aspirations=1)
+        with page_queries() as eight:
+            client.get(URL, {"bulan": this_month()})
+        assert len(three) == len(eight)
