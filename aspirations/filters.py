@@ -96,7 +96,7 @@ class AspirationFilter(ListFilterSet):
         label=_("Village"),
         queryset=VILLAGES,
         empty_label=_("All villages"),
-        null_label=_("Outside Kecamatan Krangkeng"),
+        null_label=_("No village (outside the area)"),
         null_value="luar",
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("All channels"))

@@ -212,7 +212,7 @@ class StaffAspirationForm(ReporterFields):
         cast(forms.ChoiceField, self.fields["village"]).choices = [
             ("", _("— choose a village —")),
             *((pk, village.name) for pk, village in self.villages.items()),
-            (OUTSIDE_KRANGKENG, _("Outside Kecamatan Krangkeng")),
+            (OUTSIDE_KRANGKENG, _("No village (outside the area)")),
         ]
         if patrol is not None:
             del self.fields["channel"]

@@ -128,6 +128,12 @@ class TestInboxFilters:
         shown = set(codes(client_for(operator).get(INBOX, query)))
         assert shown == {spread[name].code for name in expected}
 
+    def test_the_no_village_choice_names_no_kecamatan(self, operator):
+        """Any unit's staff read it (a Polres's operator too): it names no one kecamatan."""
+        html = client_for(operator).get(INBOX).content.decode()
+        assert '<option value="luar">Tanpa desa (di luar wilayah)</option>' in html
+        assert "Luar Kecamatan" not in html
+
     def test_by_category_village_and_officer(self, operator, other_bhabin, spread):
         client = client_for(operator)
         assert codes(client.get(INBOX, {"category": category("narkoba").pk})) == [spread["phone"].code]
