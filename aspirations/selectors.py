@@ -41,7 +41,7 @@ class PublicStatus:
     deadline_label: str | Promise = ""
     is_overdue: bool = False
     category: str = ""
-    village: str = ""  # empty: outside Kecamatan Krangkeng
+    village: str = ""  # empty: outside every village of the deployment
 
 
 def _public_event(event: AspirationEvent) -> PublicEvent:

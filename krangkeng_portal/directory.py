@@ -39,24 +39,19 @@ def _row(officer: Officer, villages: list[str], unit_phone: str) -> DirectoryRow
     )
 
 
-def directory(unit: Unit | None = None) -> tuple[list[DirectoryRow], list[str]]:
-    """The officers serving villages today, by name, and the villages without one (2 queries).
-
-    All of the deployment's, or those of one Polsek's villages (`unit`), whose own
-    number then stands in for an officer without a public one.
-    """
+def directory(unit: Unit) -> tuple[list[DirectoryRow], list[str]]:
+    """The officers serving one Polsek's villages today, by name, and its villages without one
+    (2 queries). The Polsek's number (else the deployment's) stands in for an officer without
+    a public one."""
     assignments = (
         Assignment.objects.in_force()
         .filter(officer__is_active=True)
         .select_related("officer", "village")
         .order_by("officer__first_name", "officer__last_name", "officer_id", "village__name")
     )
-    villages = Village.objects.order_by("name")
-    unit_phone = settings.KRK_UNIT_PHONE
-    if unit is not None:
-        assignments = assignments.filter(village__unit=unit)
-        villages = villages.filter(unit=unit)
-        unit_phone = unit.phone or unit_phone
+    assignments = assignments.filter(village__unit=unit)
+    villages = Village.objects.filter(unit=unit).order_by("name")
+    unit_phone = unit.phone or settings.KRK_UNIT_PHONE
     by_officer: dict[int, tuple[Officer, list[str]]] = {}
     for assignment in assignments:
         by_officer.setdefault(assignment.officer_id, (assignment.officer, []))[1].append(assignment.village.name)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.contrib.messages.views import SuccessMessageMixin
@@ -13,7 +14,7 @@ from patrols.access import OfficerRequest
 from patrols.models import Patrol
 from units.models import Unit
 from units.scoping import deployment_wide
-from units.selectors import in_deployment
+from units.selectors import deployment_units, in_deployment
 
 from . import navigation
 from .dashboard import transparency
@@ -83,9 +84,17 @@ def polres(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @deployment_wide()
 def directory(request: HttpRequest) -> HttpResponse:
-    """Public list of the Bhabinkamtibmas and the villages they serve (2 queries)."""
-    officers, unserved = directory_rows()
-    return render(request, "directory.html", {"officers": officers, "unserved": unserved})
+    """Public list of the Bhabinkamtibmas and the villages they serve, where the deployment has
+    one Polsek (3 queries). Above that it lists the Polsek by kecamatan (or the Polres by Polda),
+    each linking to the page that holds its own directory: a Polres has some 320 officers, the
+    country 80,000 (one query, and the home page's figures, kept in the cache)."""
+    polsek = list(deployment_units().polsek()[:2])
+    if len(polsek) == 1:
+        unit = polsek[0]
+        officers, unserved = directory_rows(unit)
+        context = {"unit": unit, "officers": officers, "unserved": unserved}
+        return render(request, "directory.html", {**context, "polsek_phone": unit.phone or settings.KRK_UNIT_PHONE})
+    return render(request, "directory.html", {"transparency": transparency.last_30_days()})
 
 
 class SignInView(SuccessMessageMixin, LoginView):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
-from .models import PATH_SEPARATOR, Unit
+from .models import PATH_SEPARATOR, Unit, UnitQuerySet
 
 # KRK_HOME_UNIT of a deployment for the whole country: every Polda is one of its top units.
 NATIONAL = "*"
@@ -34,3 +35,13 @@ def receives_unplaced_reports() -> bool:
 def in_deployment(unit: Unit) -> bool:
     """Whether `unit` is the deployment's root or below it (no query: its path is its chain of codes)."""
     return settings.KRK_HOME_UNIT == NATIONAL or settings.KRK_HOME_UNIT in unit.path.split(PATH_SEPARATOR)
+
+
+def deployment_units() -> UnitQuerySet:
+    """The deployment's root and every unit below it, as a query (none to build it): the root's
+    code is one of the segments of their path."""
+    home = settings.KRK_HOME_UNIT
+    if home == NATIONAL:
+        return Unit.objects.all()
+    segment = f"{home}{PATH_SEPARATOR}"
+    return Unit.objects.filter(Q(path__startswith=segment) | Q(path__contains=f"{PATH_SEPARATOR}{segment}"))

@@ -1,10 +1,14 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from patrols.services import assignment_start
-from tests.factories import OfficerFactory, village
+from tests.factories import OfficerFactory, unit, village
+from tests.portal import polres_world
+from units.models import Unit, UnitKind
+from units.selectors import NATIONAL
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +66,46 @@ def test_ended_assignment_is_not_shown(client):
 
 
 def test_query_count_does_not_grow_with_officers(client, django_assert_num_queries, officers):
-    with django_assert_num_queries(2):
+    # The deployment's Polsek (is there one only?), then its officers and its villages.
+    with django_assert_num_queries(3):
         client.get(reverse("directory"))
     for name in ("Tanjakan", "Krangkeng", "Purwajaya"):
         assignment_start(officer=OfficerFactory(), village=village(name), start_date=datetime.date(2024, 1, 1))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(reverse("directory"))
+
+
+class TestAboveOnePolsek:
+    """A Polres has some 320 Bhabinkamtibmas, the country 80,000: the directory sends residents to
+    their Polsek's page, which lists its own."""
+
+    @pytest.fixture(autouse=True)
+    def _fresh_figures(self):
+        """The Polsek come with the home page's figures, kept for minutes: start and end without them."""
+        cache.clear()
+        yield
+        cache.clear()
+
+    def test_a_polres_with_several_polsek_lists_them_by_kecamatan(self, client, officers):
+        polres_world.polsek(1)
+        html = client.get(reverse("directory")).content.decode()
+        assert 'class="list-group directory' not in html  # no officer rows
+        assert "Publik Satu" not in html
+        assert f'href="{reverse("polsek", args=["krangkeng"])}">Polsek Krangkeng</a>' in html
+        assert f'href="{reverse("polsek", args=["sektor1"])}">Polsek Sektor 1</a>' in html
+        # Its Polsek's page has the officers.
+        assert "Publik Satu" in client.get(reverse("polsek", args=["krangkeng"])).content.decode()
+
+    def test_nationwide_it_lists_the_polres_by_polda(self, client, settings, officers):
+        settings.KRK_HOME_UNIT = NATIONAL
+        polres_world.polsek(1)
+        html = client.get(reverse("directory")).content.decode()
+        assert "Publik Satu" not in html
+        assert f'href="{reverse("polres", args=["indramayu"])}">Polres Indramayu</a>' in html
+
+    def test_a_polsek_of_another_polres_is_not_counted_as_this_deployments(self, client, officers):
+        outside = Unit.objects.create(kind=UnitKind.POLRES, code="cirebon", name="Polres Cirebon", parent=unit("jabar"))
+        polres_world.polsek(1, parent=outside)
+        html = client.get(reverse("directory")).content.decode()
+        assert "Publik Satu" in html  # Indramayu still has one Polsek: its officers are listed
+        assert "Sektor 1" not in html
