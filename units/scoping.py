@@ -8,7 +8,8 @@ query runs, not when it is built, from the scope active at that moment:
 
 - a unit's subtree (`unit_scope(unit)`, or `user_scope(user)` which the middleware
   enters for every request): `unit_id IN (SELECT id FROM units_unit WHERE path
-  LIKE 'jabar/indramayu/%')`, one indexed prefix match inside the same query;
+  LIKE 'jabar/indramayu/%')`, one indexed prefix match inside the same query, or
+  `unit_id = 7` for a Polsek, which has no unit below it (`Reach`);
 - the whole deployment (`deployment_wide()`, django-scopes' `scopes_disabled`):
   public pages, management commands, jobs, signals, tallies;
 - no scope at all: the query raises `ScopeError` instead of leaking every unit's
@@ -31,6 +32,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -38,7 +40,7 @@ from django.db.models import BooleanField, Expression, F
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.state import state
 
-from .models import Kecamatan, Unit
+from .models import Kecamatan, Unit, UnitKind
 
 __all__ = [
     "InScope",
@@ -56,30 +58,56 @@ __all__ = [
 DIMENSION = "unit"
 
 
-class Subtree:
-    """The value of the scope's dimension: the path of the units a scope covers.
+@dataclass(frozen=True)
+class Reach:
+    """What a scope covers: the path of its units' subtree, and the Polsek when it is one.
 
-    `value` is None for the whole deployment and "" for nothing (a staff account
-    without a unit); it is read lazily, when the first scoped query compiles, so a
-    request that reads no unit data pays nothing for its scope.
+    `path` is None for the whole deployment and "" for nothing (a staff account without
+    a unit). A Polsek has no unit below it, so its subtree is its own id: `unit_id = 7`,
+    which PostgreSQL's statistics estimate exactly; the subquery on `path` would leave the
+    planner guessing, and at national size it then walks a table's whole date index
+    looking for one Polsek's rows (bench/FINDINGS.md, issue 14, 10M patrols).
     """
 
-    def __init__(self, resolve: Callable[[], str | None]) -> None:
+    path: str | None
+    polsek_id: int | None = None
+
+
+def reach_of(unit: Unit | None) -> Reach:
+    """The reach of `unit` and the units below it; None: the whole deployment."""
+    if unit is None:
+        return Reach(None)
+    return Reach(unit.path, unit.pk if unit.kind == UnitKind.POLSEK else None)
+
+
+class Subtree:
+    """The value of the scope's dimension: the `Reach` of the units a scope covers.
+
+    It is resolved lazily, when the first scoped query compiles, so a request that reads
+    no unit data pays nothing for its scope.
+    """
+
+    def __init__(self, resolve: Callable[[], Reach]) -> None:
         self._resolve = resolve
 
     @functools.cached_property
-    def value(self) -> str | None:
+    def value(self) -> Reach:
         return self._resolve()
 
 
 def user_path(user: Any) -> str | None:
     """The path whose subtree `user` may see: None for every unit (superuser), "" for none."""
+    return user_reach(user).path
+
+
+def user_reach(user: Any) -> Reach:
+    """What `user` may see: every unit (superuser), their unit's subtree, or nothing."""
     if not (user.is_authenticated and user.is_active):
-        return ""
+        return Reach("")
     if user.is_superuser:
-        return None
+        return Reach(None)
     unit = getattr(user, "unit", None)
-    return unit.path if unit is not None else ""
+    return reach_of(unit) if unit is not None else Reach("")
 
 
 def visible_units(user: Any) -> models.QuerySet[Unit]:
@@ -122,13 +150,13 @@ def user_scope(user: Any) -> Any:
     """
     if not user.is_authenticated:
         return _exactly({"_enabled": True})
-    return _exactly({"_enabled": True, DIMENSION: Subtree(lambda: user_path(user))})
+    return _exactly({"_enabled": True, DIMENSION: Subtree(lambda: user_reach(user))})
 
 
 def unit_scope(unit: Unit | None) -> Any:
     """The subtree of `unit` (a job working for that unit); None: the whole deployment."""
-    path = None if unit is None else unit.path
-    return _exactly({"_enabled": True, DIMENSION: Subtree(lambda: path)})
+    reach = reach_of(unit)
+    return _exactly({"_enabled": True, DIMENSION: Subtree(lambda: reach)})
 
 
 def deployment_wide() -> Any:
@@ -164,12 +192,14 @@ class InScope(Expression):
             return "1 = 1", ()
         if DIMENSION not in current:
             raise ScopeError(f"A unit scope must be active to query {compiler.query.model._meta.label}.")
-        path = current[DIMENSION].value
-        if path is None:
+        reach = current[DIMENSION].value
+        if reach.path is None:
             return "1 = 1", ()
-        if not path:
+        if not reach.path:
             return "1 = 0", ()
         unit_sql, unit_params = compiler.compile(self.unit)
+        if reach.polsek_id is not None:
+            return f"{unit_sql} = %s", (*unit_params, reach.polsek_id)
         qn = connection.ops.quote_name
         meta = Unit._meta
         like = connection.operators["startswith"] % "%s"
@@ -178,7 +208,7 @@ class InScope(Expression):
             f"{unit_sql} IN (SELECT {qn(meta.pk.column)} FROM {qn(meta.db_table)}"  # noqa: S608
             f" WHERE {qn(meta.get_field('path').column)} {like})"
         )
-        return sql, (*unit_params, f"{connection.ops.prep_for_like_query(path)}%")
+        return sql, (*unit_params, f"{connection.ops.prep_for_like_query(reach.path)}%")
 
 
 def in_scope(unit_field: str = "unit") -> InScope:

@@ -97,11 +97,22 @@ class TestInAScope:
             assert Patrol.objects.count() == 2
 
     def test_the_scope_is_a_subquery_in_the_same_query(self, two_polsek):
-        with unit_scope(unit("krangkeng")), CaptureQueriesContext(connection) as queries:
-            Patrol.objects.count()
+        with unit_scope(unit("indramayu")), CaptureQueriesContext(connection) as queries:
+            assert Patrol.objects.count() == 2  # both Polsek
         assert len(queries) == 1
         assert "IN (SELECT" in queries[0]["sql"]
-        assert "krangkeng/%" in queries[0]["sql"]
+        assert "indramayu/%" in queries[0]["sql"]
+
+    def test_a_polseks_scope_is_its_id(self, two_polsek):
+        """A Polsek has no unit below it: `unit_id = <id>`, which the planner estimates exactly
+        (the subquery made PostgreSQL walk a national table's date index: bench/FINDINGS.md)."""
+        krangkeng = unit("krangkeng")
+        officer = OfficerFactory(unit=krangkeng)
+        for scope in (unit_scope(krangkeng), user_scope(officer)):
+            with scope, CaptureQueriesContext(connection) as queries:
+                assert Patrol.objects.count() == 1
+            sql = queries[-1]["sql"]
+            assert "IN (SELECT" not in sql and f'"unit_id" = {krangkeng.pk}' in sql
 
     def test_related_managers_and_prefetches_are_scoped(self, two_polsek):
         outside = two_polsek["karangampel"][1]
