@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from units.scoping import in_scope
 
@@ -17,15 +17,18 @@ def granted(app_label: str, codename: str) -> Q:
 
     The permission's id is one scalar subquery that both lists compare with: the
     list filters read these officers on every view, and a join to the permission
-    in each list cost PostgreSQL more planning than the query took to run.
+    in each list cost PostgreSQL more planning than the query took to run. Each
+    officer is checked with EXISTS, row by row, so the other conditions (their
+    unit) choose the rows: `IN (every officer of the role)` hashed all 80,000 field
+    officers of the country to list one Polsek's (bench/FINDINGS.md, issue 14).
     """
     permission = Subquery(
         Permission.objects.filter(content_type__app_label=app_label, codename=codename).order_by().values("pk")[:1]
     )
     roles = Group.permissions.through.objects.filter(permission_id=permission).values("group_id")
-    by_role = Officer.groups.through.objects.filter(group_id__in=roles).values("officer_id")
-    by_user = Officer.user_permissions.through.objects.filter(permission_id=permission).values("officer_id")
-    return Q(pk__in=by_role) | Q(pk__in=by_user)
+    by_role = Officer.groups.through.objects.filter(officer_id=OuterRef("pk"), group_id__in=roles)
+    by_user = Officer.user_permissions.through.objects.filter(officer_id=OuterRef("pk"), permission_id=permission)
+    return Q(Exists(by_role)) | Q(Exists(by_user))
 
 
 def patrol_officers(*, include_inactive: bool = False) -> QuerySet[Officer]:

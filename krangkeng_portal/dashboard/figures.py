@@ -324,9 +324,11 @@ def officer_activity(period: Period, units: list[int], now: datetime.datetime) -
         .values_list("assigned_to_id", "n")
     )
     involved = set(patrols) | set(handled) | set(overdue)
-    officers = Officer.objects.filter(
-        Q(pk__in=patrol_officers().filter(unit_id__in=units).values("pk")) | Q(pk__in=involved)
-    ).order_by("first_name", "last_name", "username")
+    # One WHERE of two index conditions (the units' officers, the ids involved) rather than
+    # `pk IN (subquery)`, which made PostgreSQL scan every officer of the country.
+    officers = (patrol_officers().filter(unit_id__in=units) | Officer.objects.filter(pk__in=involved)).order_by(
+        "first_name", "last_name", "username"
+    )
     return [
         {
             "officer": officer,
