@@ -81,6 +81,19 @@ def field_help(field: forms.BoundField) -> str:
     return format_html('<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text)
 
 
+@register.simple_tag
+def field_options(field: forms.BoundField) -> str:
+    """A <select>'s options, the field's value selected: built in one pass in Python rather than
+    a template loop, which cost ~20 µs an option (the national form's regency list has 514)."""
+    current = as_value(field.value())
+    selected = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selected if str(value) == current else "", label) for value, label in field.field.choices),
+    )
+
+
 @register.filter
 def as_value(value: object) -> str:
     """A field's current value as its inputs write it, for comparing with a choice."""
