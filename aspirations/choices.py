@@ -12,10 +12,12 @@ between cannot keep them. With a per-process cache (locmem) and several workers,
 the other workers show an edit within CACHE_SECONDS.
 
 A deployment may hold a Polsek's 11 villages or all 83,762 of the country, so the
-villages are never one list: `FormChoices` holds the categories and the kecamatan
-(a few dozen for a Polres), and the villages are kept per kecamatan
-(`villages_of`) and, for the status page's one name, per village
-(`village_name`). Their keys carry the `stamp` of the `FormChoices` they were read
+villages are never one list: `FormChoices` holds the categories, the regencies and,
+where there is one regency, its kecamatan (a few dozen for a Polres); with several
+(a Polda, the country's 7,285) the kecamatan are kept per regency (`kecamatan_of`),
+since every request unpickles `FormChoices` (8 ms at national size). The villages
+are kept per kecamatan (`villages_of`) and, for the status page's one name, per
+village (`village_name`). Their keys carry the `stamp` of the `FormChoices` they were read
 under: dropping `FormChoices` orphans them all at once (they expire unread).
 
 A cache that is down is skipped: the lists are read from the database.
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY = "krk:aspirations:form-choices:v3"
 VILLAGES_KEY = "krk:aspirations:villages:v3:{stamp}:{kecamatan}"
+KECAMATAN_KEY = "krk:aspirations:kecamatan:v3:{stamp}:{regency}"
 VILLAGE_NAME_KEY = "krk:aspirations:village-name:v3:{stamp}:{village}"
 ALL_VILLAGES_KEY = "krk:aspirations:all-villages:v3:{stamp}"
 CACHE_SECONDS = 300
@@ -62,7 +65,10 @@ class KecamatanChoice:
 
 @dataclass(frozen=True)
 class FormChoices:
-    # The kecamatan a Polsek covers and that have villages, by regency and name.
+    # (code, name) of the regencies (kabupaten/kota) of those kecamatan, by name.
+    regency_list: tuple[tuple[str, str], ...]
+    # The kecamatan a Polsek covers and that have villages, by name, where they are all in one
+    # regency; with several, empty: `kecamatan_of` reads one regency's.
     kecamatan: tuple[KecamatanChoice, ...]
     # (pk, name, name_en, is_active) of every category, in their configured order:
     # the form offers the active ones, the status page names retired ones too.
@@ -75,10 +81,11 @@ class FormChoices:
 
     def regencies(self) -> list[tuple[str, str]]:
         """(code, name) of the regencies (kabupaten/kota) of the kecamatan, by name."""
-        return sorted({(row.regency_code, row.regency_name) for row in self.kecamatan}, key=lambda row: row[1])
+        return list(self.regency_list)
 
-    def kecamatan_by_code(self, code: str) -> KecamatanChoice | None:
-        return next((row for row in self.kecamatan if row.code == code), None)
+    @property
+    def several_regencies(self) -> bool:
+        return len(self.regency_list) > 1
 
     def category_label(self, pk: int) -> str | None:
         """The category's name in the interface's language."""
@@ -91,15 +98,23 @@ def listed_village(pk: int, name: str, unit_id: int | None) -> Village:
     return Village(pk=pk, name=name, unit_id=unit_id)
 
 
-def _read() -> FormChoices:
-    kecamatan = (
-        Kecamatan.objects.filter(unit__isnull=False, villages__isnull=False)
-        .distinct()
-        .order_by("regency_name", "name", "code")
-        .values_list("pk", "code", "name", "regency_code", "regency_name")
+def _listed_kecamatan(regency_code: str | None = None) -> tuple[KecamatanChoice, ...]:
+    """The kecamatan a Polsek covers and that have villages (of one regency), by regency and name (one query)."""
+    rows = Kecamatan.objects.filter(unit__isnull=False, villages__isnull=False)
+    if regency_code is not None:
+        rows = rows.filter(regency_code=regency_code)
+    rows = rows.distinct().order_by("regency_name", "name", "code")
+    return tuple(
+        KecamatanChoice(*row) for row in rows.values_list("pk", "code", "name", "regency_code", "regency_name")
     )
+
+
+def _read() -> FormChoices:
+    kecamatan = _listed_kecamatan()
+    regencies = tuple(sorted({(row.regency_code, row.regency_name) for row in kecamatan}, key=lambda row: row[1]))
     return FormChoices(
-        kecamatan=tuple(KecamatanChoice(*row) for row in kecamatan),
+        regency_list=regencies,
+        kecamatan=kecamatan if len(regencies) <= 1 else (),
         categories=tuple(Category.objects.values_list("pk", "name", "name_en", "is_active")),
         stamp=secrets.token_hex(6),
     )
@@ -124,6 +139,22 @@ def _kept(key: str, read: Callable[[], T]) -> T:
 def form_choices() -> FormChoices:
     """The kecamatan and categories, from the cache when it has them (no query), else two queries."""
     return _kept(CACHE_KEY, _read)
+
+
+def kecamatan_of(listed: FormChoices, regency_code: str) -> tuple[KecamatanChoice, ...]:
+    """The listed kecamatan of one regency, by name (with several regencies: kept; else one query)."""
+    if not listed.several_regencies:
+        return tuple(row for row in listed.kecamatan if row.regency_code == regency_code)
+    if regency_code not in {code for code, _name in listed.regency_list}:
+        return ()
+    key = KECAMATAN_KEY.format(stamp=listed.stamp, regency=regency_code)
+    return _kept(key, lambda: _listed_kecamatan(regency_code))
+
+
+def kecamatan_by_code(listed: FormChoices, code: str) -> KecamatanChoice | None:
+    """A listed kecamatan by its Kemendagri code ("32.12.09": its regency is "32.12"), or None."""
+    rows = kecamatan_of(listed, code.rsplit(".", 1)[0]) if listed.several_regencies else listed.kecamatan
+    return next((row for row in rows if row.code == code), None)
 
 
 def villages_of(listed: FormChoices, kecamatan_pk: int) -> tuple[tuple[int, str, int | None], ...]:

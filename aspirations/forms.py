@@ -260,22 +260,21 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
 
     def _offer_villages(self, kecamatan_code: str, kabupaten_code: str) -> None:
         """The kecamatan list (of the chosen regency, if there are several), and the desa list of the chosen one."""
-        offered = self.listed.kecamatan
+        self.several_regencies = self.listed.several_regencies
+        offered = self.listed.kecamatan  # empty with several regencies: the chosen one's below
         self.single_kecamatan = offered[0] if len(offered) == 1 else None
         code = (self.data.get("kecamatan") if self.is_bound else None) or kecamatan_code
-        chosen = self.listed.kecamatan_by_code(code) if code else self.single_kecamatan
+        chosen = choices.kecamatan_by_code(self.listed, code) if code else self.single_kecamatan
         if chosen is None and self.is_bound:
             chosen = self._kecamatan_of_posted_village()
-        regencies = self.listed.regencies()
-        self.several_regencies = len(regencies) > 1
         if self.several_regencies:
             regency = (self.data.get("kabupaten") if self.is_bound else None) or kabupaten_code
             regency = regency or (chosen.regency_code if chosen else "")
             if chosen is not None and chosen.regency_code != regency:
                 chosen = None  # another regency was chosen since: its kecamatan anew
-            offered = tuple(row for row in offered if row.regency_code == regency)
+            offered = choices.kecamatan_of(self.listed, regency) if regency else ()
             regency_field = cast(forms.ChoiceField, self.fields["kabupaten"])
-            regency_field.choices = [("", _("— choose a regency or city —")), *regencies]
+            regency_field.choices = [("", _("— choose a regency or city —")), *self.listed.regencies()]
             self.initial["kabupaten"] = regency
         self.chosen_kecamatan = chosen
         self.villages = choices.villages_of(self.listed, chosen.pk) if chosen else ()
@@ -301,8 +300,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         value = self.data.get("village") or ""
         if not value.isdigit():
             return None
-        pk = Village.objects.filter(pk=int(value)).values_list("kecamatan_id", flat=True).first()
-        return next((row for row in self.listed.kecamatan if row.pk == pk), None)
+        code = Village.objects.filter(pk=int(value)).values_list("kecamatan__code", flat=True).first()
+        return choices.kecamatan_by_code(self.listed, code) if code else None
 
     # ChoiceField has already refused anything not listed; the instances are built from
     # the listed row (no query), which is all storing the aspiration needs.

@@ -118,7 +118,7 @@ def villages(request: HttpRequest, code: str) -> JsonResponse:
     browsers and proxies may keep it for a few minutes.
     """
     listed = choices.form_choices()
-    kecamatan = listed.kecamatan_by_code(code)
+    kecamatan = choices.kecamatan_by_code(listed, code)
     if kecamatan is None:
         raise Http404
     rows = [[pk, name] for pk, name, _unit in choices.villages_of(listed, kecamatan.pk)]

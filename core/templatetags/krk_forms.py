@@ -87,10 +87,11 @@ def field_options(field: forms.BoundField) -> str:
     a template loop, which cost ~20 µs an option (the national form's regency list has 514)."""
     current = as_value(field.value())
     selected = mark_safe(" selected")
+    choices = getattr(field.field, "choices", ())  # a ChoiceField's, by then a plain list
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((value, selected if str(value) == current else "", label) for value, label in field.field.choices),
+        ((value, selected if str(value) == current else "", label) for value, label in choices),
     )
 
 

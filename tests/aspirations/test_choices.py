@@ -9,7 +9,8 @@ from aspirations import choices
 from aspirations.models import Aspiration, Category
 from patrols.models import Village
 from tests.aspirations.conftest import form_data
-from tests.factories import village
+from tests.factories import unit, village
+from units.models import Kecamatan, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 FORM = reverse("aspirations:submit")
@@ -22,6 +23,28 @@ class TestFormChoices:
         with django_assert_num_queries(0):
             assert choices.form_choices() == first
         assert [row.name for row in first.kecamatan] == ["Krangkeng"]
+
+    def test_with_several_regencies_the_kecamatan_are_kept_per_regency(self, django_assert_num_queries):
+        """Every request unpickles the kept lists: a country's 7,285 kecamatan stay out of them."""
+        polres = Unit.objects.create(kind=UnitKind.POLRES, code="cirebon", name="Polres Cirebon", parent=unit("jabar"))
+        polsek = Unit.objects.create(
+            kind=UnitKind.POLSEK, code="arjawinangun", name="Polsek Arjawinangun", parent=polres
+        )
+        kecamatan = Kecamatan.objects.create(
+            code="32.09.05", name="Arjawinangun", regency_code="32.09", regency_name="Cirebon", unit=polsek
+        )
+        Village.objects.create(
+            code="32.09.05.2001", name="Jungjang", kecamatan=kecamatan, unit=polsek, visit_target_days=14
+        )
+        listed = choices.form_choices()
+        assert listed.regencies() == [("32.09", "Cirebon"), ("32.12", "Indramayu")]
+        assert listed.kecamatan == ()
+        with django_assert_num_queries(1):
+            assert [row.name for row in choices.kecamatan_of(listed, "32.09")] == ["Arjawinangun"]
+        with django_assert_num_queries(0):
+            assert choices.kecamatan_by_code(listed, "32.09.05").pk == kecamatan.pk
+            assert choices.kecamatan_by_code(listed, "32.99.01") is None
+            assert choices.kecamatan_of(listed, "99.99") == ()
 
     def test_retired_categories_are_kept_but_not_offered(self):
         Category.objects.filter(slug="narkoba").update(is_active=False)

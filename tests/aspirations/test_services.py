@@ -117,7 +117,7 @@ class TestHandlingUnit:
     def test_the_listed_village_of_the_public_form_carries_its_unit(self):
         neighbour = neighbour_village()
         listed = choices.form_choices()
-        kecamatan = listed.kecamatan_by_code("32.12.10")
+        kecamatan = choices.kecamatan_by_code(listed, "32.12.10")
         assert kecamatan is not None
         assert (neighbour.pk, "Tanjungpura", neighbour.unit_id) in choices.villages_of(listed, kecamatan.pk)
 
