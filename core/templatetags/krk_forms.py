@@ -6,6 +6,8 @@ the page opens and to the field when a link is followed.
 
 from __future__ import annotations
 
+from html import escape
+
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -83,15 +85,17 @@ def field_help(field: forms.BoundField) -> str:
 
 @register.simple_tag
 def field_options(field: forms.BoundField) -> str:
-    """A <select>'s options, the field's value selected: built in one pass in Python rather than
-    a template loop, which cost ~20 µs an option (the national form's regency list has 514)."""
+    """A <select>'s options, the field's value selected, escaped with the standard library's
+    `html.escape` in one pass: a template loop, or `format_html` per option, cost 10-20 µs an
+    option, and the national form's regency list has 514 (bench/FINDINGS.md, issue 14)."""
     current = as_value(field.value())
-    selected = mark_safe(" selected")
     choices = getattr(field.field, "choices", ())  # a ChoiceField's, by then a plain list
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, selected if str(value) == current else "", label) for value, label in choices),
+    return mark_safe(  # noqa: S308 (every value and label is escaped here)
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
     )
 
 
