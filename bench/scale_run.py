@@ -111,6 +111,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL, without database")
     parser.add_argument("--port", type=int, default=8078)
     parser.add_argument("--duration", type=int, default=8, help="seconds per served page")
+    parser.add_argument(
+        "--connections", type=int, default=1, help="connections of the served pages (1: p50 is one request's time)"
+    )
     parser.add_argument("--repeat", type=int, default=7, help="renders per page in process, and runs per roll-up")
     parser.add_argument("--reuse-db", action="store_true", help="keep the database and grow it")
     parser.add_argument("--no-serve", action="store_true", help="skip the gunicorn measurements")
@@ -321,9 +324,9 @@ def serve(args: argparse.Namespace, env: dict[str, str]) -> dict:
         for key in args.serve.split(","):
             user = POLRES_COMMAND_USER if key == "polres_dashboard" else COMMAND_USER
             requests = [(paths[key], "" if key in ("form_get", "floor_template") else cookies[user])]
-            load.run_get(server.base_url, requests, seconds=2, connections=1)
+            load.run_get(server.base_url, requests, seconds=2, connections=args.connections)
             load_before = load_average()
-            result = load.run_get(server.base_url, requests, seconds=args.duration, connections=1)
+            result = load.run_get(server.base_url, requests, seconds=args.duration, connections=args.connections)
             results[key] = {
                 "p50_ms": round(result.p50_ms, 2),
                 "p99_ms": round(result.p99_ms, 2),
@@ -332,7 +335,10 @@ def serve(args: argparse.Namespace, env: dict[str, str]) -> dict:
                 "errors": result.error_count,
                 "load_before": round(load_before, 2),
             }
-            log(f"  served {key:14} p50 {result.p50_ms:8.2f} ms  p99 {result.p99_ms:8.2f}  load {load_before:.2f}")
+            log(
+                f"  served {key:14} p50 {result.p50_ms:8.2f} ms  p99 {result.p99_ms:8.2f}  {result.rps:8.1f} req/s"
+                f" at {args.connections}  load {load_before:.2f}"
+            )
         measured = weight.measure(Browser(server.base_url), paths["form_get"])
         results["form_weight"] = {
             "html_bytes": measured.html_bytes,
