@@ -39,6 +39,7 @@ from django.dispatch import receiver
 from patrols.models import Village
 from patrols.territory import villages_changed
 from units.models import Kecamatan
+from units.scoping import deployment_wide
 
 from .models import Category
 
@@ -121,7 +122,13 @@ def _read() -> FormChoices:
 
 
 def _kept(key: str, read: Callable[[], T]) -> T:
-    """The value under `key`, else `read()` (and kept); a cache that is down is skipped."""
+    """The value under `key`, else `read()` (and kept); a cache that is down is skipped.
+
+    Read deployment-wide, whatever the caller's scope: the kept lists are every unit's, and
+    one read inside a Polsek's scope (an Open311 request for it) would keep that Polsek's
+    villages for everyone.
+    """
+    read = deployment_wide()(read)
     try:
         value = cache.get(key)
     except Exception:

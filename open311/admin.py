@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from patrols.models import Officer
 from units.admin import ScopedChoicesAdmin
+from units.selectors import deployment_units
 
 from . import services
 from .models import ApiClient
@@ -43,6 +44,14 @@ class ApiClientAdmin(ScopedChoicesAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "contact", "key_prefix"]
     readonly_fields = ["key_prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """The unit: of the user's subtree (ScopedChoices) and of this deployment (a superuser
+        sees every unit in the database)."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "unit":
+            field.queryset = field.queryset & deployment_units()
+        return field
 
     def has_delete_permission(self, request: HttpRequest, obj: ApiClient | None = None) -> bool:
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from aspirations.models import AspirationType, Category
 from core.fields import phone_validator
 from core.images import MultiplePhotoField
 from patrols.models import Village
+from units.scoping import deployment_wide
 
 from . import selectors
 from .jurisdictions import Jurisdiction
@@ -284,8 +286,20 @@ class ServiceRequestForm(Open311Form):
                 self.add_error("village", forms.ValidationError(message, code="invalid"))
             return village
         if latitude is not None:
-            return selectors.nearest_village(latitude, longitude)
-        return _village_named_in(place, self.jurisdiction)
+            # The nearest of every village, not of the jurisdiction's only: a point in a neighbouring
+            # Polsek's village is no village of this one (the report goes to the jurisdiction without one).
+            with deployment_wide():
+                nearest = selectors.nearest_village(latitude, longitude)
+            return nearest if nearest is not None and self._serves(nearest) else None
+        return next((village for village in _villages_named_in(place) if self._serves(village)), None)
+
+    def _serves(self, village: Village) -> bool:
+        """Whether the village is the jurisdiction's (one query, once, below the deployment's root)."""
+        if self.jurisdiction.is_deployment or self.jurisdiction.unit is None:
+            return True
+        if not hasattr(self, "_unit_ids"):
+            self._unit_ids = set(self.jurisdiction.unit.subtree_ids())
+        return village.unit_id in self._unit_ids
 
     def _clean_identity(self, data: dict) -> None:
         given = [name for name in ("first_name", "last_name", "phone", "email") if data.get(name)]
@@ -337,21 +351,13 @@ def _coordinate(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _village_named_in(place: str, jurisdiction: Jurisdiction) -> Village | None:
-    """A village of the jurisdiction whose name the address mentions, ignoring case and spaces ("Dukuh Jati").
-
-    The names are the public form's (cached, the whole deployment's); below the deployment's
-    root, the jurisdiction's units cost one query, on this path only.
-    """
+def _villages_named_in(place: str) -> Iterator[Village]:
+    """The villages whose name the address mentions, ignoring case and spaces ("Dukuh Jati"),
+    from the public form's kept names (the whole deployment's)."""
     squashed = "".join(place.split()).lower()
-    unit = None if jurisdiction.is_deployment else jurisdiction.unit
-    units = None if unit is None else set(unit.subtree_ids())
     for pk, name, unit_id in choices.all_villages(choices.form_choices()):
-        if units is not None and unit_id not in units:
-            continue
         if "".join(name.split()).lower() in squashed:
-            return choices.listed_village(pk, name, unit_id)
-    return None
+            yield choices.listed_village(pk, name, unit_id)
 
 
 def title_from(description: str) -> str:

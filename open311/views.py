@@ -27,6 +27,7 @@ from aspirations import ratelimit
 # The public form's limit on a request body: the API takes the same photos.
 from aspirations.views import MAX_BODY_BYTES
 from aspirations.views import _content_length as content_length
+from units.selectors import in_deployment
 
 from . import documents, jurisdictions, selectors, serializers, services
 from .documents import CONTENT_TYPES, XML
@@ -171,7 +172,7 @@ def _create(request: HttpRequest, fmt: str, jurisdiction: jurisdictions.Jurisdic
         return _key_refused(fmt)
     if not request.POST.get("jurisdiction_id"):
         jurisdiction = jurisdictions.of_unit(client.unit)
-    if not jurisdiction.takes_reports_of(client.unit):
+    if not (in_deployment(client.unit) and jurisdiction.takes_reports_of(client.unit)):
         services.service_request_refused(client=client, request=request, reasons=["jurisdiction_id"])
         return documents.errors(fmt, 403, [_("api_key: not valid for this jurisdiction_id.")])
     with jurisdiction.scope():

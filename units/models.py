@@ -126,6 +126,7 @@ class Unit(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        self._clean_kind_above_children()
         if self.parent is None:
             if self.kind == UnitKind.POLSEK:
                 raise ValidationError({"parent": _("A Polsek belongs to a Polres.")})
@@ -136,6 +137,16 @@ class Unit(models.Model):
             )
         if self.pk and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": _("A unit cannot sit below itself.")})
+
+    def _clean_kind_above_children(self) -> None:
+        """A unit stays above the units below it: a Polres with Polsek does not become a Polsek
+        (a Polsek's scope is its own id: units.scoping.Reach)."""
+        if not (self.pk and self.kind):
+            return
+        below = Unit.objects.filter(parent=self.pk).values_list("kind", flat=True)
+        level = KIND_LEVEL[UnitKind(self.kind)]
+        if any(KIND_LEVEL[UnitKind(kind)] <= level for kind in below):
+            raise ValidationError({"kind": _("Units below this one must stay below it: move them first.")})
 
     def _computed_path(self) -> str:
         prefix = self.parent.path if self.parent_id is not None and self.parent is not None else ""

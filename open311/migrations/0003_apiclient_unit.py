@@ -1,8 +1,10 @@
 """API keys belong to a unit: `ApiClient.unit` replaces the `jurisdiction` code.
 
-Each existing key goes to the unit whose code its jurisdiction was ("krangkeng", the
-only one there was: Polsek Krangkeng); a code that names no unit goes to the
-deployment's own unit (KRK_HOME_UNIT), else the top of the tree, so no key is lost.
+Until now there was one jurisdiction, the whole deployment, whatever code it went by
+("krangkeng" by default): a key could name any village of it, and a report without
+one went to the deployment's unit. So every existing key goes to the deployment's own
+unit (KRK_HOME_UNIT), else the top of the tree, and keeps doing what it did. Going
+back, each key takes its unit's code.
 """
 
 import django.db.models.deletion
@@ -13,10 +15,8 @@ from django.db import migrations, models
 def give_units(apps, schema_editor):
     ApiClient = apps.get_model("open311", "ApiClient")
     Unit = apps.get_model("units", "Unit")
-    fallback = Unit.objects.filter(code=settings.KRK_HOME_UNIT).first() or Unit.objects.order_by("path").first()
-    for client in ApiClient.objects.all():
-        client.unit = Unit.objects.filter(code=client.jurisdiction).first() or fallback
-        client.save(update_fields=["unit"])
+    home = Unit.objects.filter(code=settings.KRK_HOME_UNIT).first() or Unit.objects.order_by("path").first()
+    ApiClient.objects.update(unit=home)
 
 
 def give_codes(apps, schema_editor):

@@ -133,6 +133,13 @@ class TestScopedToTheAdminsUnit:
         assert offered(admin_client) == {"krangkeng"}
         assert offered(client_for(polres_admin)) == {"indramayu", "krangkeng", "karangampel"}
 
+    def test_a_superuser_is_offered_the_deployments_units_only(self):
+        root = OfficerFactory(username="root.api", is_staff=True, is_superuser=True)
+        form = client_for(root).get(reverse("admin:open311_apiclient_add")).context["adminform"].form
+        offered = {choice.code for choice in form.fields["unit"].queryset}
+        assert "indramayu" in offered and "krangkeng" in offered
+        assert "jabar" not in offered  # above the deployment (KRK_HOME_UNIT: Polres Indramayu)
+
     def test_a_crafted_post_for_another_polsek_is_refused(self, admin_client, karangampel_key):
         response = create(admin_client, unit=unit("karangampel").pk)
         assert response.status_code == 200

@@ -6,6 +6,7 @@ Polsek Karangampel below it.
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -107,6 +108,31 @@ class TestSending:
         assert Client().post(url("requests", "json"), {"api_key": key, **body}).status_code == 200
         aspiration = Aspiration.objects.get()
         assert (aspiration.village, aspiration.unit) == (None, unit("krangkeng"))
+
+    def test_a_point_in_another_polseks_village_is_no_village_of_this_one(self, key_admin):
+        neighbour = neighbour_village()
+        neighbour.latitude, neighbour.longitude = "-6.4900", "108.4700"  # within 4 km of Krangkeng's
+        neighbour.save()
+        _client, key = new_client(key_admin)
+        body = report(lat="-6.4900", long="108.4700")
+        del body["attribute[village]"]
+        assert Client().post(url("requests", "json"), {"api_key": key, **body}).status_code == 200
+        aspiration = Aspiration.objects.get()
+        assert (aspiration.village, aspiration.unit) == (None, unit("krangkeng"))
+
+    def test_a_polseks_request_does_not_narrow_the_kept_village_names(self, key_admin):
+        """The names are kept for every jurisdiction: the first read, inside one Polsek's scope,
+        must still keep the whole deployment's."""
+        cache.clear()
+        neighbour_village()
+        _client, krangkeng_key = new_client(key_admin)
+        _client, polres_key = new_client(key_admin, name="Sistem Kabupaten", unit=unit("indramayu"))
+        for key, place in ((krangkeng_key, "Desa Tanjakan"), (polres_key, "Jl. Raya Tanjungpura")):
+            body = report(address_string=place)
+            del body["attribute[village]"]
+            assert Client().post(url("requests", "json"), {"api_key": key, **body}).status_code == 200
+        placed = Aspiration.objects.order_by("pk").values_list("village__name", "unit__code")
+        assert list(placed) == [("Tanjakan", "krangkeng"), ("Tanjungpura", "karangampel")]
 
     def test_a_polsek_key_cannot_send_to_another_polsek(self, key_admin):
         neighbour_village()

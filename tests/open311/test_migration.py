@@ -1,4 +1,4 @@
-"""Existing API keys migrate to a unit (0003): the unit their jurisdiction code named, else the deployment's."""
+"""Existing API keys migrate to a unit (0003): the deployment's own, the one jurisdiction there was."""
 
 import pytest
 from django.db import connection
@@ -10,7 +10,7 @@ BEFORE = [("open311", "0002_roles")]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_each_key_keeps_working_for_the_unit_it_named():
+def test_each_key_keeps_working_for_the_whole_deployment():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     ApiClient_ = executor.loader.project_state(BEFORE).apps.get_model("open311", "ApiClient")
@@ -20,8 +20,9 @@ def test_each_key_keeps_working_for_the_unit_it_named():
     executor = MigrationExecutor(connection)
     executor.migrate([("open311", "0003_apiclient_unit")])
     placed = dict(ApiClient.objects.values_list("name", "unit__code"))
-    # A code that names no unit goes to the deployment's own (KRK_HOME_UNIT in the tests: the Polres).
-    assert placed == {"Aplikasi Desa": "krangkeng", "Sistem Lama": "indramayu"}
+    # The deployment (KRK_HOME_UNIT in the tests: the Polres), whatever code the key went by:
+    # it was the only jurisdiction, and the key keeps naming any of its villages.
+    assert placed == {"Aplikasi Desa": "indramayu", "Sistem Lama": "indramayu"}
 
     # Back again, each key names its unit's code.
     executor = MigrationExecutor(connection)

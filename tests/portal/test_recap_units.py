@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
-from tests.factories import unit
+from tests.factories import AspirationFactory, unit
 from tests.portal import polres_world
 from tests.queries import page_queries
 
@@ -77,6 +77,12 @@ class TestAboveAPolsek:
         assert "Desa 1-2" in section and "Polsek Sektor 1" in section  # the village and its Polsek
         assert "Desa 1-1" not in section  # visited yesterday: on target, not listed
         assert "Kerawanan (target)" not in html  # no per-village table
+
+    def test_the_polres_prints_its_aspirations_from_outside_every_village(self):
+        polres_world.polres(2)
+        AspirationFactory(village=None, unit=unit("indramayu"))
+        html = client_for(polres_world.kapolres()).get(URL, {"bulan": this_month()}).content.decode()
+        assert "Di luar wilayah: 1 aspirasi, 0 selesai, 1 masih terbuka." in part(html, 'id="recap-outside"', "</p>")
 
     def test_a_polsek_still_prints_every_village(self, commander):
         html = client_for(commander).get(URL, {"bulan": this_month()}).content.decode()

@@ -107,6 +107,17 @@ class TestRules:
         with pytest.raises(ValidationError):
             jabar.full_clean()
 
+    def test_a_unit_stays_above_the_units_below_it(self):
+        """A Polres with Polsek does not become a Polsek: a Polsek's scope is its own id."""
+        indramayu = unit("indramayu")
+        indramayu.kind = UnitKind.POLSEK
+        with pytest.raises(ValidationError) as excinfo:
+            indramayu.full_clean()
+        assert "kind" in excinfo.value.message_dict
+        leaf = unit("krangkeng")
+        leaf.name = "Polsek Krangkeng Baru"
+        leaf.full_clean()  # a Polsek with nothing below it keeps its kind
+
     def test_a_kecamatan_is_covered_by_a_polsek_only(self):
         kecamatan = Kecamatan(
             code="32.12.10", name="Karangampel", regency_code="32.12", regency_name="Indramayu", unit=unit("indramayu")
