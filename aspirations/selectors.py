@@ -44,7 +44,7 @@ class PublicStatus:
     village: str = ""  # empty: outside every village of the deployment
 
 
-def _public_event(event: AspirationEvent) -> PublicEvent:
+def _public_event(event: AspirationEvent, unit_name: str) -> PublicEvent:
     title: str | Promise
     if event.kind == EventKind.CREATED:
         title = _("Aspiration received")
@@ -53,7 +53,7 @@ def _public_event(event: AspirationEvent) -> PublicEvent:
     elif event.kind == EventKind.ASSIGNMENT:
         title = _("Handed to an officer for follow-up")
     else:
-        title = _("Reply from %(unit)s") % {"unit": settings.KRK_UNIT_NAME}
+        title = _("Reply from %(unit)s") % {"unit": unit_name}
     return PublicEvent(created_at=event.created_at, title=title, body=event.body)
 
 
@@ -89,7 +89,10 @@ def public_status(code: str | None) -> PublicStatus:
     )
     return PublicStatus(
         aspiration=aspiration,
-        events=[_public_event(event) for event in events],
+        # Replies are signed by the unit handling the report (a Polsek), not the whole portal.
+        events=[
+            _public_event(event, getattr(aspiration, "unit_name", "") or settings.KRK_UNIT_NAME) for event in events
+        ],
         deadline=deadline,
         deadline_label=label,
         is_overdue=bool(deadline and deadline < timezone.now()),

@@ -383,8 +383,8 @@ LOGGING = {
 }
 
 # Portal settings.
-KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polsek Krangkeng"
-KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polres Indramayu"
+KRK_UNIT_NAME = env_str("KRK_UNIT_NAME") or "Polres Indramayu"
+KRK_PARENT_UNIT_NAME = env_str("KRK_PARENT_UNIT_NAME") or "Polda Jawa Barat"
 # The emblem in the header: a path under the static files (the neutral default ships
 # with the portal) or a same-site URL starting with "/" (e.g. under MEDIA_URL).
 KRK_UNIT_EMBLEM = env_str("KRK_UNIT_EMBLEM") or "img/emblem.svg"

@@ -130,10 +130,11 @@ class AspirationQuerySet(models.QuerySet):
         The page names the category from the cached lists (`choices.form_choices`),
         and a code matches one row at most, so no order either. One join, for the
         village's name (`village_name`): a deployment may hold 83,762 villages, too
-        many to keep as one cached list as the categories are.
+        many to keep as one cached list as the categories are; another for the name of
+        the unit handling it (`unit_name`), which signs its replies.
         """
         return (
-            self.annotate(village_name=F("village__name"))
+            self.annotate(village_name=F("village__name"), unit_name=F("unit__name"))
             .only(
                 "code",
                 "type",

@@ -15,7 +15,7 @@ from aspirations.models import AspirationEvent, EventKind, RejectionReason, Stat
 from aspirations.services import aspiration_submit
 from core import roles
 from tests.aspirations.conftest import look_up_status as look_up
-from tests.factories import AspirationFactory, OfficerFactory, category, village
+from tests.factories import AspirationFactory, OfficerFactory, category, neighbour_village, village
 
 URL = reverse("aspirations:status")
 pytestmark = pytest.mark.django_db
@@ -304,6 +304,15 @@ class TestNoPersonalData:
         assert html.index("Kedua") < html.index("Pertama") < html.index("Aspirasi diterima")
         assert "Draf belum dikirim" not in html
         assert "Tanggapan dari Polsek Krangkeng" in html
+
+    def test_a_reply_is_signed_by_the_polsek_handling_the_report(self, client):
+        """A Polres deployment: Polsek Karangampel answered, not "the portal" (KRK_UNIT_NAME)."""
+        aspiration = AspirationFactory(village=neighbour_village())
+        AspirationEvent.objects.create(
+            aspiration=aspiration, kind=EventKind.PUBLIC_REPLY, body="Sudah kami datangi.", is_public=True
+        )
+        html = look_up(client, aspiration.code).content.decode()
+        assert "Tanggapan dari Polsek Karangampel" in html
 
     def test_an_overdue_verification_is_shown_plainly(self, client):
         submitted = timezone.now() - datetime.timedelta(days=20)

@@ -82,7 +82,7 @@ def test_without_javascript_errors_show_by_their_fields_and_nothing_typed_is_los
 
         page.get_by_label("Judul").fill("Balap liar tiap malam Minggu")
         page.get_by_label("Nomor telepon atau WhatsApp Anda").fill("0812 3456 7890")
-        page.get_by_label(re.compile("Saya setuju Polsek Krangkeng")).check()
+        page.get_by_label(re.compile("Saya setuju Polres Indramayu")).check()
         page.get_by_role("button", name="Kirim Aspirasi").click()
         code = page.locator("#ticket-code").inner_text().strip()
         assert Aspiration.objects.get(code=code).reporter_phone == "081234567890"

@@ -54,19 +54,19 @@ class TestLockout:
         body = response.content.decode()
         assert "Terlalu banyak percobaan masuk" in body
         assert "bahkan dengan kata sandi yang benar" in body
-        assert "hubungi admin portal di Polsek Krangkeng" in body  # what to do
+        assert "hubungi admin portal di Polres Indramayu" in body  # what to do
         assert int(response["Retry-After"]) == 15 * 60
 
     def test_the_sign_in_page_says_what_to_do_when_blocked(self):
         body = Client().get(reverse("login")).content.decode()
         assert "jaringan lain" in body
-        assert "hubungi admin portal di Polsek Krangkeng" in body
+        assert "hubungi admin portal di Polres Indramayu" in body
 
     def test_the_sign_in_page_says_who_resets_a_forgotten_password(self, settings):
         settings.KRK_UNIT_PHONE = "0234-000000"
         body = Client().get(reverse("login")).content.decode()
         assert (
-            "Lupa kata sandi? Kata sandi diatur ulang oleh admin portal Polsek Krangkeng: hubungi 0234-000000." in body
+            "Lupa kata sandi? Kata sandi diatur ulang oleh admin portal Polres Indramayu: hubungi 0234-000000." in body
         )
         settings.KRK_UNIT_PHONE = ""
         body = Client().get(reverse("login")).content.decode()
