@@ -128,19 +128,23 @@ def _kept(key: str, read: Callable[[], T]) -> T:
     one read inside a Polsek's scope (an Open311 request for it) would keep that Polsek's
     villages for everyone.
     """
-    read = deployment_wide()(read)
     try:
         value = cache.get(key)
     except Exception:
         logger.warning("cache unavailable; reading the form's choices from the database", exc_info=True)
-        return read()
+        return _read_everywhere(read)
     if value is None:
-        value = read()
+        value = _read_everywhere(read)
         try:
             cache.set(key, value, CACHE_SECONDS)
         except Exception:
             logger.warning("cache unavailable; the form's choices are not kept", exc_info=True)
     return value
+
+
+def _read_everywhere(read: Callable[[], T]) -> T:
+    with deployment_wide():
+        return read()
 
 
 def form_choices() -> FormChoices:

@@ -87,12 +87,11 @@ def public_status(code: str | None) -> PublicStatus:
     label = (
         "" if deadline is None else _("Verification due") if aspiration.status == Status.BARU else _("Follow-up due")
     )
+    # Replies are signed by the unit handling the report (a Polsek), not the whole portal.
+    signer = getattr(aspiration, "unit_name", "") or settings.KRK_UNIT_NAME  # annotated by for_status_page()
     return PublicStatus(
         aspiration=aspiration,
-        # Replies are signed by the unit handling the report (a Polsek), not the whole portal.
-        events=[
-            _public_event(event, getattr(aspiration, "unit_name", "") or settings.KRK_UNIT_NAME) for event in events
-        ],
+        events=[_public_event(event, signer) for event in events],
         deadline=deadline,
         deadline_label=label,
         is_overdue=bool(deadline and deadline < timezone.now()),

@@ -39,19 +39,23 @@ def _row(officer: Officer, villages: list[str], unit_phone: str) -> DirectoryRow
     )
 
 
+def public_phone(unit: Unit) -> str:
+    """The number residents call for a Polsek: its own, else the deployment's (KRK_UNIT_PHONE)."""
+    return unit.phone or settings.KRK_UNIT_PHONE
+
+
 def directory(unit: Unit) -> tuple[list[DirectoryRow], list[str]]:
     """The officers serving one Polsek's villages today, by name, and its villages without one
     (2 queries). The Polsek's number (else the deployment's) stands in for an officer without
     a public one."""
     assignments = (
         Assignment.objects.in_force()
-        .filter(officer__is_active=True)
+        .filter(officer__is_active=True, village__unit=unit)
         .select_related("officer", "village")
         .order_by("officer__first_name", "officer__last_name", "officer_id", "village__name")
     )
-    assignments = assignments.filter(village__unit=unit)
     villages = Village.objects.filter(unit=unit).order_by("name")
-    unit_phone = unit.phone or settings.KRK_UNIT_PHONE
+    unit_phone = public_phone(unit)
     by_officer: dict[int, tuple[Officer, list[str]]] = {}
     for assignment in assignments:
         by_officer.setdefault(assignment.officer_id, (assignment.officer, []))[1].append(assignment.village.name)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.contrib.messages.views import SuccessMessageMixin
@@ -19,6 +18,7 @@ from units.selectors import deployment_units, in_deployment
 from . import navigation
 from .dashboard import transparency
 from .directory import directory as directory_rows
+from .directory import public_phone
 
 # How many of their own patrols Beranda Petugas lists.
 LAST_PATROLS = 5
@@ -93,7 +93,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         unit = polsek[0]
         officers, unserved = directory_rows(unit)
         context = {"unit": unit, "officers": officers, "unserved": unserved}
-        return render(request, "directory.html", {**context, "polsek_phone": unit.phone or settings.KRK_UNIT_PHONE})
+        return render(request, "directory.html", {**context, "polsek_phone": public_phone(unit)})
     return render(request, "directory.html", {"transparency": transparency.last_30_days()})
 
 

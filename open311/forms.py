@@ -11,6 +11,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -294,12 +295,14 @@ class ServiceRequestForm(Open311Form):
         return next((village for village in _villages_named_in(place) if self._serves(village)), None)
 
     def _serves(self, village: Village) -> bool:
-        """Whether the village is the jurisdiction's (one query, once, below the deployment's root)."""
-        if self.jurisdiction.is_deployment or self.jurisdiction.unit is None:
-            return True
-        if not hasattr(self, "_unit_ids"):
-            self._unit_ids = set(self.jurisdiction.unit.subtree_ids())
-        return village.unit_id in self._unit_ids
+        """Whether the village is the jurisdiction's."""
+        return self._unit_ids is None or village.unit_id in self._unit_ids
+
+    @cached_property
+    def _unit_ids(self) -> set[int] | None:
+        """The jurisdiction's units (one query, once); None for the whole deployment."""
+        unit = None if self.jurisdiction.is_deployment else self.jurisdiction.unit
+        return None if unit is None else set(unit.subtree_ids())
 
     def _clean_identity(self, data: dict) -> None:
         given = [name for name in ("first_name", "last_name", "phone", "email") if data.get(name)]

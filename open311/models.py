@@ -3,10 +3,10 @@
 An ApiClient is created by the admin of a unit for one organisation (a village
 app, a district system, FixMyStreet...) and belongs to that unit: it sends reports
 to the unit's subtree and only that unit's admins (and those above) see it. Its
-key is shown once and stored as a digest (`keys`). An ApiSubmission ties an aspiration to the client that sent it: the
-audit trail names the client, a unit whose public list is off answers a client
-with its own reports only, and a report held for moderation is found again by
-its token. Writes go through `services.py`.
+key is shown once and stored as a digest (`keys`). An ApiSubmission ties an
+aspiration to the client that sent it: the audit trail names the client, a unit
+whose public list is off answers a client with its own reports only, and a report
+held for moderation is found again by its token. Writes go through `services.py`.
 """
 
 from __future__ import annotations
