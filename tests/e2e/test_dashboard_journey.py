@@ -105,13 +105,16 @@ def test_the_kapolres_compares_the_polsek_and_opens_one(browser, live_server, ja
         expect(units.get_by_role("rowheader")).to_have_count(3)
         assert fits_the_phone(page)
         # The selector: JavaScript shows the unit as soon as it is picked, its button does without.
+        page.wait_for_load_state()
         page.get_by_label("Satuan", exact=True).select_option("sektor2")
         if not javascript:
             page.get_by_role("button", name="Tampilkan satuan").click()
         expect(page.locator("#unit-label")).to_have_text("Polsek Sektor 2")
         expect(page).to_have_url(re.compile(r"unit=sektor2"))
         expect(page.locator("#satuan")).to_have_count(0)
-        # Back at the Polres, a Polsek's name in the table opens its own dashboard.
+        # Back at the Polres, a Polsek's name in the table opens its own dashboard. The selector's
+        # script is deferred: a change before it has run submits nothing (a person is never that quick).
+        page.wait_for_load_state()
         page.get_by_label("Satuan", exact=True).select_option("indramayu")
         if not javascript:
             page.get_by_role("button", name="Tampilkan satuan").click()
