@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core import release
 from core.fields import phone_validator
 from core.idempotency import IdempotencyKeyField
 from core.images import MultiplePhotoField
@@ -166,6 +167,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     # On the <form>: static/js/photos.js checks required fields with this message
     # before sending; portal.js shows `sending` while it is on its way.
     sending = SENDING
+    # How long a blank form's markup is kept (`fragment_key`): as long as the lists it shows.
+    FRAGMENT_SECONDS = choices.CACHE_SECONDS
     required_message = forms.Field.default_error_messages["required"]
     identified_choice = IDENTIFIED
 
@@ -238,6 +241,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
 
     def __init__(self, *args, kecamatan_code: str = "", kabupaten_code: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Nothing a resident sent in it: its markup is every visitor's (`fragment_key`).
+        self.blank = not self.is_bound and not self.initial
         # The lists from the cache: no query to show the form or to check an answer.
         self.listed = choices.form_choices()
         cast(forms.ChoiceField, self.fields["category"]).choices = [
@@ -293,6 +298,29 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             # Nowhere is outside a nationwide deployment: every report names its village.
             *([(OUTSIDE_KRANGKENG, outside)] if receives_unplaced_reports() else []),
         ]
+
+    @property
+    def fragment_key(self) -> str | None:
+        """The key of this form's markup in the cache, where every visitor gets the same markup.
+
+        A blank form (no answers, no errors) differs only by the language, the kept lists
+        (their `stamp` changes whenever a village, kecamatan or category changes), the
+        chosen regency and kecamatan, the deployment's settings and the release; its
+        per-visitor fields (CSRF token, "shown at" token, idempotency key) are outside
+        the fragment. None for a form that shows what a resident sent."""
+        if not self.blank:
+            return None
+        parts = (
+            release.fingerprint(),
+            translation.get_language(),
+            self.listed.stamp,
+            self.initial.get("kabupaten", ""),
+            self.initial.get("kecamatan", ""),
+            settings.KRK_UNIT_NAME,
+            settings.KRK_HOME_UNIT,
+            *(value for value, _label in self.fields["notify_channel"].choices),
+        )
+        return ":".join(parts)
 
     def _kecamatan_of_posted_village(self) -> choices.KecamatanChoice | None:
         """A form sent without a kecamatan (a page opened before kecamatan were asked

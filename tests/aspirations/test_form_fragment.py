@@ -1,0 +1,127 @@
+"""The blank public form's fields, kept in the cache and served to every visitor alike."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from aspirations.models import Aspiration, Category
+from core import release
+from tests.aspirations.conftest import form_data
+from tests.conftest import stored_cache_keys
+from tests.factories import neighbour_village, village
+
+pytestmark = pytest.mark.django_db
+FORM = reverse("aspirations:submit")
+PER_VISITOR = re.compile(r'name="(csrfmiddlewaretoken|started|idempotency_key)" value="[^"]*"')
+
+
+def fragment_keys() -> list[str]:
+    return [key for key in stored_cache_keys() if "template.cache.aspirations.form" in key]
+
+
+def fields_markup(response) -> str:
+    """The page without what is drawn for each visitor."""
+    return PER_VISITOR.sub(r'name="\1" value=""', response.content.decode())
+
+
+def per_visitor(response, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', response.content.decode()).group(1)
+
+
+class TestBlankForm:
+    def test_kept_once_and_served_to_every_visitor_with_their_own_tokens(self, django_assert_num_queries):
+        first = Client(enforce_csrf_checks=True)
+        second = Client(enforce_csrf_checks=True)
+        shown = first.get(FORM)
+        assert len(fragment_keys()) == 1
+        with django_assert_num_queries(0):
+            again = second.get(FORM)
+        assert len(fragment_keys()) == 1
+        assert fields_markup(again) == fields_markup(shown)
+        for name in ("csrfmiddlewaretoken", "started", "idempotency_key"):
+            assert per_visitor(again, name) != per_visitor(shown, name)
+        # Both visitors send the form they were shown: each passes the CSRF check with their own token.
+        for client, page in ((first, shown), (second, again)):
+            data = form_data(
+                csrfmiddlewaretoken=per_visitor(page, "csrfmiddlewaretoken"),
+                idempotency_key=per_visitor(page, "idempotency_key"),
+            )
+            assert client.post(FORM, data).status_code == 302
+        assert Aspiration.objects.count() == 2
+
+    def test_a_sent_form_with_errors_is_shown_to_its_sender_only(self, client):
+        data = form_data(title="", identity="kontak", reporter_name="Siti Rahayu", reporter_phone="081234567890")
+        returned = client.post(FORM, data)
+        assert returned.status_code == 200
+        assert "Siti Rahayu" in returned.content.decode()
+        assert fragment_keys() == []
+        blank = Client().get(FORM).content.decode()
+        assert "Siti Rahayu" not in blank
+        assert "081234567890" not in blank
+
+    def test_the_village_step_keeps_what_was_typed_for_its_sender_only(self, client):
+        kecamatan = village("Krangkeng").kecamatan.code
+        data = form_data(title="Pencurian kabel PLN", kecamatan=kecamatan, langkah="kecamatan")
+        stepped = client.post(FORM, data).content.decode()
+        assert "Pencurian kabel PLN" in stepped
+        assert fragment_keys() == []
+        assert "Pencurian kabel PLN" not in Client().get(FORM, {"kecamatan": kecamatan}).content.decode()
+
+    def test_a_new_category_shows_at_once(self, client):
+        client.get(FORM)
+        Category.objects.create(slug="baru", name="Kategori Baru")
+        assert "Kategori Baru" in client.get(FORM).content.decode()
+
+    def test_a_renamed_village_shows_at_once(self, client):
+        renamed = village("Kapringan")
+        client.get(FORM)
+        renamed.name = "Kapringan Baru"
+        renamed.save()
+        assert "Kapringan Baru" in client.get(FORM).content.decode()
+
+    def test_each_language_has_its_own(self):
+        indonesian = Client()
+        english = Client()
+        english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        assert "Identitas Anda" in indonesian.get(FORM).content.decode()
+        assert "Your identity" in english.get(FORM).content.decode()
+        assert "Identitas Anda" in Client().get(FORM).content.decode()
+        assert len(fragment_keys()) == 2
+
+    def test_a_chosen_kecamatan_has_its_own_and_an_unknown_code_the_blank_one(self, client):
+        neighbour_village()  # a second kecamatan: the form asks which one
+        krangkeng = village("Krangkeng").kecamatan.code
+        chosen = client.get(FORM, {"kecamatan": krangkeng}).content.decode()
+        assert f'<option value="{krangkeng}" selected>' in chosen
+        assert ">Kapringan</option>" in chosen
+        blank = client.get(FORM).content.decode()
+        assert f'<option value="{krangkeng}" selected>' not in blank
+        assert ">Kapringan</option>" not in blank
+        for code in ("99.99.99", "<script>", "x" * 200):
+            client.get(FORM, {"kecamatan": code, "kabupaten": code})
+        # The chosen kecamatan and the blank form: made-up codes never add keys to the cache.
+        assert len(fragment_keys()) == 2
+
+
+class TestRelease:
+    def test_the_form_and_its_translations_are_sources(self):
+        sources = {path.relative_to(settings.BASE_DIR).as_posix() for path in release._sources()}
+        assert "aspirations/templates/aspirations/_aspiration_fields.html" in sources
+        assert "aspirations/forms.py" in sources
+        assert "locale/id/LC_MESSAGES/django.mo" in sources
+        assert not any("site-packages" in source for source in sources)
+
+    def test_a_changed_file_is_another_release(self, settings, tmp_path):
+        settings.BASE_DIR = tmp_path  # the project's apps are elsewhere: only this folder counts
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
+        settings.LOCALE_PATHS = []
+        (tmp_path / "templates").mkdir()
+        template = tmp_path / "templates" / "form.html"
+        template.write_text("<form>")
+        first = release.fingerprint.__wrapped__()
+        assert release.fingerprint.__wrapped__() == first
+        template.write_text("<form novalidate>")
+        assert release.fingerprint.__wrapped__() != first
