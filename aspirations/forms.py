@@ -279,7 +279,9 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
                 chosen = None  # another regency was chosen since: its kecamatan anew
             offered = choices.kecamatan_of(self.listed, regency) if regency else ()
             regency_field = cast(forms.ChoiceField, self.fields["kabupaten"])
-            regency_field.choices = [("", _("— choose a regency or city —")), *self.listed.regencies()]
+            # A callable: the country's 514 regencies are listed (and normalised by Django, about
+            # a millisecond) only when the form is drawn or checked, not when its markup is kept.
+            regency_field.choices = self._regency_choices
             self.initial["kabupaten"] = regency
         self.chosen_kecamatan = chosen
         self.villages = choices.villages_of(self.listed, chosen.pk) if chosen else ()
@@ -298,6 +300,9 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             # Nowhere is outside a nationwide deployment: every report names its village.
             *([(OUTSIDE_KRANGKENG, outside)] if receives_unplaced_reports() else []),
         ]
+
+    def _regency_choices(self) -> list[tuple[str, str]]:
+        return [("", _("— choose a regency or city —")), *self.listed.regencies()]
 
     @property
     def fragment_key(self) -> str | None:

@@ -89,7 +89,7 @@ def field_options(field: forms.BoundField) -> str:
     `html.escape` in one pass: a template loop, or `format_html` per option, cost 10-20 µs an
     option, and the national form's regency list has 514 (bench/FINDINGS.md, issue 14)."""
     current = as_value(field.value())
-    choices = getattr(field.field, "choices", ())  # a ChoiceField's, by then a plain list
+    choices = getattr(field.field, "choices", ())  # a ChoiceField's: a list, or a callable's (lazy) iterator
     return mark_safe(  # noqa: S308 (every value and label is escaped here)
         "".join(
             f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
