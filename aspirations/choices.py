@@ -25,25 +25,23 @@ A cache that is down is skipped: the lists are read from the database.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.kept import forget as kept_forget
+from core.kept import kept
 from patrols.models import Village
 from patrols.territory import villages_changed
 from units.models import Kecamatan
 from units.scoping import deployment_wide
 
 from .models import Category
-
-logger = logging.getLogger(__name__)
 
 CACHE_KEY = "krk:aspirations:form-choices:v3"
 VILLAGES_KEY = "krk:aspirations:villages:v3:{stamp}:{kecamatan}"
@@ -128,18 +126,7 @@ def _kept(key: str, read: Callable[[], T]) -> T:
     one read inside a Polsek's scope (an Open311 request for it) would keep that Polsek's
     villages for everyone.
     """
-    try:
-        value = cache.get(key)
-    except Exception:
-        logger.warning("cache unavailable; reading the form's choices from the database", exc_info=True)
-        return _read_everywhere(read)
-    if value is None:
-        value = _read_everywhere(read)
-        try:
-            cache.set(key, value, CACHE_SECONDS)
-        except Exception:
-            logger.warning("cache unavailable; the form's choices are not kept", exc_info=True)
-    return value
+    return kept(key, lambda: _read_everywhere(read), CACHE_SECONDS, what="the form's choices")
 
 
 def _read_everywhere(read: Callable[[], T]) -> T:
@@ -219,10 +206,7 @@ def names(listed: FormChoices, *, category_id: int, village_id: int | None) -> t
 
 def forget() -> None:
     """Drop the kept lists (the next request reads them again, under a new stamp)."""
-    try:
-        cache.delete(CACHE_KEY)
-    except Exception:
-        logger.warning("cache unavailable; could not drop the form's choices", exc_info=True)
+    kept_forget(CACHE_KEY, what="the form's choices")
 
 
 @receiver(villages_changed, dispatch_uid="aspirations.choices.villages_loaded")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
@@ -167,8 +168,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     # On the <form>: static/js/photos.js checks required fields with this message
     # before sending; portal.js shows `sending` while it is on its way.
     sending = SENDING
-    # How long a blank form's markup is kept (`fragment_key`): as long as the lists it shows.
-    FRAGMENT_SECONDS = choices.CACHE_SECONDS
+    # How long a blank form's markup is kept (`fields_key`): as long as the lists it shows.
+    FIELDS_SECONDS = choices.CACHE_SECONDS
     required_message = forms.Field.default_error_messages["required"]
     identified_choice = IDENTIFIED
 
@@ -241,7 +242,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
 
     def __init__(self, *args, kecamatan_code: str = "", kabupaten_code: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Nothing a resident sent in it: its markup is every visitor's (`fragment_key`).
+        # Nothing a resident sent in it: its markup is every visitor's (`fields_key`).
         self.blank = not self.is_bound and not self.initial
         # The lists from the cache: no query to show the form or to check an answer.
         self.listed = choices.form_choices()
@@ -301,18 +302,16 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             *([(OUTSIDE_KRANGKENG, outside)] if receives_unplaced_reports() else []),
         ]
 
-    def _regency_choices(self) -> list[tuple[str, str]]:
+    def _regency_choices(self) -> list[tuple[str, object]]:
         return [("", _("— choose a regency or city —")), *self.listed.regencies()]
 
-    @property
-    def fragment_key(self) -> str | None:
-        """The key of this form's markup in the cache, where every visitor gets the same markup.
+    def fields_key(self) -> str | None:
+        """The cache key of this form's fields, where every visitor gets the same markup.
 
         A blank form (no answers, no errors) differs only by the language, the kept lists
         (their `stamp` changes whenever a village, kecamatan or category changes), the
-        chosen regency and kecamatan, the deployment's settings and the release; its
-        per-visitor fields (CSRF token, "shown at" token, idempotency key) are outside
-        the fragment. None for a form that shows what a resident sent."""
+        chosen regency and kecamatan, the deployment's settings and the release. None for
+        a form that shows what a resident sent."""
         if not self.blank:
             return None
         parts = (
@@ -323,9 +322,9 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
             self.initial.get("kecamatan", ""),
             settings.KRK_UNIT_NAME,
             settings.KRK_HOME_UNIT,
-            *(value for value, _label in self.fields["notify_channel"].choices),
+            *settings.KRK_NOTIFY_OFFERED,
         )
-        return ":".join(parts)
+        return "krk:aspirations:form-fields:" + hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
     def _kecamatan_of_posted_village(self) -> choices.KecamatanChoice | None:
         """A form sent without a kecamatan (a page opened before kecamatan were asked

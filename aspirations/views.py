@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.idempotency import key_from
 from core.images import MAX_UPLOAD_BYTES
+from core.kept import kept
 from core.security import PageCookie, client_ip_hash, referrer_policy
 from core.uploads import pending_uploads_used, upload_owner
 from units.scoping import deployment_wide
@@ -29,6 +31,8 @@ from .models import Aspiration
 TICKET_COOKIE = PageCookie("krk_ticket", salt="aspirations.last-ticket", url_name="aspirations:submitted")
 # How long a browser or proxy may reuse a kecamatan's list of villages (master data).
 VILLAGES_MAX_AGE = 5 * 60
+FORM_TEMPLATE = "aspirations/aspiration_form.html"
+FIELDS_TEMPLATE = "aspirations/_aspiration_fields.html"
 # Photos plus generous room for the text fields; anything bigger is refused unread.
 MAX_BODY_BYTES = MAX_PHOTOS * MAX_UPLOAD_BYTES + 1024 * 1024
 
@@ -90,7 +94,26 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = AspirationForm(
             kecamatan_code=request.GET.get("kecamatan", ""), kabupaten_code=request.GET.get("kabupaten", "")
         )
-    return render(request, "aspirations/aspiration_form.html", {"form": form})
+        return render(request, FORM_TEMPLATE, {"form": form, "kept_fields": blank_fields(request, form)})
+    return render(request, FORM_TEMPLATE, {"form": form})
+
+
+def blank_fields(request: HttpRequest, form: AspirationForm) -> str:
+    """The blank form's fields, drawn once and kept for every visitor (the busiest public page).
+
+    Everything a visitor is given alone (the CSRF token, the "shown at" token, the
+    idempotency key) is outside them, in aspiration_form.html. A form showing what a
+    resident sent (errors, the village step) is drawn for them and never kept.
+    """
+    key = form.fields_key()
+    if key is None:
+        return ""
+    return kept(
+        key,
+        lambda: render_to_string(FIELDS_TEMPLATE, {"form": form}, request),
+        form.FIELDS_SECONDS,
+        what="the public form's markup",
+    )
 
 
 def _village_step(request: HttpRequest) -> HttpResponse:
@@ -105,7 +128,7 @@ def _village_step(request: HttpRequest) -> HttpResponse:
         kabupaten_code=request.POST.get("kabupaten", ""),
     )
     form.photos_lost = any(request.FILES.getlist("photos"))
-    return render(request, "aspirations/aspiration_form.html", {"form": form, "village_step": True})
+    return render(request, FORM_TEMPLATE, {"form": form, "village_step": True})
 
 
 @require_safe

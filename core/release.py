@@ -12,6 +12,7 @@ import functools
 import hashlib
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -25,7 +26,8 @@ def _sources() -> list[Path]:
     base = Path(settings.BASE_DIR).resolve()
     installed = Path(sys.prefix).resolve()  # a virtualenv may sit inside the checkout
     roots = {Path(config.path).resolve() for config in apps.get_app_configs()}
-    roots.update(Path(path).resolve() for engine in settings.TEMPLATES for path in engine.get("DIRS", ()))
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    roots.update(Path(path).resolve() for engine in engines for path in engine.get("DIRS", ()))
     roots.update(Path(path).resolve() for path in settings.LOCALE_PATHS)
     files = {
         path

@@ -18,24 +18,21 @@ country has 7,285 Polsek, too many for one page), each linking to its own page.
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from aspirations.models import Aspiration, Status
+from core.kept import kept
 from patrols.models import PatrolTally, UnitPatrolTally, Village
 from units.models import Kecamatan, Unit, UnitKind
 from units.selectors import deployment_root
 
 from .figures import in_period, tallies
 from .periods import Period
-
-logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300
 CACHE_KEY = "krk:transparency:v3:{day}"
@@ -176,20 +173,8 @@ def polda_groups(period: Period, root: Unit | None) -> tuple[list[PoldaGroup], i
 def last_30_days(today: datetime.date | None = None, *, unit: Unit | None = None) -> dict:
     """The 30 days up to today, of the deployment (with its units) or of one unit (from the cache when fresh)."""
     today = today or timezone.localdate()
-    key = cache_key(today, unit)
-    try:
-        figures = cache.get(key)
-    except Exception:
-        # Redis down: the page counts afresh rather than fail (README: Redis).
-        logger.warning("cache unavailable; counting the public figures", exc_info=True)
-        figures = None
-    if figures is None:
-        figures = _count(today, unit)
-        try:
-            cache.set(key, figures, CACHE_SECONDS)
-        except Exception:
-            logger.warning("cache unavailable; the public figures are not kept", exc_info=True)
-    return figures
+    # Redis down: the page counts afresh rather than fail (README: Redis).
+    return kept(cache_key(today, unit), lambda: _count(today, unit), CACHE_SECONDS, what="the public figures")
 
 
 def _count(today: datetime.date, unit: Unit | None) -> dict:

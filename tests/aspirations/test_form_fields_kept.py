@@ -1,16 +1,18 @@
 """The blank public form's fields, kept in the cache and served to every visitor alike."""
 
+import logging
 import re
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from aspirations.models import Aspiration, Category
 from core import release
 from tests.aspirations.conftest import form_data
 from tests.conftest import stored_cache_keys
+from tests.core.test_kept import UNREACHABLE
 from tests.factories import neighbour_village, village
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +20,8 @@ FORM = reverse("aspirations:submit")
 PER_VISITOR = re.compile(r'name="(csrfmiddlewaretoken|started|idempotency_key)" value="[^"]*"')
 
 
-def fragment_keys() -> list[str]:
-    return [key for key in stored_cache_keys() if "template.cache.aspirations.form" in key]
+def fields_keys() -> list[str]:
+    return [key for key in stored_cache_keys() if "krk:aspirations:form-fields:" in key]
 
 
 def fields_markup(response) -> str:
@@ -36,10 +38,10 @@ class TestBlankForm:
         first = Client(enforce_csrf_checks=True)
         second = Client(enforce_csrf_checks=True)
         shown = first.get(FORM)
-        assert len(fragment_keys()) == 1
+        assert len(fields_keys()) == 1
         with django_assert_num_queries(0):
             again = second.get(FORM)
-        assert len(fragment_keys()) == 1
+        assert len(fields_keys()) == 1
         assert fields_markup(again) == fields_markup(shown)
         for name in ("csrfmiddlewaretoken", "started", "idempotency_key"):
             assert per_visitor(again, name) != per_visitor(shown, name)
@@ -57,7 +59,7 @@ class TestBlankForm:
         returned = client.post(FORM, data)
         assert returned.status_code == 200
         assert "Siti Rahayu" in returned.content.decode()
-        assert fragment_keys() == []
+        assert fields_keys() == []
         blank = Client().get(FORM).content.decode()
         assert "Siti Rahayu" not in blank
         assert "081234567890" not in blank
@@ -67,7 +69,7 @@ class TestBlankForm:
         data = form_data(title="Pencurian kabel PLN", kecamatan=kecamatan, langkah="kecamatan")
         stepped = client.post(FORM, data).content.decode()
         assert "Pencurian kabel PLN" in stepped
-        assert fragment_keys() == []
+        assert fields_keys() == []
         assert "Pencurian kabel PLN" not in Client().get(FORM, {"kecamatan": kecamatan}).content.decode()
 
     def test_a_new_category_shows_at_once(self, client):
@@ -89,7 +91,7 @@ class TestBlankForm:
         assert "Identitas Anda" in indonesian.get(FORM).content.decode()
         assert "Your identity" in english.get(FORM).content.decode()
         assert "Identitas Anda" in Client().get(FORM).content.decode()
-        assert len(fragment_keys()) == 2
+        assert len(fields_keys()) == 2
 
     def test_a_chosen_kecamatan_has_its_own_and_an_unknown_code_the_blank_one(self, client):
         neighbour_village()  # a second kecamatan: the form asks which one
@@ -103,7 +105,7 @@ class TestBlankForm:
         for code in ("99.99.99", "<script>", "x" * 200):
             client.get(FORM, {"kecamatan": code, "kabupaten": code})
         # The chosen kecamatan and the blank form: made-up codes never add keys to the cache.
-        assert len(fragment_keys()) == 2
+        assert len(fields_keys()) == 2
 
 
 class TestRelease:
@@ -125,3 +127,14 @@ class TestRelease:
         assert release.fingerprint.__wrapped__() == first
         template.write_text("<form novalidate>")
         assert release.fingerprint.__wrapped__() != first
+
+
+class TestCacheDown:
+    def test_the_form_is_drawn_afresh_for_every_visitor(self, caplog):
+        with override_settings(CACHES=UNREACHABLE), caplog.at_level(logging.WARNING, logger="core.kept"):
+            first = Client().get(FORM)
+            second = Client().get(FORM)
+        assert first.status_code == second.status_code == 200
+        assert fields_markup(first) == fields_markup(second)
+        assert 'name="title"' in first.content.decode()
+        assert "cache unavailable; computing the public form's markup afresh" in caplog.messages
