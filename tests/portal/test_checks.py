@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import Tags, run_checks
 
 from krangkeng_portal.checks import (
     check_backup_key,
@@ -174,3 +175,28 @@ class TestJobs:
     def test_quiet_with_the_database_backend(self, settings):
         settings.KRK_TASKS = "database"
         assert check_durable_jobs() == []
+
+
+@pytest.mark.django_db
+class TestHomeUnit:
+    """`check --database default` (the README's deployment steps, and `migrate` before it starts)."""
+
+    def run(self) -> list[str]:
+        return [message.id for message in run_checks(tags=[Tags.database], databases=["default"])]
+
+    def test_quiet_when_the_unit_exists(self, settings):
+        settings.KRK_HOME_UNIT = "indramayu"
+        assert "krangkeng_portal.W007" not in self.run()
+
+    def test_warns_about_a_code_no_unit_has(self, settings):
+        settings.KRK_HOME_UNIT = "indramyu"
+        assert self.run() == ["krangkeng_portal.W007"]
+
+    def test_quiet_for_the_whole_country(self, settings):
+        settings.KRK_HOME_UNIT = "*"
+        assert self.run() == []
+
+    def test_not_run_without_a_database(self, settings, django_assert_num_queries):
+        settings.KRK_HOME_UNIT = "indramyu"
+        with django_assert_num_queries(0):
+            assert run_checks(tags=[Tags.database]) == []
