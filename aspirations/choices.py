@@ -82,6 +82,10 @@ class FormChoices:
         """(code, name) of the regencies (kabupaten/kota) of the kecamatan, by name."""
         return list(self.regency_list)
 
+    def is_regency(self, code: str) -> bool:
+        """Whether `code` is one of the listed regencies (anything else a visitor may type is not)."""
+        return any(code == listed for listed, _name in self.regency_list)
+
     @property
     def several_regencies(self) -> bool:
         return len(self.regency_list) > 1
@@ -143,7 +147,7 @@ def kecamatan_of(listed: FormChoices, regency_code: str) -> tuple[KecamatanChoic
     """The listed kecamatan of one regency, by name (with several regencies: kept; else one query)."""
     if not listed.several_regencies:
         return tuple(row for row in listed.kecamatan if row.regency_code == regency_code)
-    if regency_code not in {code for code, _name in listed.regency_list}:
+    if not listed.is_regency(regency_code):
         return ()
     key = KECAMATAN_KEY.format(stamp=listed.stamp, regency=regency_code)
     return _kept(key, lambda: _listed_kecamatan(regency_code))

@@ -162,7 +162,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     more than one kecamatan's villages (a deployment may hold 83,762): the desa list
     is the chosen kecamatan's (`kecamatan_code`, or the posted `kecamatan`). With one
     kecamatan offered, the kecamatan is a hidden field and the desa list is shown at
-    once. Rendered by aspirations/aspiration_form.html (no per-field templates).
+    once. Rendered by aspirations/aspiration_form.html and its _aspiration_fields.html (no
+    per-field templates).
     """
 
     # On the <form>: static/js/photos.js checks required fields with this message
@@ -242,7 +243,8 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
 
     def __init__(self, *args, kecamatan_code: str = "", kabupaten_code: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Nothing a resident sent in it: its markup is every visitor's (`fields_key`).
+        # Nothing a resident sent in it: its markup is every visitor's (`fields_key`). Read
+        # before this method adds its own initial values (`started`, the chosen kecamatan).
         self.blank = not self.is_bound and not self.initial
         # The lists from the cache: no query to show the form or to check an answer.
         self.listed = choices.form_choices()
@@ -276,9 +278,11 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         if self.several_regencies:
             regency = (self.data.get("kabupaten") if self.is_bound else None) or kabupaten_code
             regency = regency or (chosen.regency_code if chosen else "")
+            if not self.listed.is_regency(regency):
+                regency = ""  # a made-up code: the blank form (and its kept markup)
             if chosen is not None and chosen.regency_code != regency:
                 chosen = None  # another regency was chosen since: its kecamatan anew
-            offered = choices.kecamatan_of(self.listed, regency) if regency else ()
+            offered = choices.kecamatan_of(self.listed, regency)
             regency_field = cast(forms.ChoiceField, self.fields["kabupaten"])
             # A callable: the country's 514 regencies are listed (and normalised by Django, about
             # a millisecond) only when the form is drawn or checked, not when its markup is kept.
@@ -311,8 +315,11 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         A blank form (no answers, no errors) differs only by the language, the kept lists
         (their `stamp` changes whenever a village, kecamatan or category changes), the
         chosen regency and kecamatan, the deployment's settings and the release. None for
-        a form that shows what a resident sent."""
-        if not self.blank:
+        a form that shows what a resident sent, and for a chosen kecamatan where the
+        deployment has several regencies: the country's 7,285 would be as many copies
+        (a link from a Polsek's page; drawn for each visitor). The keys are bounded: a
+        Polres's few dozen kecamatan, or the country's 514 regencies, per language."""
+        if not self.blank or (self.several_regencies and self.chosen_kecamatan is not None):
             return None
         parts = (
             release.fingerprint(),

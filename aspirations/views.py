@@ -110,7 +110,9 @@ def blank_fields(request: HttpRequest, form: AspirationForm) -> str:
         return ""
     return kept(
         key,
-        lambda: render_to_string(FIELDS_TEMPLATE, {"form": form}, request),
+        # Without the request: no context processor's per-visitor value (user, navigation)
+        # is within reach of markup every visitor gets.
+        lambda: render_to_string(FIELDS_TEMPLATE, {"form": form}),
         form.FIELDS_SECONDS,
         what="the public form's markup",
     )

@@ -14,7 +14,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import release
         from .session_lifetime import stamp_sign_in
+
+        release.fingerprint()  # of the files this process imports, before a deployment replaces them
 
         # Sign-in has no hook but this signal: the absolute session lifetime starts here.
         user_logged_in.connect(stamp_sign_in, dispatch_uid="core.stamp_sign_in")

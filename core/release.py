@@ -1,9 +1,12 @@
 """Which release of the portal a process runs: a digest of its code, templates and catalogues.
 
-Markup kept in the shared cache (`{% cache %}` fragments) carries it in its key. During
-a rolling deployment the old and the new app servers share one Redis; with the
-release in the key, neither serves markup the other rendered, and nothing has to be
-cleared after a deployment. Two servers running the same files agree on it.
+Markup kept in the shared cache (the public form's fields, `aspirations.views.blank_fields`)
+carries it in its key. During a rolling deployment the old and the new app servers share
+one Redis; with the release in the key, neither serves markup the other rendered, and
+nothing has to be cleared after a deployment. Two servers running the same files agree
+on it. It is taken when the process starts (`CoreConfig.ready`): a deployment that
+updates the files in place before restarting the servers one by one leaves the old
+ones with the digest of the code they run.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def _sources() -> list[Path]:
     return sorted(files)
 
 
-@functools.cache  # the files do not change under a running process
+@functools.cache  # taken at start-up (CoreConfig.ready): the files the process runs
 def fingerprint() -> str:
     """A short digest of the project's sources, the same on every server that runs the same files."""
     base = Path(settings.BASE_DIR).resolve()

@@ -10,10 +10,12 @@ from django.urls import reverse
 
 from aspirations.models import Aspiration, Category
 from core import release
+from patrols.models import Village
 from tests.aspirations.conftest import form_data
 from tests.conftest import stored_cache_keys
 from tests.core.test_kept import UNREACHABLE
-from tests.factories import neighbour_village, village
+from tests.factories import neighbour_village, unit, village
+from units.models import Kecamatan, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 FORM = reverse("aspirations:submit")
@@ -53,6 +55,11 @@ class TestBlankForm:
             )
             assert client.post(FORM, data).status_code == 302
         assert Aspiration.objects.count() == 2
+
+    def test_head_reads_the_same(self, client):
+        assert client.head(FORM).status_code == 200
+        client.get(FORM)
+        assert len(fields_keys()) == 1
 
     def test_a_sent_form_with_errors_is_shown_to_its_sender_only(self, client):
         data = form_data(title="", identity="kontak", reporter_name="Siti Rahayu", reporter_phone="081234567890")
@@ -106,6 +113,46 @@ class TestBlankForm:
             client.get(FORM, {"kecamatan": code, "kabupaten": code})
         # The chosen kecamatan and the blank form: made-up codes never add keys to the cache.
         assert len(fields_keys()) == 2
+
+
+@pytest.fixture
+def cirebon() -> Village:
+    """A second regency (Kabupaten Cirebon, one Polsek and one village): the form asks for the regency first."""
+    polres = Unit.objects.create(kind=UnitKind.POLRES, name="Polres Cirebon", code="cirebon", parent=unit("jabar"))
+    polsek = Unit.objects.create(kind=UnitKind.POLSEK, name="Polsek Losari", code="losari", parent=polres)
+    losari = Kecamatan.objects.create(
+        code="32.09.01", name="Losari", regency_code="32.09", regency_name="Cirebon", unit=polsek
+    )
+    return Village.objects.create(
+        code="32.09.01.2001", name="Ambulu", kecamatan=losari, unit=polsek, visit_target_days=14
+    )
+
+
+class TestSeveralRegencies:
+    def test_kept_per_regency_and_made_up_codes_add_no_keys(self, client, cirebon):
+        assert ">Cirebon</option>" in client.get(FORM).content.decode()
+        regency = client.get(FORM, {"kabupaten": "32.09"}).content.decode()
+        assert '<option value="32.09" selected>' in regency
+        assert ">Losari</option>" in regency
+        assert len(fields_keys()) == 2
+        for code in ("99.99", "<script>", "x" * 200, "32.12.09"):
+            assert client.get(FORM, {"kabupaten": code}).status_code == 200
+        assert len(fields_keys()) == 2
+
+    def test_a_chosen_kecamatan_is_drawn_for_each_visitor(self, client, cirebon):
+        """The country has 7,285: kept, they would be as many copies of the form."""
+        chosen = client.get(FORM, {"kecamatan": "32.09.01"}).content.decode()
+        assert '<option value="32.09.01" selected>' in chosen
+        assert ">Ambulu</option>" in chosen
+        assert fields_keys() == []
+
+    def test_an_unknown_regency_is_refused_and_nothing_kept(self, client, cirebon):
+        sent = form_data(kabupaten="99.99", kecamatan="32.09.01", village=str(cirebon.pk))
+        html = client.post(FORM, sent).content.decode()
+        assert ">Cirebon</option>" in html
+        assert ">Indramayu</option>" in html
+        assert Aspiration.objects.count() == 0
+        assert fields_keys() == []
 
 
 class TestRelease:
