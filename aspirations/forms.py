@@ -278,7 +278,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         if self.several_regencies:
             regency = (self.data.get("kabupaten") if self.is_bound else None) or kabupaten_code
             regency = regency or (chosen.regency_code if chosen else "")
-            if not self.listed.is_regency(regency):
+            if regency and not self.listed.is_regency(regency):
                 regency = ""  # a made-up code: the blank form (and its kept markup)
             if chosen is not None and chosen.regency_code != regency:
                 chosen = None  # another regency was chosen since: its kecamatan anew
