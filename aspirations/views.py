@@ -31,10 +31,11 @@ from .models import Aspiration
 TICKET_COOKIE = PageCookie("krk_ticket", salt="aspirations.last-ticket", url_name="aspirations:submitted")
 # How long a browser or proxy may reuse a kecamatan's list of villages (master data).
 VILLAGES_MAX_AGE = 5 * 60
-FORM_TEMPLATE = "aspirations/aspiration_form.html"
-FIELDS_TEMPLATE = "aspirations/_aspiration_fields.html"
 # Photos plus generous room for the text fields; anything bigger is refused unread.
 MAX_BODY_BYTES = MAX_PHOTOS * MAX_UPLOAD_BYTES + 1024 * 1024
+FORM_TEMPLATE = "aspirations/aspiration_form.html"
+# The form's fields, which a blank form draws once for every visitor (`blank_fields`).
+FIELDS_TEMPLATE = "aspirations/_aspiration_fields.html"
 
 
 # Pages with ticket codes are never cached (never_cache) and their address is never sent
@@ -94,11 +95,11 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = AspirationForm(
             kecamatan_code=request.GET.get("kecamatan", ""), kabupaten_code=request.GET.get("kabupaten", "")
         )
-        return render(request, FORM_TEMPLATE, {"form": form, "kept_fields": blank_fields(request, form)})
+        return render(request, FORM_TEMPLATE, {"form": form, "kept_fields": blank_fields(form)})
     return render(request, FORM_TEMPLATE, {"form": form})
 
 
-def blank_fields(request: HttpRequest, form: AspirationForm) -> str:
+def blank_fields(form: AspirationForm) -> str:
     """The blank form's fields, drawn once and kept for every visitor (the busiest public page).
 
     Everything a visitor is given alone (the CSRF token, the "shown at" token, the

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
 import shutil
 import signal
@@ -38,15 +39,35 @@ def _which(program: str) -> str | None:
 
 
 _HANDED_OUT: set[int] = set()
+# Below the kernel's range for outgoing connections: a port handed to a server that binds it
+# later must not be taken meanwhile by a client's connection (to PostgreSQL, Redis, a server
+# under test). A probe of port 0 draws from that very range, and CI once lost a gunicorn to it.
+LOWEST_PORT = 10000
+
+
+def _first_ephemeral_port() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 def free_port() -> int:
-    """A port nothing listens on, never one this process handed out before (the kernel
-    may offer a port again as soon as the probe closes it)."""
+    """A port nothing listens on, outside the range the kernel gives outgoing connections,
+    never one this process handed out before."""
+    ports = random.Random()
+    below = _first_ephemeral_port()
     while True:
+        # A machine whose outgoing range starts low leaves no room below it: any free port then.
+        port = ports.randrange(LOWEST_PORT, below) if below > LOWEST_PORT + 1000 else 0
+        if port in _HANDED_OUT:
+            continue
         with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port: int = probe.getsockname()[1]
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # something listens there
+            port = probe.getsockname()[1]
         if port not in _HANDED_OUT:
             _HANDED_OUT.add(port)
             return port
