@@ -74,7 +74,7 @@ def aspiration_rows(queryset, *, identity: bool = False) -> Iterator[list]:
     types, channels, priorities, statuses, reasons = (
         labels(choices) for choices in (AspirationType, Channel, Priority, Status, RejectionReason)
     )
-    outside = str(_("Outside the district"))
+    outside = str(_("Outside the area"))
     rows = queryset.select_related(None).prefetch_related(None)
     if not identity:
         rows = rows.defer("reporter_name", "reporter_phone", "reporter_email", "consent_given_at")

@@ -321,7 +321,7 @@ def aspirations(
     if outside:
         village_items.append(
             charts.Bar(
-                str(_("Outside the district")), outside, links.aspirations(period, unit=sel.code, village=links.OUTSIDE)
+                str(_("Outside the area")), outside, links.aspirations(period, unit=sel.code, village=links.OUTSIDE)
             )
         )
     topic_bars = charts.bars(

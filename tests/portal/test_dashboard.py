@@ -169,7 +169,7 @@ class TestAspirationFigures:
         villages = {bar.label: bar.value for bar in data.aspirations.village_bars}
         assert villages["Krangkeng"] == 2
         assert villages["Tanjakan"] == 1
-        assert villages["Di luar kecamatan"] == 1
+        assert villages["Di luar wilayah"] == 1
         assert villages["Kalianyar"] == 0
 
     def test_weekly_categories(self, may):
