@@ -322,7 +322,7 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
         if not self.blank or (self.several_regencies and self.chosen_kecamatan is not None):
             return None
         parts = (
-            release.fingerprint(),
+            release.current(),
             translation.get_language(),
             self.listed.stamp,
             self.initial.get("kabupaten", ""),

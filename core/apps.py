@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     """
 
     name = "core"
+    release = ""  # set by ready(): core.release.current()
     verbose_name = "Core"
 
     def ready(self) -> None:
@@ -17,7 +18,8 @@ class CoreConfig(AppConfig):
         from . import release
         from .session_lifetime import stamp_sign_in
 
-        release.fingerprint()  # of the files this process imports, before a deployment replaces them
+        # The digest of the files this process imports, before a deployment replaces them.
+        self.release = release.digest()
 
         # Sign-in has no hook but this signal: the absolute session lifetime starts here.
         user_logged_in.connect(stamp_sign_in, dispatch_uid="core.stamp_sign_in")

@@ -4,14 +4,13 @@ Markup kept in the shared cache (the public form's fields, `aspirations.views.bl
 carries it in its key. During a rolling deployment the old and the new app servers share
 one Redis; with the release in the key, neither serves markup the other rendered, and
 nothing has to be cleared after a deployment. Two servers running the same files agree
-on it. It is taken when the process starts (`CoreConfig.ready`): a deployment that
-updates the files in place before restarting the servers one by one leaves the old
-ones with the digest of the code they run.
+on it. It is read once, when the process starts (`CoreConfig.ready` keeps it as the
+app's `release`): a deployment that updates the files in place before restarting the
+servers one by one leaves the old ones with the digest of the code they run.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import sys
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+
+from .apps import CoreConfig
 
 # What shapes the markup: the code (forms, labels, template tags), the templates and the
 # compiled catalogues of its translations.
@@ -43,12 +44,18 @@ def _sources() -> list[Path]:
     return sorted(files)
 
 
-@functools.cache  # taken at start-up (CoreConfig.ready): the files the process runs
-def fingerprint() -> str:
+def digest() -> str:
     """A short digest of the project's sources, the same on every server that runs the same files."""
     base = Path(settings.BASE_DIR).resolve()
-    digest = hashlib.blake2b(digest_size=8)
+    hashed = hashlib.blake2b(digest_size=8)
     for path in _sources():
-        digest.update(path.relative_to(base).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        hashed.update(path.relative_to(base).as_posix().encode())
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
+
+
+def current() -> str:
+    """The release this process started with (its digest, taken by `CoreConfig.ready`)."""
+    config = apps.get_app_config("core")
+    assert isinstance(config, CoreConfig)
+    return config.release
