@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from aspirations.providers import provider_for
-from units.models import Unit
-from units.selectors import NATIONAL
+from units.selectors import deployment_root
 
 from .storage import PUBLIC_ACLS, is_s3
 
@@ -191,24 +191,22 @@ def check_bucket_over_tls(app_configs=None, **kwargs) -> list[Warning]:
 @register(Tags.database)
 def check_home_unit(app_configs=None, databases=None, **kwargs) -> list[Warning]:
     """KRK_HOME_UNIT names the unit the deployment serves, by its code: a typo fails every page
-    that asks for the deployment's units. Run with `check --database default` (the README's
-    deployment steps do) and by `migrate` before it starts; silent on a database without the
-    units table yet."""
-    if not databases or settings.KRK_HOME_UNIT == NATIONAL:
+    that asks for the deployment's units (`deployment_root`). Run with `check --database default`
+    (the README's deployment steps do) and by `migrate` before it starts; silent on a database
+    without the units table yet."""
+    if not databases:
         return []
-    warnings = []
-    for alias in databases:
-        try:
-            exists = Unit.objects.using(alias).filter(code=settings.KRK_HOME_UNIT).exists()
-        except DatabaseError:
-            continue  # not migrated yet: migrate creates the units
-        if not exists:
-            warnings.append(
-                Warning(
-                    f"KRK_HOME_UNIT names no unit of the database {alias!r}: {settings.KRK_HOME_UNIT!r}.",
-                    hint="Set KRK_HOME_UNIT to the code of the Polres (or Polda) this deployment serves, "
-                    "e.g. indramayu (`manage.py create_units` creates a Polres's units), or * for the whole country.",
-                    id="krangkeng_portal.W007",
-                )
+    try:
+        deployment_root()
+    except DatabaseError:
+        return []  # not migrated yet: migrate creates the units
+    except ImproperlyConfigured as error:
+        return [
+            Warning(
+                str(error),
+                hint="Set KRK_HOME_UNIT to the code of the Polres (or Polda) this deployment serves, "
+                "e.g. indramayu (`manage.py create_units` creates a Polres's units), or * for the whole country.",
+                id="krangkeng_portal.W007",
             )
-    return warnings
+        ]
+    return []
