@@ -169,8 +169,6 @@ class AspirationForm(PendingPhotosMixin, ReporterFields):
     # On the <form>: static/js/photos.js checks required fields with this message
     # before sending; portal.js shows `sending` while it is on its way.
     sending = SENDING
-    # How long a blank form's markup is kept (`fields_key`): as long as the lists it shows.
-    FIELDS_SECONDS = choices.CACHE_SECONDS
     required_message = forms.Field.default_error_messages["required"]
     identified_choice = IDENTIFIED
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -88,7 +87,7 @@ def public_status(code: str | None) -> PublicStatus:
         "" if deadline is None else _("Verification due") if aspiration.status == Status.BARU else _("Follow-up due")
     )
     # Replies are signed by the unit handling the report (a Polsek), not the whole portal.
-    signer = getattr(aspiration, "unit_name", "") or settings.KRK_UNIT_NAME  # annotated by for_status_page()
+    signer = aspiration.unit_name  # annotated by for_status_page(); every aspiration has its unit
     return PublicStatus(
         aspiration=aspiration,
         events=[_public_event(event, signer) for event in events],

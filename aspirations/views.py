@@ -114,7 +114,7 @@ def blank_fields(form: AspirationForm) -> str:
         # Without the request: no context processor's per-visitor value (user, navigation)
         # is within reach of markup every visitor gets.
         lambda: render_to_string(FIELDS_TEMPLATE, {"form": form}),
-        form.FIELDS_SECONDS,
+        choices.CACHE_SECONDS,  # as long as the lists it shows
         what="the public form's markup",
     )
 
@@ -131,7 +131,7 @@ def _village_step(request: HttpRequest) -> HttpResponse:
         kabupaten_code=request.POST.get("kabupaten", ""),
     )
     form.photos_lost = any(request.FILES.getlist("photos"))
-    return render(request, FORM_TEMPLATE, {"form": form, "village_step": True})
+    return render(request, FORM_TEMPLATE, {"form": form})
 
 
 @require_safe

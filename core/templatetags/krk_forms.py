@@ -24,6 +24,8 @@ def _anchor(field: forms.BoundField) -> str:
 
 @register.inclusion_tag("core/_error_summary.html")
 def error_summary(form: forms.BaseForm) -> dict[str, object]:
+    if not form.is_bound:
+        return {"problems": []}  # nothing sent, nothing wrong (and no field walked)
     problems = [{"anchor": "", "message": error} for error in form.non_field_errors()]
     for field in form:
         problems += [
