@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.scoping import UnitScopedManager, deployment_wide
+from units.scoping import ScopedValidation, UnitScopedManager, deployment_wide
 
 from . import keys
 
@@ -44,7 +44,7 @@ class ApiClientQuerySet(models.QuerySet):
             return self.active().select_related("unit").filter(key_digest=keys.digest(key)).first()
 
 
-class ApiClient(models.Model):
+class ApiClient(ScopedValidation, models.Model):
     name = models.CharField(_("organisation"), max_length=100, help_text=_("Shown to staff as “via API: name”."))
     contact = models.CharField(
         _("contact"), max_length=200, blank=True, help_text=_("Who to call about this client: a name, phone or email.")

@@ -2,6 +2,7 @@
 an admin sees and acts on the keys of their own unit and the units below it only."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
@@ -12,6 +13,7 @@ from patrols.models import Position
 from tests.conftest import client_for
 from tests.factories import OfficerFactory, neighbour_village, unit
 from tests.open311.conftest import new_client, post
+from units.scoping import unit_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,21 @@ class TestScopedToTheAdminsUnit:
         assert client.post(reverse("admin:open311_apiclient_revoke", args=[karangampel_key.pk])).status_code == 302
         karangampel_key.refresh_from_db()
         assert not karangampel_key.is_active
+
+
+class TestUniqueKeys:
+    def test_a_key_of_another_polsek_is_a_validation_error(self, key_admin):
+        """Unique checks see every unit, whatever the scope (units.scoping.ScopedValidation)."""
+        neighbour_village()
+        theirs, _key = new_client(key_admin, unit=unit("karangampel"))
+        copy = ApiClient(
+            name="Salinan",
+            unit=unit("krangkeng"),
+            rate_limit_per_hour=60,
+            key_prefix=theirs.key_prefix,
+            key_digest=theirs.key_digest,
+            created_by=key_admin,
+        )
+        with unit_scope(unit("krangkeng")), pytest.raises(ValidationError) as refused:
+            copy.validate_unique()
+        assert "key_digest" in refused.value.message_dict
