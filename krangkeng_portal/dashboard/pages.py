@@ -169,15 +169,20 @@ class Overdue:
         return self.total - len(self.villages)
 
 
-def overdue_villages(sel: Selection, villages: list[coverage.VillageRow], period_query: dict[str, str]) -> Overdue:
+def overdue_villages(
+    sel: Selection,
+    villages: list[coverage.VillageRow],
+    period_query: dict[str, str],
+    page: str = "dashboard:dashboard",
+) -> Overdue:
     """The `OVERDUE_LIMIT` worst overdue villages of the subtree, each with its Polsek and a link
-    to that Polsek's dashboard, and how many are overdue in all. No query: the coverage rows
-    and the subtree's units are in hand."""
+    to that Polsek's `page` (its dashboard, or its recap) for the same period, and how many are
+    overdue in all. No query: the coverage rows and the subtree's units are in hand."""
     worst = coverage.worst_first(villages)
     shown = []
     for row in worst[:OVERDUE_LIMIT]:
         unit = sel.below.get(row.village.unit_id or 0)
-        url = comparison.unit_url("dashboard:dashboard", unit, period_query) if unit else None
+        url = comparison.unit_url(page, unit, period_query) if unit else None
         shown.append(OverdueVillage(row=row, unit=unit, url=url))
     return Overdue(villages=shown, total=len(worst))
 
@@ -472,7 +477,7 @@ def recap(period: Period, sel: Selection, *, now: datetime.datetime | None = Non
         period=period,
         detail=detail,
         villages=rows if detail else [],
-        overdue_villages=None if detail else overdue_villages(sel, rows, month),
+        overdue_villages=None if detail else overdue_villages(sel, rows, month, page="dashboard:recap"),
         totals=totals,
         patrol_types=[(label, by_type[value]) for value, label in PatrolType.choices if by_type.get(value)],
         categories=categories,

@@ -78,6 +78,15 @@ class TestAboveAPolsek:
         assert "Desa 1-1" not in section  # visited yesterday: on target, not listed
         assert "Kerawanan (target)" not in html  # no per-village table
 
+    def test_an_overdue_village_links_to_its_polseks_recap_of_the_same_month(self):
+        polres_world.polres(3)
+        month = this_month()
+        html = client_for(polres_world.kapolres()).get(URL, {"bulan": month}).content.decode()
+        section = part(html, 'id="recap-villages"', '<div class="row">')
+        recap = reverse("dashboard:recap")
+        assert f'href="{recap}?bulan={month}&amp;unit=' in section
+        assert reverse("dashboard:dashboard") + "?" not in section
+
     def test_the_polres_prints_its_aspirations_from_outside_every_village(self):
         polres_world.polres(2)
         AspirationFactory(village=None, unit=unit("indramayu"))
